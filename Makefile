@@ -1,0 +1,39 @@
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: help demo test lint format bench docs clean
+
+help:  ## list the targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-8s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	python3 -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)  ## set up .venv and run the engagement report on sample_data/
+	$(BIN)/csmetrics engagement --config sample_data/csmetrics.toml
+
+test: $(STAMP)  ## set up .venv, then ruff and the whole test suite
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest
+
+lint: $(STAMP)  ## ruff check and format check only
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)  ## apply ruff fixes and formatting
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: $(STAMP)  ## 1M and 20M events: csmetrics vs the DuckDB reference (slow; not in test)
+	$(BIN)/python bench/run.py
+
+docs: $(STAMP)  ## regenerate docs/metrics.md from the registry
+	$(BIN)/python -m csmetrics.docs > docs/metrics.md
+
+clean:  ## remove the venv and caches
+	rm -rf $(VENV) .pytest_cache .ruff_cache bench/data

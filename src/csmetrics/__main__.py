@@ -1,0 +1,3 @@
+from csmetrics.cli import main
+
+main()

@@ -1,0 +1,47 @@
+"""What a family provides to the runner: the columns it needs, a lazy plan, and an assembler.
+
+A family's `plan` builds LazyFrames from canonical source frames (no I/O, nothing collected); the
+runner collects every planned frame in one `pl.collect_all` with the sources' quality checks, so the
+scans are shared; `assemble` then turns the small collected frames into metrics and tables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import polars as pl
+
+from csmetrics.diagnostics import DataWarning
+from csmetrics.window import Window
+
+
+@dataclass(frozen=True)
+class RunContext:
+    """What `assemble` knows besides the collected frames."""
+
+    window: Window  # resolved: both bounds set
+    observed: Mapping[str, tuple[datetime | None, datetime | None]]  # source -> first, last
+    columns: Mapping[str, tuple[str, ...]]  # source -> canonical columns present
+
+
+@dataclass
+class FamilyResult:
+    metrics: dict[str, float | None]
+    tables: dict[str, pl.DataFrame]
+    warnings: list[DataWarning] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Family:
+    name: str
+    sources: tuple[str, ...]  # the first is the primary one: its range closes an open window
+    needed_columns: Callable[[str, Any], set[str]]  # (source, params) -> canonical columns
+    plan: Callable[
+        [Mapping[str, pl.LazyFrame], Mapping[str, tuple[str, ...]], Window, Any],
+        dict[str, pl.LazyFrame],
+    ]
+    assemble: Callable[[Mapping[str, pl.DataFrame], RunContext, Any], FamilyResult]
+    parameters: Callable[[Any], dict[str, Any]]  # params -> the JSON `parameters` object

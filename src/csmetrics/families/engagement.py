@@ -1,0 +1,476 @@
+"""Engagement: DAU/WAU/MAU, stickiness, sessions, feature adoption, account activity (metrics.md).
+
+The heavy work is three lazy tables built once from the events: `active` (events that count as
+activity, before `until`), `user_days` (distinct user x local day, reaching 29 days before `since`
+so MAU30 of the first window day is whole) and `sessions`. Rolling distinct counts (WAU7, MAU30)
+come from user_days without any per-day self-join: each user-day "covers" the days from itself
+until the user's next active day or the end of the rolling window, whichever comes first; the
+covered spans of one user never overlap, so the distinct users covering day d is a running sum of
++1 at span starts and -1 at span ends.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+import polars as pl
+
+from csmetrics.diagnostics import DataWarning
+from csmetrics.families.base import Family, FamilyResult, RunContext
+from csmetrics.timeparts import (
+    ONE_MICROSECOND,
+    bucket_expr,
+    local_date,
+    local_day_of,
+    local_midnight,
+    next_bucket_start,
+    week_start_expr,
+    week_start_of,
+)
+from csmetrics.window import Window
+
+ROLLING_WINDOWS = {"wau7": 7, "mau30": 30}
+LOOKBACK_DAYS = max(ROLLING_WINDOWS.values()) - 1
+MICROS_PER_MINUTE = 60_000_000
+
+
+@dataclass(frozen=True)
+class EngagementParams:
+    session_gap: timedelta = timedelta(minutes=30)
+    inactive_events: tuple[str, ...] = ()
+    features: Mapping[str, tuple[str, ...]] | None = None  # feature -> event names
+    use_session_id: bool = True  # sessions from session_id when the column exists
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def parameters(params: EngagementParams) -> dict[str, Any]:
+    return {
+        "session_gap_minutes": params.session_gap.total_seconds() / 60,
+        "inactive_events": list(params.inactive_events),
+        "features": {k: list(v) for k, v in params.features.items()} if params.features else None,
+    }
+
+
+def needed_columns(source: str, params: EngagementParams) -> set[str]:
+    return {"timestamp", "user_id", "event", "account_id", "session_id"}
+
+
+# --- lazy building blocks ------------------------------------------------------------------------
+
+
+def active_events(events: pl.LazyFrame, window: Window, params: EngagementParams) -> pl.LazyFrame:
+    """Events that count as activity and happened before `until`, with their local day."""
+    frame = events
+    if params.inactive_events:
+        frame = frame.filter(~pl.col("event").is_in(list(params.inactive_events)))
+    if window.until is not None:
+        frame = frame.filter(pl.col("timestamp") < window.until)
+    return frame.with_columns(day=local_date(pl.col("timestamp"), window.timezone))
+
+
+def in_window(active: pl.LazyFrame, window: Window) -> pl.LazyFrame:
+    if window.since is None:
+        return active
+    return active.filter(pl.col("timestamp") >= window.since)
+
+
+def user_days(active: pl.LazyFrame, window: Window) -> pl.LazyFrame:
+    """Distinct (user_id, day), from LOOKBACK_DAYS before the window's first day."""
+    frame = active
+    if window.since is not None:
+        first_day = local_day_of(window.since, window.timezone)
+        frame = frame.filter(pl.col("day") >= first_day - timedelta(days=LOOKBACK_DAYS))
+    return frame.select("user_id", "day").unique()
+
+
+def daily_counts(days: pl.LazyFrame) -> pl.LazyFrame:
+    """Per day: DAU, and the user spans ending that day for each rolling window (see module doc)."""
+    next_day = pl.col("day").shift(-1).over("user_id", order_by="day")
+    spans = days.with_columns(
+        (
+            pl.min_horizontal(next_day, pl.col("day") + pl.duration(days=size)).alias(f"end_{name}")
+            for name, size in ROLLING_WINDOWS.items()
+        )
+    )
+    starts = spans.select("day", pl.lit("dau").alias("kind"))
+    ends = [
+        spans.select(pl.col(f"end_{name}").alias("day"), pl.lit(f"end_{name}").alias("kind"))
+        for name in ROLLING_WINDOWS
+    ]
+    return pl.concat([starts, *ends]).group_by("day", "kind").agg(pl.len().cast(pl.Int64).alias("n"))
+
+
+def gap_sessions(active: pl.LazyFrame, window: Window, gap: timedelta) -> pl.LazyFrame:
+    """Sessions from inactivity gaps: (user_id, account_id, start, end), starting in the window.
+
+    Whether a window event starts a session depends only on the user's previous event, so each
+    user's last event before `since` is all the history needed.
+    """
+    columns = ["user_id", "timestamp", "account_id"]
+    current = in_window(active, window).select(*columns, prior=pl.lit(False))
+    if window.since is not None:
+        before = (
+            active.filter(pl.col("timestamp") < window.since)
+            .group_by("user_id")
+            .agg(pl.col("timestamp").max())
+            .select("user_id", "timestamp", pl.lit(None, pl.String).alias("account_id"), prior=pl.lit(True))
+        )
+        current = pl.concat([current, before])
+    ordered = current.sort("user_id", "timestamp")
+    starts_session = (
+        (pl.col("user_id") != pl.col("user_id").shift(1))
+        | ((pl.col("timestamp") - pl.col("timestamp").shift(1)) > gap)
+    ).fill_null(True)
+    numbered = ordered.with_columns(starts_session.alias("is_start")).with_columns(
+        session=pl.col("is_start").cum_sum()
+    )
+    return (
+        numbered.group_by("session")
+        .agg(
+            pl.col("user_id").first(),
+            pl.col("account_id").filter(pl.col("is_start")).first(),
+            pl.col("timestamp").min().alias("start"),
+            pl.col("timestamp").max().alias("end"),
+            pl.col("prior").any(),
+        )
+        .filter(~pl.col("prior"))
+        .drop("session", "prior")
+    )
+
+
+def id_sessions(active: pl.LazyFrame, window: Window) -> pl.LazyFrame:
+    """Sessions as distinct session_id values per user, starting in the window."""
+    sessions = (
+        active.filter(pl.col("session_id").is_not_null())
+        .group_by("user_id", "session_id")
+        .agg(
+            pl.col("account_id").sort_by("timestamp").first(),
+            pl.col("timestamp").min().alias("start"),
+            pl.col("timestamp").max().alias("end"),
+        )
+        .drop("session_id")
+    )
+    if window.since is not None:
+        sessions = sessions.filter(pl.col("start") >= window.since)
+    return sessions
+
+
+def session_summary(sessions: pl.LazyFrame) -> pl.LazyFrame:
+    minutes = (pl.col("end") - pl.col("start")).dt.total_microseconds() / MICROS_PER_MINUTE
+    return sessions.select(
+        pl.len().alias("sessions"),
+        minutes.median().alias("median_minutes"),
+        minutes.mean().alias("mean_minutes"),
+        minutes.sum().alias("total_minutes"),
+    )
+
+
+def window_totals(current: pl.LazyFrame, has_account: bool) -> pl.LazyFrame:
+    aggs = [pl.col("user_id").n_unique().alias("active_users"), pl.len().alias("events")]
+    if has_account:
+        aggs.append(pl.col("account_id").drop_nulls().n_unique().alias("active_accounts"))
+    return current.select(aggs)
+
+
+def window_user_days(days: pl.LazyFrame, window: Window) -> pl.LazyFrame:
+    frame = days
+    if window.since is not None:
+        frame = frame.filter(pl.col("day") >= local_day_of(window.since, window.timezone))
+    return frame
+
+
+def bucket_active_users(days: pl.LazyFrame, window: Window) -> pl.LazyFrame:
+    bucket = bucket_expr(pl.col("day"), window.grain, window.week_start)
+    return days.group_by(bucket.alias("bucket")).agg(pl.col("user_id").n_unique().alias("active_users"))
+
+
+def weekly_active_days(days: pl.LazyFrame, window: Window) -> pl.LazyFrame:
+    """(week, active_days, users): how many users were active on n days of each week."""
+    week = week_start_expr(pl.col("day"), window.week_start).alias("week")
+    per_user = days.group_by(week, "user_id").agg(pl.len().alias("active_days"))
+    return per_user.group_by("week", "active_days").agg(pl.len().alias("users"))
+
+
+def feature_usage(current: pl.LazyFrame, params: EngagementParams, has_account: bool) -> pl.LazyFrame:
+    if params.features:
+        mapping = pl.LazyFrame(
+            [(event, feature) for feature, events in params.features.items() for event in events],
+            schema={"event": pl.String, "feature": pl.String},
+            orient="row",
+        )
+        used = current.join(mapping, on="event", how="inner")
+    else:
+        used = current.with_columns(feature=pl.col("event"))
+    aggs = [
+        pl.col("user_id").n_unique().alias("users"),
+        pl.col("timestamp").min().alias("first_seen"),
+        pl.col("timestamp").max().alias("last_seen"),
+    ]
+    if has_account:
+        aggs.append(pl.col("account_id").drop_nulls().n_unique().alias("accounts"))
+    return used.group_by("feature").agg(aggs)
+
+
+def account_usage(current: pl.LazyFrame, sessions: pl.LazyFrame) -> pl.LazyFrame:
+    activity = (
+        current.filter(pl.col("account_id").is_not_null())
+        .group_by("account_id")
+        .agg(
+            pl.col("user_id").n_unique().alias("active_users"),
+            pl.col("day").n_unique().alias("active_days"),
+            pl.len().alias("events"),
+        )
+    )
+    per_account = (
+        sessions.filter(pl.col("account_id").is_not_null())
+        .group_by("account_id")
+        .agg(pl.len().alias("sessions"))
+    )
+    return activity.join(per_account, on="account_id", how="left")
+
+
+def plan(
+    frames: Mapping[str, pl.LazyFrame],
+    columns: Mapping[str, tuple[str, ...]],
+    window: Window,
+    params: EngagementParams,
+) -> dict[str, pl.LazyFrame]:
+    events = frames["events"]
+    present = columns["events"]
+    has_account = "account_id" in present
+    if not has_account:
+        events = events.with_columns(account_id=pl.lit(None, pl.String))
+    active = active_events(events, window, params)
+    current = in_window(active, window)
+    days = user_days(active, window)
+    current_days = window_user_days(days, window)
+    by_id = params.use_session_id and "session_id" in present
+    sessions = id_sessions(active, window) if by_id else gap_sessions(active, window, params.session_gap)
+    planned = {
+        "daily": daily_counts(days),
+        "totals": window_totals(current, has_account),
+        "sessions": session_summary(sessions),
+        "weekly_active_days": weekly_active_days(current_days, window),
+        "features": feature_usage(current, params, has_account),
+    }
+    if window.grain != "day":
+        planned["buckets"] = bucket_active_users(current_days, window)
+    if has_account:
+        planned["accounts"] = account_usage(current, sessions)
+    if by_id:
+        planned["no_session_id"] = current.select(pl.col("session_id").is_null().sum().alias("n"))
+    return planned
+
+
+# --- assembling the small collected frames -------------------------------------------------------
+
+
+def bucket_is_partial(
+    start: date, end: date, window: Window, observed: tuple[datetime | None, datetime | None]
+) -> bool:
+    """A bucket `[start, end)` of local days not wholly inside the window and the observed range."""
+    tz = window.timezone
+    begin, finish = local_midnight(start, tz), local_midnight(end, tz)
+    assert window.since is not None and window.until is not None
+    first, last = observed
+    inside_window = begin >= window.since and finish <= window.until
+    inside_data = first is not None and last is not None and begin >= first and finish <= last + ONE_MICROSECOND
+    return not (inside_window and inside_data)
+
+
+def window_days(window: Window) -> list[date]:
+    assert window.since is not None and window.until is not None
+    first = local_day_of(window.since, window.timezone)
+    last = local_day_of(window.until - ONE_MICROSECOND, window.timezone)
+    return [first + timedelta(days=i) for i in range((last - first).days + 1)]
+
+
+def daily_table(daily_long: pl.DataFrame, window: Window, observed: tuple) -> pl.DataFrame:
+    """One row per window day: dau, wau7, mau30, stickiness, partial."""
+    days = window_days(window)
+    if not days:
+        return pl.DataFrame(
+            schema={"day": pl.Date, "dau": pl.Int64, "wau7": pl.Int64, "mau30": pl.Int64,
+                    "stickiness": pl.Float64, "partial": pl.Boolean}
+        )
+    calendar_start = days[0] - timedelta(days=LOOKBACK_DAYS)
+    first_seen = daily_long["day"].min() if daily_long.height else None
+    if isinstance(first_seen, date) and first_seen < calendar_start:
+        calendar_start = first_seen
+    calendar = pl.DataFrame({"day": pl.date_range(calendar_start, days[-1], "1d", eager=True)})
+    wide = (
+        daily_long.pivot(on="kind", index="day", values="n", aggregate_function="sum")
+        if daily_long.height
+        else pl.DataFrame(schema={"day": pl.Date})
+    )
+    for kind in ("dau", *(f"end_{name}" for name in ROLLING_WINDOWS)):
+        if kind not in wide.columns:
+            wide = wide.with_columns(pl.lit(0, pl.Int64).alias(kind))
+    full = calendar.join(wide, on="day", how="left").fill_null(0).sort("day")
+    full = full.with_columns(
+        (pl.col("dau").cum_sum() - pl.col(f"end_{name}").cum_sum()).alias(name) for name in ROLLING_WINDOWS
+    )
+    table = full.filter(pl.col("day") >= days[0]).select("day", "dau", *ROLLING_WINDOWS)
+    partial = [bucket_is_partial(d, d + timedelta(days=1), window, observed) for d in table["day"]]
+    return table.with_columns(
+        stickiness=pl.when(pl.col("mau30") > 0).then(pl.col("dau") / pl.col("mau30")),
+        partial=pl.Series(partial, dtype=pl.Boolean),
+    )
+
+
+def activity_table(daily: pl.DataFrame, buckets: pl.DataFrame | None, window: Window, observed: tuple) -> pl.DataFrame:
+    if window.grain == "day":
+        return daily.rename({"day": "bucket"})
+    assert buckets is not None
+    bucket = bucket_expr(pl.col("day"), window.grain, window.week_start).alias("bucket")
+    grouped = (
+        daily.sort("day")
+        .group_by(bucket)
+        .agg(
+            pl.col("dau").mean().alias("dau_mean"),
+            pl.col("wau7").last(),
+            pl.col("mau30").last(),
+            pl.col("stickiness").mean(),
+        )
+    )
+    table = grouped.join(buckets, on="bucket", how="left").with_columns(pl.col("active_users").fill_null(0))
+    table = table.sort("bucket")
+    partial = [
+        bucket_is_partial(b, next_bucket_start(b, window.grain), window, observed) for b in table["bucket"]
+    ]
+    return table.select(
+        "bucket", "active_users", "dau_mean", "wau7", "mau30", "stickiness",
+        pl.Series("partial", partial, dtype=pl.Boolean),
+    )
+
+
+def active_days_table(weekly: pl.DataFrame, window: Window, observed: tuple) -> pl.DataFrame:
+    days = window_days(window)
+    weeks = sorted({week_start_of(d, window.week_start) for d in days})
+    grid = pl.DataFrame(
+        {"week": [w for w in weeks for _ in range(7)], "active_days": [n for _ in weeks for n in range(1, 8)]},
+        schema={"week": pl.Date, "active_days": pl.UInt32},
+    )
+    counts = weekly.with_columns(pl.col("active_days").cast(pl.UInt32), pl.col("users").cast(pl.Int64))
+    table = grid.join(counts, on=["week", "active_days"], how="left").with_columns(pl.col("users").fill_null(0))
+    table = table.with_columns(
+        share=pl.when(pl.col("users").sum().over("week") > 0).then(pl.col("users") / pl.col("users").sum().over("week"))
+    ).sort("week", "active_days")
+    partial = {w: bucket_is_partial(w, w + timedelta(days=7), window, observed) for w in weeks}
+    return table.with_columns(pl.col("week").replace_strict(partial, return_dtype=pl.Boolean).alias("partial"))
+
+
+def features_table(
+    used: pl.DataFrame, params: EngagementParams, active_users: int, active_accounts: int | None
+) -> pl.DataFrame:
+    if "accounts" not in used.columns:
+        used = used.with_columns(accounts=pl.lit(None, pl.UInt32))
+    if params.features:
+        names = pl.DataFrame({"feature": list(params.features)}, schema={"feature": pl.String})
+        used = names.join(used, on="feature", how="left").with_columns(pl.col("users").fill_null(0))
+        if active_accounts is not None:
+            used = used.with_columns(pl.col("accounts").fill_null(0))
+    return used.select(
+        "feature",
+        pl.col("users").cast(pl.Int64),
+        (pl.col("users") / active_users if active_users else pl.lit(None, pl.Float64)).alias("user_share"),
+        pl.col("accounts").cast(pl.Int64),
+        (pl.col("accounts") / active_accounts if active_accounts else pl.lit(None, pl.Float64)).alias("account_share"),
+        "first_seen",
+        "last_seen",
+    ).sort(["users", "feature"], descending=[True, False])
+
+
+def accounts_table(accounts: pl.DataFrame) -> pl.DataFrame:
+    return accounts.select(
+        "account_id",
+        pl.col("active_users").cast(pl.Int64),
+        pl.col("active_days").cast(pl.Int64),
+        pl.col("sessions").fill_null(0).cast(pl.Int64),
+        pl.col("events").cast(pl.Int64),
+    ).sort(["active_users", "events", "account_id"], descending=[True, True, False])
+
+
+def _mean_or_none(series: pl.Series) -> float | None:
+    return None if series.len() == 0 else float(series.mean())  # type: ignore[arg-type]
+
+
+def assemble(results: Mapping[str, pl.DataFrame], ctx: RunContext, params: EngagementParams) -> FamilyResult:
+    window = ctx.window
+    observed = ctx.observed["events"]
+    warnings: list[DataWarning] = []
+    daily = daily_table(results["daily"], window, observed)
+    complete = daily.filter(~pl.col("partial"))
+    totals = results["totals"].row(0, named=True)
+    active_users = int(totals["active_users"])
+    sessions = results["sessions"].row(0, named=True)
+    has_account = "account_id" in ctx.columns["events"]
+    last_day = daily.tail(1)
+
+    metrics: dict[str, float | None] = {
+        "engagement.dau_mean": _mean_or_none(complete["dau"]),
+        "engagement.wau": float(last_day["wau7"].item()) if last_day.height else None,
+        "engagement.mau": float(last_day["mau30"].item()) if last_day.height else None,
+        "engagement.stickiness": _mean_or_none(complete["stickiness"].drop_nulls()),
+        "engagement.sessions_count": float(sessions["sessions"]),
+        "engagement.sessions_per_user": sessions["sessions"] / active_users if active_users else None,
+        "engagement.session_duration_median_minutes": sessions["median_minutes"],
+        "engagement.session_duration_mean_minutes": sessions["mean_minutes"],
+        "engagement.time_per_user_minutes": (sessions["total_minutes"] or 0.0) / active_users
+        if active_users
+        else None,
+        "engagement.active_accounts_count": float(totals["active_accounts"]) if has_account else None,
+    }
+    if complete.height == 0:
+        for key in ("engagement.dau_mean", "engagement.stickiness"):
+            warnings.append(
+                DataWarning("no_complete_days", "no complete day in the window and the data's range", key)
+            )
+    elif metrics["engagement.stickiness"] is None:
+        warnings.append(DataWarning("empty_denominator", "MAU30 is 0 on every complete day", "engagement.stickiness"))
+    if not active_users:
+        for key in ("engagement.sessions_per_user", "engagement.time_per_user_minutes"):
+            warnings.append(DataWarning("empty_denominator", "no active users in the window", key))
+    if not sessions["sessions"]:
+        for key in ("engagement.session_duration_median_minutes", "engagement.session_duration_mean_minutes"):
+            warnings.append(DataWarning("empty_denominator", "no session starts in the window", key))
+    if not has_account:
+        warnings.append(
+            DataWarning(
+                "missing_column",
+                "events have no account_id column: account metrics and the account_activity table are left out",
+                "engagement.active_accounts_count",
+            )
+        )
+    if "no_session_id" in results and (missing := int(results["no_session_id"]["n"][0])):
+        warnings.append(
+            DataWarning(
+                "missing_value",
+                f"{missing} window events have no session_id and belong to no session",
+                "engagement.sessions_count",
+                count=missing,
+            )
+        )
+    tables = {
+        "activity": activity_table(daily, results.get("buckets"), window, observed),
+        "active_days_distribution": active_days_table(results["weekly_active_days"], window, observed),
+        "feature_adoption": features_table(
+            results["features"], params, active_users, int(totals["active_accounts"]) if has_account else None
+        ),
+    }
+    if has_account:
+        tables["account_activity"] = accounts_table(results["accounts"])
+    return FamilyResult(metrics, tables, warnings)
+
+
+FAMILY = Family(
+    name="engagement",
+    sources=("events",),
+    needed_columns=needed_columns,
+    plan=plan,
+    assemble=assemble,
+    parameters=parameters,
+)

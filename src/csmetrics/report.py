@@ -1,0 +1,81 @@
+"""The report every family returns, and its JSON form (schema_version 1, cli.md)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+import polars as pl
+
+from csmetrics import __version__
+from csmetrics.diagnostics import DataWarning
+from csmetrics.timeparts import UTC
+from csmetrics.window import Window
+
+
+@dataclass
+class Report:
+    family: str
+    window: Window
+    parameters: dict[str, Any]
+    sources: dict[str, dict[str, Any]]
+    metrics: dict[str, float | None]
+    tables: dict[str, pl.DataFrame]
+    warnings: list[DataWarning] = field(default_factory=list)
+    generated_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return {
+            "schema_version": 1,
+            "tool": {"name": "csmetrics", "version": __version__},
+            "family": self.family,
+            "generated_at": iso(self.generated_at),
+            "window": {
+                "since": iso(self.window.since),
+                "until": iso(self.window.until),
+                "timezone": self.window.timezone,
+                "grain": self.window.grain,
+                "label": self.window.name,
+            },
+            "parameters": self.parameters,
+            "sources": {name: jsonable(info) for name, info in self.sources.items()},
+            "metrics": {key: number_or_null(value) for key, value in self.metrics.items()},
+            "tables": {name: table_records(frame) for name, frame in self.tables.items()},
+            "warnings": [w.as_dict() for w in self.warnings],
+        }
+
+
+def iso(value: datetime | None) -> str | None:
+    """ISO 8601 UTC with `Z`."""
+    if value is None:
+        return None
+    text = value.astimezone(UTC).isoformat()
+    return text.replace("+00:00", "Z")
+
+
+def number_or_null(value: object) -> float | int | None:
+    if value is None:
+        return None
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        return None
+    return value  # type: ignore[return-value]
+
+
+def jsonable(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return iso(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {k: jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    if isinstance(value, float):
+        return number_or_null(value)
+    return value
+
+
+def table_records(frame: pl.DataFrame) -> list[dict[str, Any]]:
+    return [jsonable(row) for row in frame.to_dicts()]

@@ -1,0 +1,6 @@
+"""Reading exports into canonical LazyFrames: files, formats, column mapping, values, validation."""
+
+from csmetrics.sources.load import LoadedSource, SourceSpec, load_source
+from csmetrics.sources.schema import SCHEMAS, SOURCE_KINDS
+
+__all__ = ["SCHEMAS", "SOURCE_KINDS", "LoadedSource", "SourceSpec", "load_source"]

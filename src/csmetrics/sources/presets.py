@@ -1,0 +1,139 @@
+"""Known export layouts: a mapping from canonical columns to the headers an export uses.
+
+A value that is a tuple lists alternatives: every one present in the file is coalesced in order
+(Segment's `userId` then `anonymousId`). A dotted header (`properties.time`) reaches into a nested
+JSON object. The user's explicit mapping always wins over a preset.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Preset:
+    kind: str
+    columns: dict[str, str | tuple[str, ...]]
+    # Source values that mean "missing" for a canonical column (Amplitude's session_id -1).
+    null_values: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    amount_unit: str = "units"
+
+
+PRESETS: dict[str, Preset] = {
+    "segment": Preset(
+        "events",
+        {
+            "user_id": ("userId", "user_id", "anonymousId", "anonymous_id"),
+            "event": ("event",),
+            "timestamp": ("timestamp",),
+            "event_id": ("messageId", "message_id", "id"),
+            "account_id": ("context.groupId", "context_group_id", "groupId"),
+        },
+    ),
+    "amplitude": Preset(
+        "events",
+        {
+            "user_id": ("user_id", "device_id"),
+            "event": ("event_type",),
+            "timestamp": ("event_time",),
+            "session_id": ("session_id",),
+            "event_id": ("$insert_id", "insert_id"),
+        },
+        null_values={"session_id": ("-1",)},
+    ),
+    "mixpanel": Preset(
+        "events",
+        {
+            "user_id": ("properties.distinct_id", "distinct_id"),
+            "event": ("event",),
+            "timestamp": ("properties.time", "time"),
+            "event_id": ("properties.$insert_id", "$insert_id", "insert_id"),
+        },
+    ),
+    "posthog": Preset(
+        "events",
+        {
+            "user_id": ("person_id", "distinct_id"),
+            "event": ("event",),
+            "timestamp": ("timestamp",),
+            "event_id": ("uuid",),
+            "session_id": ("properties.$session_id", "$session_id", "session_id"),
+        },
+    ),
+    "zendesk": Preset(
+        "tickets",
+        {
+            "ticket_id": ("Id",),
+            "created_at": ("Created at",),
+            "solved_at": ("Solved at",),
+            "first_response_minutes": ("First reply time in minutes",),
+            "resolution_minutes": ("Full resolution time in minutes",),
+            "account_id": ("Organization",),
+            "requester_id": ("Requester id",),
+            "status": ("Status",),
+            "channel": ("Via",),
+            "priority": ("Priority",),
+            "group": ("Group",),
+            "assignee": ("Assignee",),
+            "agent_replies": ("Replies",),
+            "reopens": ("Reopens",),
+            "satisfaction": ("Satisfaction Score",),
+        },
+    ),
+    "freshdesk": Preset(
+        "tickets",
+        {
+            "ticket_id": ("Ticket ID",),
+            "created_at": ("Created time",),
+            "first_response_at": ("Initial response time",),
+            "solved_at": ("Resolved time", "Closed time"),
+            "status": ("Status",),
+            "priority": ("Priority",),
+            "channel": ("Source",),
+            "group": ("Group",),
+            "assignee": ("Agent",),
+            "agent_replies": ("Agent interactions",),
+            "satisfaction": ("Survey results",),
+        },
+    ),
+    "intercom": Preset(
+        "tickets",
+        {
+            "ticket_id": ("id",),
+            "created_at": ("created_at",),
+            "first_response_at": ("statistics.first_admin_reply_at",),
+            "solved_at": ("statistics.last_close_at",),
+            "reopens": ("statistics.count_reopens",),
+            "status": ("state",),
+        },
+    ),
+    "stripe": Preset(
+        "billing",
+        {
+            "invoice_id": ("id",),
+            "account_id": ("Customer", "Customer ID"),
+            "amount": ("Subtotal",),
+            "issued_at": ("Date (UTC)",),
+            "currency": ("Currency",),
+            "period_start": ("Minimum Line Item Period Start (UTC)",),
+            "period_end": ("Maximum Line Item Period End (UTC)",),
+            "due_at": ("Due Date (UTC)",),
+            "paid_at": ("Paid At (UTC)",),
+            "status": ("Status",),
+        },
+    ),
+    "chargebee": Preset(
+        "billing",
+        {
+            "invoice_id": ("id",),
+            "account_id": ("customer_id",),
+            "amount": ("total",),
+            "issued_at": ("date",),
+            "currency": ("currency_code",),
+            "due_at": ("due_date",),
+            "paid_at": ("paid_at",),
+            "status": ("status",),
+        },
+        amount_unit="cents",
+    ),
+}

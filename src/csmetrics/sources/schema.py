@@ -1,0 +1,100 @@
+"""The canonical schema of each source kind (data.md)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Kind = Literal["string", "datetime", "number", "integer", "boolean", "raw"]
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: Kind
+    required: bool = False
+
+
+def _schema(*columns: Column) -> dict[str, Column]:
+    return {column.name: column for column in columns}
+
+
+SCHEMAS: dict[str, dict[str, Column]] = {
+    "events": _schema(
+        Column("timestamp", "datetime", required=True),
+        Column("user_id", "string", required=True),
+        Column("event", "string", required=True),
+        Column("account_id", "string"),
+        Column("event_id", "string"),
+        Column("session_id", "string"),
+    ),
+    "tickets": _schema(
+        Column("ticket_id", "string", required=True),
+        Column("created_at", "datetime", required=True),
+        Column("first_response_at", "datetime"),
+        Column("solved_at", "datetime"),
+        Column("first_response_minutes", "number"),
+        Column("resolution_minutes", "number"),
+        Column("account_id", "string"),
+        Column("requester_id", "string"),
+        Column("status", "string"),
+        Column("channel", "string"),
+        Column("priority", "string"),
+        Column("group", "string"),
+        Column("assignee", "string"),
+        Column("agent_replies", "integer"),
+        Column("reopens", "integer"),
+        Column("satisfaction", "raw"),
+    ),
+    "billing": _schema(
+        Column("invoice_id", "string", required=True),
+        Column("account_id", "string", required=True),
+        Column("amount", "number", required=True),
+        Column("issued_at", "datetime", required=True),
+        Column("currency", "string"),
+        Column("period_start", "datetime"),
+        Column("period_end", "datetime"),
+        Column("due_at", "datetime"),
+        Column("paid_at", "datetime"),
+        Column("status", "string"),
+        Column("recurring", "boolean"),
+        Column("plan", "string"),
+    ),
+    "surveys": _schema(
+        Column("submitted_at", "datetime", required=True),
+        Column("score", "number", required=True),
+        Column("survey", "string", required=True),
+        Column("respondent_id", "string"),
+        Column("account_id", "string"),
+        Column("comment", "string"),
+    ),
+    "accounts": _schema(
+        Column("account_id", "string", required=True),
+        Column("name", "string"),
+        Column("segment", "string"),
+        Column("plan", "string"),
+        Column("owner", "string"),
+        Column("created_at", "datetime"),
+        Column("seats", "integer"),
+    ),
+}
+
+SOURCE_KINDS: tuple[str, ...] = tuple(SCHEMAS)
+
+# The column whose timestamps define a source's observed range and its rows "in the window".
+TIME_COLUMN: dict[str, str | None] = {
+    "events": "timestamp",
+    "tickets": "created_at",
+    "billing": "issued_at",
+    "surveys": "submitted_at",
+    "accounts": None,
+}
+
+# The column whose repeated values mark duplicate rows, where the source has one.
+DEDUP_COLUMN: dict[str, str | None] = {
+    "events": "event_id",
+    "tickets": "ticket_id",
+    "billing": None,
+    "surveys": None,
+    "accounts": "account_id",
+}
