@@ -12,13 +12,14 @@ covered spans of one user never overlap, so the distinct users covering day d is
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
 import polars as pl
 
 from csmetrics.diagnostics import DataWarning
+from csmetrics.errors import ConfigError
 from csmetrics.families.base import Family, FamilyResult, RunContext
 from csmetrics.timeparts import (
     ONE_MICROSECOND,
@@ -27,6 +28,7 @@ from csmetrics.timeparts import (
     local_day_of,
     local_midnight,
     next_bucket_start,
+    parse_duration,
     week_start_expr,
     week_start_of,
 )
@@ -43,7 +45,6 @@ class EngagementParams:
     inactive_events: tuple[str, ...] = ()
     features: Mapping[str, tuple[str, ...]] | None = None  # feature -> event names
     use_session_id: bool = True  # sessions from session_id when the column exists
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def parameters(params: EngagementParams) -> dict[str, Any]:
@@ -474,3 +475,29 @@ FAMILY = Family(
     assemble=assemble,
     parameters=parameters,
 )
+
+
+def params_from_config(
+    table: Mapping[str, Any],
+    *,
+    session_gap: str | None = None,
+    inactive_events: list[str] | None = None,
+) -> EngagementParams:
+    """Parameters from the config's [engagement] table, overridden by command-line options."""
+    known = {"session_gap", "inactive_events", "features", "use_session_id"}
+    unknown = sorted(set(table) - known)
+    if unknown:
+        raise ConfigError(f"[engagement]: unknown key {unknown[0]!r} (known: {', '.join(sorted(known))})")
+    gap = parse_duration(session_gap or table.get("session_gap", "30m"), "--session-gap")
+    inactive = tuple(inactive_events) if inactive_events else tuple(table.get("inactive_events", ()))
+    features = table.get("features")
+    if features is not None:
+        if not isinstance(features, dict) or not all(isinstance(v, list | str) for v in features.values()):
+            raise ConfigError("[engagement.features]: expected feature = [\"event\", ...] entries")
+        features = {str(k): (v,) if isinstance(v, str) else tuple(map(str, v)) for k, v in features.items()}
+    return EngagementParams(
+        session_gap=gap,
+        inactive_events=tuple(map(str, inactive)),
+        features=features,
+        use_session_id=bool(table.get("use_session_id", True)),
+    )

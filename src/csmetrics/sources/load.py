@@ -261,6 +261,8 @@ def load_source(spec: SourceSpec, needed: Iterable[str] | None = None) -> Loaded
         raise InputError(f"{spec.kind}: {_describe(files)}: cannot be read as {fmt}: {_first_line(exc)}") from exc
     schema = SCHEMAS[spec.kind]
     wanted = set(schema) if needed is None else set(needed) | {c for c, col in schema.items() if col.required}
+    if DEDUP_COLUMN.get(spec.kind):
+        wanted.add(DEDUP_COLUMN[spec.kind])  # type: ignore[arg-type]
     preset = PRESETS.get(spec.preset) if spec.preset else None
     conversions: dict[str, pl.Expr] = {}
     raws: dict[str, pl.Expr] = {}

@@ -1,0 +1,233 @@
+"""csmetrics.toml (or `[tool.csmetrics]` in pyproject.toml): finding, reading, validating, merging.
+
+Precedence: command-line options > the config file > built-in defaults. Relative paths in a config
+are relative to the config file's folder.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from csmetrics.errors import ConfigError
+from csmetrics.sources.load import SourceSpec
+from csmetrics.sources.schema import SOURCE_KINDS
+
+SETTINGS = ("timezone", "source_timezone", "week_start", "grain", "period", "since", "until", "as_of")
+FAMILY_TABLES = ("onboarding", "engagement", "retention", "support", "voice", "revenue", "health", "report")
+SOURCE_KEYS = (
+    "path",
+    "preset",
+    "columns",
+    "formats",
+    "amount_unit",
+    "encoding",
+    "format_in",
+    "source_timezone",
+)
+
+
+@dataclass
+class Config:
+    path: Path | None = None
+    settings: dict[str, Any] = field(default_factory=dict)
+    sources: dict[str, dict[str, Any]] = field(default_factory=dict)
+    families: dict[str, dict[str, Any]] = field(default_factory=dict)
+    checks: list[dict[str, Any]] = field(default_factory=list)
+
+    def family(self, name: str) -> dict[str, Any]:
+        return self.families.get(name, {})
+
+    def setting(self, name: str, default: Any = None) -> Any:
+        return self.settings.get(name, default)
+
+
+def find_config(explicit: Path | None, cwd: Path | None = None) -> tuple[Path, dict[str, Any]] | None:
+    """The config file and its table: --config, else ./csmetrics.toml, else pyproject's table."""
+    here = cwd or Path.cwd()
+    if explicit is not None:
+        if not explicit.is_file():
+            raise ConfigError(f"--config: {explicit}: no such file")
+        return explicit, _read_toml(explicit)
+    candidate = here / "csmetrics.toml"
+    if candidate.is_file():
+        return candidate, _read_toml(candidate)
+    pyproject = here / "pyproject.toml"
+    if pyproject.is_file():
+        table = _read_toml(pyproject).get("tool", {}).get("csmetrics")
+        if isinstance(table, dict):
+            return pyproject, table
+    return None
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from exc
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+
+
+def load_config(explicit: Path | None = None, cwd: Path | None = None) -> Config:
+    found = find_config(explicit, cwd)
+    if found is None:
+        return Config()
+    path, table = found
+    return parse_config(table, path)
+
+
+def parse_config(table: dict[str, Any], path: Path) -> Config:
+    config = Config(path=path)
+    for key, value in table.items():
+        if key in SETTINGS:
+            config.settings[key] = value
+        elif key == "sources":
+            config.sources = _parse_sources(value, path)
+        elif key in FAMILY_TABLES:
+            if not isinstance(value, dict):
+                raise ConfigError(f"{path}: [{key}] must be a table")
+            config.families[key] = value
+        elif key == "checks":
+            if not isinstance(value, list):
+                raise ConfigError(f"{path}: checks must be an array of tables ([[checks]])")
+            config.checks = value
+        else:
+            known = ", ".join((*SETTINGS, "sources", *FAMILY_TABLES, "checks"))
+            raise ConfigError(f"{path}: unknown key {key!r} (known: {known})")
+    return config
+
+
+def _parse_sources(value: Any, path: Path) -> dict[str, dict[str, Any]]:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{path}: [sources] must be a table of sources")
+    out: dict[str, dict[str, Any]] = {}
+    for kind, source in value.items():
+        if kind not in SOURCE_KINDS:
+            raise ConfigError(f"{path}: [sources.{kind}]: unknown source (known: {', '.join(SOURCE_KINDS)})")
+        if not isinstance(source, dict):
+            raise ConfigError(f"{path}: [sources.{kind}] must be a table")
+        unknown = sorted(set(source) - set(SOURCE_KEYS))
+        if unknown:
+            raise ConfigError(
+                f"{path}: [sources.{kind}]: unknown key {unknown[0]!r} (known: {', '.join(SOURCE_KEYS)})"
+            )
+        for mapping in ("columns", "formats"):
+            if mapping in source and not isinstance(source[mapping], dict):
+                raise ConfigError(f"{path}: [sources.{kind}] {mapping} must be a table")
+        entry = dict(source)
+        if "path" in entry:
+            entry["path"] = _relative_to(str(entry["path"]), path.parent)
+        out[kind] = entry
+    return out
+
+
+def _relative_to(text: str, base: Path) -> str:
+    candidate = Path(text).expanduser()
+    return text if candidate.is_absolute() else (base / candidate).as_posix()
+
+
+def parse_assignments(values: list[str], option: str) -> dict[str, dict[str, str]]:
+    """`SOURCE.COLUMN=HEADER` (or `SOURCE=NAME` when no dot is wanted) into nested dicts."""
+    out: dict[str, dict[str, str]] = {}
+    for item in values:
+        if "=" not in item or "." not in item.split("=", 1)[0]:
+            raise ConfigError(f"{option}: expected SOURCE.COLUMN=HEADER, got {item!r}")
+        left, header = item.split("=", 1)
+        source, column = left.split(".", 1)
+        if source not in SOURCE_KINDS:
+            raise ConfigError(f"{option}: unknown source {source!r} in {item!r} (known: {', '.join(SOURCE_KINDS)})")
+        out.setdefault(source, {})[column] = header
+    return out
+
+
+def parse_presets(values: list[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in values:
+        if "=" not in item:
+            raise ConfigError(f"--preset: expected SOURCE=NAME, got {item!r}")
+        source, name = item.split("=", 1)
+        if source not in SOURCE_KINDS:
+            raise ConfigError(f"--preset: unknown source {source!r} (known: {', '.join(SOURCE_KINDS)})")
+        out[source] = name
+    return out
+
+
+def source_specs(
+    config: Config,
+    paths: dict[str, str | None],
+    mappings: list[str],
+    presets: list[str],
+    *,
+    source_timezone: str | None = None,
+    format_in: str | None = None,
+    encoding: str | None = None,
+) -> dict[str, SourceSpec]:
+    """Merge the config's sources with the command line's (the command line wins)."""
+    cli_columns = parse_assignments(mappings, "--map")
+    cli_presets = parse_presets(presets)
+    specs: dict[str, SourceSpec] = {}
+    for kind in SOURCE_KINDS:
+        entry = dict(config.sources.get(kind, {}))
+        if paths.get(kind):
+            entry["path"] = paths[kind]
+        if not entry.get("path"):
+            if kind in cli_columns or kind in cli_presets:
+                raise ConfigError(f"--map/--preset name {kind}, but no {kind} source is given (--{kind} PATH)")
+            continue
+        columns = {**entry.get("columns", {}), **cli_columns.get(kind, {})}
+        tz = source_timezone or entry.get("source_timezone") or config.setting("source_timezone", "UTC")
+        specs[kind] = SourceSpec(
+            kind=kind,
+            path=str(entry["path"]),
+            format_in=format_in or entry.get("format_in"),
+            preset=cli_presets.get(kind, entry.get("preset")),
+            columns={str(k): str(v) for k, v in columns.items()},
+            formats={str(k): str(v) for k, v in entry.get("formats", {}).items()},
+            amount_unit=entry.get("amount_unit"),
+            encoding=encoding or entry.get("encoding"),
+            source_timezone=str(tz),
+        )
+    return specs
+
+
+STARTER_CONFIG = """\
+# csmetrics configuration. Command-line options override everything here; relative paths are
+# relative to this file. Full reference: README.md.
+
+# Report time zone (IANA name) for calendar buckets; source_timezone is the zone of timestamps
+# that carry no offset.
+timezone = "UTC"
+source_timezone = "UTC"
+week_start = "monday"      # or "sunday"
+# period = "last-week"     # default window: all data
+
+[sources.events]
+path = "exports/events.parquet"     # a file, a glob ("events/*.csv") or a folder
+# preset = "segment"                # segment | amplitude | mixpanel | posthog
+# columns = { user_id = "User ID", timestamp = "Time" }
+# formats = { timestamp = "%d-%m-%Y %H:%M" }
+
+# [sources.tickets]
+# path = "exports/tickets.csv"
+# preset = "zendesk"
+
+# [sources.billing]
+# path = "exports/invoices.csv"
+# preset = "stripe"
+
+# [sources.surveys]
+# path = "exports/nps.csv"
+
+# [sources.accounts]
+# path = "exports/accounts.csv"
+
+[engagement]
+session_gap = "30m"
+inactive_events = []       # e.g. ["email_opened", "notification_sent"]
+# [engagement.features]    # feature name -> the events that count as using it
+# Reports = ["report_viewed", "report_exported"]
+"""

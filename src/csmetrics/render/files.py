@@ -1,0 +1,139 @@
+"""File renderers: JSON, Markdown, and one file per table as CSV or Parquet. Writes are atomic."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import polars as pl
+
+from csmetrics.registry import metric as metric_info
+from csmetrics.render.values import format_cell, format_metric
+from csmetrics.report import Report
+
+FORMULA_PREFIXES = ("=", "+", "-", "@")
+_NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
+MARKDOWN_MAX_ROWS = 50
+
+
+def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
+    """Write through a temporary file in the target's folder, then rename over the target."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    os.close(handle)
+    temp = Path(temp_name)
+    try:
+        write(temp)
+        temp.chmod(0o666 & ~_umask())  # mkstemp creates 0600; give the file the usual mode
+        temp.replace(path)
+    finally:
+        temp.unlink(missing_ok=True)
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
+def json_text(report: Report) -> str:
+    return json.dumps(report.to_json_dict(), indent=2, ensure_ascii=False) + "\n"
+
+
+def markdown_text(report: Report) -> str:
+    window = report.window
+    lines = [
+        f"# {report.family}: {window.name}",
+        "",
+        f"Window: {_iso(window.since)} to {_iso(window.until)} (exclusive), time zone {window.timezone}.",
+        "",
+        "| metric | value | unit |",
+        "|---|---:|---|",
+    ]
+    for key, value in report.metrics.items():
+        info = metric_info(key)
+        lines.append(f"| {info.title} (`{key}`) | {format_metric(value, info)} | {info.unit} |")
+    for name, frame in report.tables.items():
+        lines += ["", f"## {name}", "", "| " + " | ".join(frame.columns) + " |"]
+        lines.append("|" + "|".join("---:" if frame.schema[c].is_numeric() else "---" for c in frame.columns) + "|")
+        for row in frame.head(MARKDOWN_MAX_ROWS).iter_rows():
+            cells = (format_cell(v, c).replace("|", "\\|") for v, c in zip(row, frame.columns, strict=True))
+            lines.append("| " + " | ".join(cells) + " |")
+        if frame.height > MARKDOWN_MAX_ROWS:
+            lines.append(f"\n{frame.height - MARKDOWN_MAX_ROWS} more rows are in the Parquet/CSV/JSON outputs.")
+    if report.warnings:
+        lines += ["", "## Warnings", ""]
+        lines += [f"- {w.message}" for w in report.warnings]
+    return "\n".join(lines) + "\n"
+
+
+def _iso(value: object) -> str:
+    return str(value).replace("+00:00", "Z") if value is not None else "open"
+
+
+def metrics_frame(report: Report) -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            "id": list(report.metrics),
+            "value": [None if v is None else float(v) for v in report.metrics.values()],
+            "unit": [metric_info(k).unit for k in report.metrics],
+        },
+        schema={"id": pl.String, "value": pl.Float64, "unit": pl.String},
+    )
+
+
+def spreadsheet_safe(frame: pl.DataFrame) -> pl.DataFrame:
+    """Text cells that a spreadsheet would run as a formula get a leading quote."""
+    risky = [c for c, dtype in frame.schema.items() if dtype == pl.String]
+    return frame.with_columns(
+        pl.when(pl.col(c).str.starts_with(FORMULA_PREFIXES[0])
+                | pl.col(c).str.starts_with(FORMULA_PREFIXES[1])
+                | pl.col(c).str.starts_with(FORMULA_PREFIXES[2])
+                | pl.col(c).str.starts_with(FORMULA_PREFIXES[3]))
+        .then(pl.when(pl.col(c).str.contains(_NUMBER)).then(pl.col(c)).otherwise("'" + pl.col(c)))
+        .otherwise(pl.col(c))
+        .alias(c)
+        for c in risky
+    )
+
+
+def _csv_ready(frame: pl.DataFrame) -> pl.DataFrame:
+    """Timestamps as ISO 8601 with Z; text made spreadsheet-safe."""
+    frame = frame.with_columns(
+        pl.col(c).dt.strftime("%Y-%m-%dT%H:%M:%S%.fZ") for c, t in frame.schema.items() if isinstance(t, pl.Datetime)
+    )
+    return spreadsheet_safe(frame)
+
+
+def write_tables(report: Report, folder: Path, fmt: str) -> list[Path]:
+    """`folder/<family>.<table>.<fmt>` for every table plus `<family>.metrics.<fmt>`.
+
+    All files are first written into a temporary folder inside `folder`, then renamed into place,
+    so no reader ever sees a half-written file.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    frames = {"metrics": metrics_frame(report), **report.tables}
+    staging = Path(tempfile.mkdtemp(prefix=".csmetrics-", dir=folder))
+    written: list[Path] = []
+    try:
+        for name, frame in frames.items():
+            target = staging / f"{report.family}.{name}.{fmt}"
+            if fmt == "parquet":
+                frame.write_parquet(target)
+            else:
+                _csv_ready(frame).write_csv(target)
+        for staged in sorted(staging.iterdir()):
+            final = folder / staged.name
+            staged.replace(final)
+            written.append(final)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return written
+
+
+def write_text(path: Path, text: str) -> None:
+    atomic_write(path, lambda temp: temp.write_text(text, encoding="utf-8"))

@@ -1,0 +1,38 @@
+"""Terminal rendering of `csmetrics validate` profiles."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+
+
+def render_profiles(profiles: list[dict[str, Any]], console: Console) -> None:
+    for profile in profiles:
+        paths = profile["paths"]
+        where = paths[0] if len(paths) == 1 else f"{len(paths)} files ({paths[0]} …)"
+        console.print(f"[bold]{profile['source']}[/bold]  {where}")
+        console.print(
+            f"  rows {profile['rows']:,} (used {profile['rows_used']:,}), duplicates {profile['duplicates']:,}, "
+            f"time range {_ts(profile['first_timestamp'])} to {_ts(profile['last_timestamp'])}"
+        )
+        table = Table(box=box.SIMPLE, show_edge=False)
+        for column in ("column", "header", "type", "required", "nulls"):
+            table.add_column(column, justify="right" if column == "nulls" else "left")
+        for column in profile["columns"]:
+            table.add_row(
+                column["column"], column["header"], column["type"],
+                "yes" if column["required"] else "", f"{column['nulls']:,}",
+            )
+        console.print(table)
+        if profile["absent_columns"]:
+            console.print(f"  optional columns not in the data: {', '.join(profile['absent_columns'])}")
+        for warning in profile["warnings"]:
+            console.print(f"  warning: {warning}", style="yellow")
+        console.print()
+
+
+def _ts(value: object) -> str:
+    return str(value)[:19] if value is not None else "n/a"

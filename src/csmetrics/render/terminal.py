@@ -1,0 +1,70 @@
+"""Rich rendering: headline metrics, a trend sparkline, then the tables (long ones truncated)."""
+
+from __future__ import annotations
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+
+from csmetrics.registry import metric as metric_info
+from csmetrics.render.values import format_cell, format_metric, sparkline
+from csmetrics.report import Report
+
+MAX_ROWS = 25
+TREND_COLUMNS = ("dau", "active_users")
+
+
+def render(report: Report, console: Console, max_rows: int = MAX_ROWS) -> None:
+    window = report.window
+    console.print(
+        f"[bold]{report.family}[/bold]  {window.name}  "
+        f"({_day(window.since)} to {_day(window.until)}, exclusive; {window.timezone})"
+    )
+    console.print(_headline(report))
+    trend = _trend(report)
+    if trend:
+        console.print(trend)
+    for name, frame in report.tables.items():
+        table = Table(title=name, box=box.SIMPLE_HEAVY, title_justify="left", show_edge=False)
+        for column in frame.columns:
+            numeric = frame.schema[column].is_numeric()
+            table.add_column(column, justify="right" if numeric else "left", no_wrap=True)
+        for row in frame.head(max_rows).iter_rows():
+            table.add_row(*(format_cell(v, c) for v, c in zip(row, frame.columns, strict=True)))
+        console.print(table)
+        if frame.height > max_rows:
+            console.print(
+                f"  … {frame.height - max_rows} more rows (all rows: --format csv|parquet|json --output …)",
+                style="dim",
+            )
+
+
+def _headline(report: Report) -> Table:
+    table = Table(box=box.SIMPLE_HEAVY, show_edge=False)
+    table.add_column("metric")
+    table.add_column("value", justify="right")
+    table.add_column("unit")
+    for key, value in report.metrics.items():
+        info = metric_info(key)
+        table.add_row(info.title, format_metric(value, info), info.unit)
+    return table
+
+
+def _trend(report: Report) -> str:
+    activity = report.tables.get("activity")
+    if activity is None or activity.height < 2:
+        return ""
+    column = next((c for c in TREND_COLUMNS if c in activity.columns), None)
+    if column is None:
+        return ""
+    values = activity[column].to_list()
+    return f"{column} trend  {sparkline(values)}  (min {min(values):,}, max {max(values):,})"
+
+
+def _day(value: object) -> str:
+    return str(value)[:10] if value is not None else "open"
+
+
+def render_warnings(report: Report, console: Console) -> None:
+    for warning in report.warnings:
+        console.print(f"warning: {warning.message}", style="yellow", highlight=False)

@@ -1,0 +1,57 @@
+"""Display formatting shared by the terminal and Markdown renderers (JSON stays unrounded)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from csmetrics.registry import Metric
+
+MISSING = "n/a"
+SPARK_BARS = "▁▂▃▄▅▆▇█"
+PERCENT_COLUMNS = ("share", "rate", "stickiness")
+
+
+def format_metric(value: float | None, metric: Metric) -> str:
+    if value is None:
+        return MISSING
+    if metric.unit == "share":
+        return f"{value * 100:.1f}%"
+    if metric.unit in ("users", "accounts", "sessions", "count") and float(value).is_integer():
+        return f"{int(value):,}"
+    return f"{value:,.2f}"
+
+
+def format_cell(value: object, column: str) -> str:
+    if value is None:
+        return MISSING
+    if isinstance(value, bool):
+        return "yes" if value else ""
+    if isinstance(value, float):
+        if column.endswith(PERCENT_COLUMNS):
+            return f"{value * 100:.1f}%"
+        return f"{value:,.2f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def sparkline(values: list[float | int | None], width: int = 60) -> str:
+    """Block characters scaled to the series' range; long series are averaged down to `width`."""
+    points = [float(v) for v in values if v is not None]
+    if not points:
+        return ""
+    if len(points) > width:
+        size = len(points) / width
+        points = [
+            sum(chunk) / len(chunk)
+            for i in range(width)
+            if (chunk := points[int(i * size) : max(int((i + 1) * size), int(i * size) + 1)])
+        ]
+    low, high = min(points), max(points)
+    span = high - low
+    top = len(SPARK_BARS) - 1
+    return "".join(SPARK_BARS[round((p - low) / span * top) if span else top // 2] for p in points)
