@@ -1,0 +1,100 @@
+"""Invariants of the engagement family over generated event logs (hypothesis)."""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import polars as pl
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tests.helpers import engagement
+
+START = datetime(2026, 10, 1, tzinfo=UTC)
+EVENTS = st.tuples(
+    st.integers(0, 40 * 24 * 60),  # minutes after START
+    st.sampled_from(["u1", "u2", "u3", "u4", "u5", "u6"]),
+    st.sampled_from(["login", "report", "email_opened"]),
+    st.sampled_from(["a1", "a2", "a3"]),
+)
+LOGS = st.lists(EVENTS, min_size=1, max_size=60)
+
+
+def _frame(rows: list[tuple[int, str, str, str]]) -> pl.DataFrame:
+    return pl.DataFrame(
+        {
+            "timestamp": [START + timedelta(minutes=m) for m, *_ in rows],
+            "user_id": [r[1] for r in rows],
+            "event": [r[2] for r in rows],
+            "account_id": [r[3] for r in rows],
+        }
+    )
+
+
+def _run(frame: pl.DataFrame, **window: str):
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "events.parquet"
+        frame.write_parquet(path)
+        return engagement(path, **window)
+
+
+@given(LOGS)
+def test_dau_le_wau_le_mau_every_day(rows) -> None:
+    activity = _run(_frame(rows)).tables["activity"]
+    assert (activity["dau"] <= activity["wau7"]).all()
+    assert (activity["wau7"] <= activity["mau30"]).all()
+
+
+@given(LOGS)
+def test_stickiness_in_zero_one(rows) -> None:
+    report = _run(_frame(rows), since="2026-10-05", until="2026-11-05")
+    stickiness = report.metrics["engagement.stickiness"]
+    daily = report.tables["activity"]["stickiness"].drop_nulls()
+    assert ((daily >= 0) & (daily <= 1)).all()
+    if stickiness is not None:
+        assert 0 <= stickiness <= 1
+    # on days with anyone active, DAU/MAU30 is strictly positive
+    active_days = report.tables["activity"].filter(pl.col("dau") > 0)
+    assert (active_days["stickiness"] > 0).all()
+
+
+@given(LOGS)
+def test_sessions_at_least_active_users_over_all_data(rows) -> None:
+    # Over all data every active user starts at least one session. (Inside a window a user can
+    # only continue a session begun before it, so the invariant holds for --period all.)
+    report = _run(_frame(rows))
+    users = _frame(rows).select(pl.col("user_id").n_unique()).item()
+    assert report.metrics["engagement.sessions_count"] >= users
+    assert report.metrics["engagement.sessions_per_user"] >= 1
+
+
+@given(LOGS, st.randoms(use_true_random=False), st.integers(1, 4))
+def test_shuffled_and_split_input_gives_same_result(rows, random, parts) -> None:
+    frame = _frame(rows)
+    window = {"since": "2026-10-03", "until": "2026-11-02"}
+    expected = _run(frame, **window)
+    shuffled = frame.sample(fraction=1.0, shuffle=True, seed=random.randint(0, 10**6))
+    with tempfile.TemporaryDirectory() as folder:
+        size = -(-shuffled.height // parts)
+        for index in range(parts):
+            shuffled.slice(index * size, size).write_parquet(Path(folder) / f"part-{index}.parquet")
+        split = engagement(Path(folder) / "part-*.parquet", **window)
+    assert split.metrics == expected.metrics
+    for name, table in expected.tables.items():
+        assert split.tables[name].equals(table), name
+
+
+@given(LOGS)
+def test_wau_mau_equal_brute_force_distinct_counts(rows) -> None:
+    frame = _frame(rows)
+    until = datetime(2026, 10, 20, tzinfo=UTC)
+    report = _run(frame, since="2026-10-10", until="2026-10-20")
+
+    def distinct_users(days: int) -> int:
+        recent = frame.filter(pl.col("timestamp").is_between(until - timedelta(days=days), until, closed="left"))
+        return recent["user_id"].n_unique()
+
+    assert report.metrics["engagement.wau"] == distinct_users(7)
+    assert report.metrics["engagement.mau"] == distinct_users(30)

@@ -1,0 +1,43 @@
+"""Shared test helpers: write small event tables, run a family, run the CLI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from csmetrics.cli import run
+from csmetrics.families import FAMILIES
+from csmetrics.families.engagement import EngagementParams
+from csmetrics.report import Report
+from csmetrics.runner import run_family
+from csmetrics.sources import SourceSpec
+from csmetrics.window import build_window
+
+EVENT_COLUMNS = ("timestamp", "user_id", "event", "account_id")
+
+
+def events_frame(rows: list[tuple], columns: tuple[str, ...] = EVENT_COLUMNS) -> pl.DataFrame:
+    return pl.DataFrame(rows, schema=list(columns), orient="row")
+
+
+def write_events(folder: Path, rows: list[tuple], columns: tuple[str, ...] = EVENT_COLUMNS, name: str = "events.csv") -> Path:
+    path = folder / name
+    frame = events_frame(rows, columns)
+    if name.endswith(".parquet"):
+        frame.write_parquet(path)
+    else:
+        frame.write_csv(path)
+    return path
+
+
+def engagement(path: Path | str, params: EngagementParams | None = None, **window: Any) -> Report:
+    spec = SourceSpec("events", str(path))
+    return run_family(FAMILIES["engagement"], {"events": spec}, build_window(**window), params or EngagementParams())
+
+
+def cli(capsys: Any, *args: str) -> tuple[int, str, str]:
+    code = run(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
