@@ -4,7 +4,10 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 settings.register_profile(
-    "csmetrics", max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    "csmetrics",
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 settings.load_profile("csmetrics")
 

@@ -22,7 +22,12 @@ def events_frame(rows: list[tuple], columns: tuple[str, ...] = EVENT_COLUMNS) ->
     return pl.DataFrame(rows, schema=list(columns), orient="row")
 
 
-def write_events(folder: Path, rows: list[tuple], columns: tuple[str, ...] = EVENT_COLUMNS, name: str = "events.csv") -> Path:
+def write_events(
+    folder: Path,
+    rows: list[tuple],
+    columns: tuple[str, ...] = EVENT_COLUMNS,
+    name: str = "events.csv",
+) -> Path:
     path = folder / name
     frame = events_frame(rows, columns)
     if name.endswith(".parquet"):
@@ -34,7 +39,12 @@ def write_events(folder: Path, rows: list[tuple], columns: tuple[str, ...] = EVE
 
 def engagement(path: Path | str, params: EngagementParams | None = None, **window: Any) -> Report:
     spec = SourceSpec("events", str(path))
-    return run_family(FAMILIES["engagement"], {"events": spec}, build_window(**window), params or EngagementParams())
+    return run_family(
+        FAMILIES["engagement"],
+        {"events": spec},
+        build_window(**window),
+        params or EngagementParams(),
+    )
 
 
 def cli(capsys: Any, *args: str) -> tuple[int, str, str]:

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-
 from bench.reference import engagement_reference
+
 from csmetrics.families.engagement import EngagementParams
 from csmetrics.sample import SampleOptions, write_sample
 from tests.helpers import engagement

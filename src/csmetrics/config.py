@@ -15,8 +15,26 @@ from csmetrics.errors import ConfigError
 from csmetrics.sources.load import SourceSpec
 from csmetrics.sources.schema import SOURCE_KINDS
 
-SETTINGS = ("timezone", "source_timezone", "week_start", "grain", "period", "since", "until", "as_of")
-FAMILY_TABLES = ("onboarding", "engagement", "retention", "support", "voice", "revenue", "health", "report")
+SETTINGS = (
+    "timezone",
+    "source_timezone",
+    "week_start",
+    "grain",
+    "period",
+    "since",
+    "until",
+    "as_of",
+)
+FAMILY_TABLES = (
+    "onboarding",
+    "engagement",
+    "retention",
+    "support",
+    "voice",
+    "revenue",
+    "health",
+    "report",
+)
 SOURCE_KEYS = (
     "path",
     "preset",
@@ -44,7 +62,9 @@ class Config:
         return self.settings.get(name, default)
 
 
-def find_config(explicit: Path | None, cwd: Path | None = None) -> tuple[Path, dict[str, Any]] | None:
+def find_config(
+    explicit: Path | None, cwd: Path | None = None
+) -> tuple[Path, dict[str, Any]] | None:
     """The config file and its table: --config, else ./csmetrics.toml, else pyproject's table."""
     here = cwd or Path.cwd()
     if explicit is not None:
@@ -107,7 +127,9 @@ def _parse_sources(value: Any, path: Path) -> dict[str, dict[str, Any]]:
     out: dict[str, dict[str, Any]] = {}
     for kind, source in value.items():
         if kind not in SOURCE_KINDS:
-            raise ConfigError(f"{path}: [sources.{kind}]: unknown source (known: {', '.join(SOURCE_KINDS)})")
+            raise ConfigError(
+                f"{path}: [sources.{kind}]: unknown source (known: {', '.join(SOURCE_KINDS)})"
+            )
         if not isinstance(source, dict):
             raise ConfigError(f"{path}: [sources.{kind}] must be a table")
         unknown = sorted(set(source) - set(SOURCE_KEYS))
@@ -139,7 +161,9 @@ def parse_assignments(values: list[str], option: str) -> dict[str, dict[str, str
         left, header = item.split("=", 1)
         source, column = left.split(".", 1)
         if source not in SOURCE_KINDS:
-            raise ConfigError(f"{option}: unknown source {source!r} in {item!r} (known: {', '.join(SOURCE_KINDS)})")
+            raise ConfigError(
+                f"{option}: unknown source {source!r} in {item!r} (known: {', '.join(SOURCE_KINDS)})"
+            )
         out.setdefault(source, {})[column] = header
     return out
 
@@ -151,7 +175,9 @@ def parse_presets(values: list[str]) -> dict[str, str]:
             raise ConfigError(f"--preset: expected SOURCE=NAME, got {item!r}")
         source, name = item.split("=", 1)
         if source not in SOURCE_KINDS:
-            raise ConfigError(f"--preset: unknown source {source!r} (known: {', '.join(SOURCE_KINDS)})")
+            raise ConfigError(
+                f"--preset: unknown source {source!r} (known: {', '.join(SOURCE_KINDS)})"
+            )
         out[source] = name
     return out
 
@@ -176,10 +202,16 @@ def source_specs(
             entry["path"] = paths[kind]
         if not entry.get("path"):
             if kind in cli_columns or kind in cli_presets:
-                raise ConfigError(f"--map/--preset name {kind}, but no {kind} source is given (--{kind} PATH)")
+                raise ConfigError(
+                    f"--map/--preset name {kind}, but no {kind} source is given (--{kind} PATH)"
+                )
             continue
         columns = {**entry.get("columns", {}), **cli_columns.get(kind, {})}
-        tz = source_timezone or entry.get("source_timezone") or config.setting("source_timezone", "UTC")
+        tz = (
+            source_timezone
+            or entry.get("source_timezone")
+            or config.setting("source_timezone", "UTC")
+        )
         specs[kind] = SourceSpec(
             kind=kind,
             path=str(entry["path"]),

@@ -22,7 +22,9 @@ PLAIN_WIDTH = 160
 def stdout_console(file: Any = None) -> Console:
     target = file or sys.stdout
     terminal = hasattr(target, "isatty") and target.isatty()
-    return Console(file=target, width=None if terminal else PLAIN_WIDTH, soft_wrap=False, highlight=False)
+    return Console(
+        file=target, width=None if terminal else PLAIN_WIDTH, soft_wrap=False, highlight=False
+    )
 
 
 def stderr_console() -> Console:
@@ -48,7 +50,9 @@ def emit(report: Report, fmt: str, output: Path | None, *, quiet: bool = False) 
     to_stdout = output is None or str(output) == "-"
     if fmt in ("csv", "parquet"):
         if to_stdout:
-            raise ConfigError(f"--format {fmt} writes one file per table: give a folder with --output DIR")
+            raise ConfigError(
+                f"--format {fmt} writes one file per table: give a folder with --output DIR"
+            )
         assert output is not None
         written = files.write_tables(report, output, fmt)
         if not quiet:
@@ -98,8 +102,15 @@ def emit_catalogue(family: str | None, fmt: str) -> None:
     chosen = [m for m in METRICS if family is None or m.family == family]
     if fmt == "json":
         rows = [
-            {"id": m.id, "family": m.family, "unit": m.unit, "direction": m.direction,
-             "definition": m.definition, "sources": list(m.sources), "columns": list(m.columns)}
+            {
+                "id": m.id,
+                "family": m.family,
+                "unit": m.unit,
+                "direction": m.direction,
+                "definition": m.definition,
+                "sources": list(m.sources),
+                "columns": list(m.columns),
+            }
             for m in chosen
         ]
         sys.stdout.write(json.dumps(rows, indent=2) + "\n")

@@ -42,7 +42,22 @@ FEATURES = (
 )
 CHANNELS = (("email", 0.45), ("chat", 0.3), ("web", 0.2), ("phone", 0.05))
 PRIORITIES = (("low", 0.3), ("normal", 0.5), ("high", 0.15), ("urgent", 0.05))
-SYLLABLES = ("ac", "me", "ze", "lo", "tri", "nova", "quant", "ly", "sys", "bit", "or", "ix", "data", "flow")
+SYLLABLES = (
+    "ac",
+    "me",
+    "ze",
+    "lo",
+    "tri",
+    "nova",
+    "quant",
+    "ly",
+    "sys",
+    "bit",
+    "or",
+    "ix",
+    "data",
+    "flow",
+)
 
 
 @dataclass(frozen=True)
@@ -64,9 +79,15 @@ def write_sample(folder: Path, options: SampleOptions) -> dict[Path, int]:
     try:
         end = date.fromisoformat(options.end)
     except ValueError as exc:
-        raise ConfigError(f"--end: expected a date such as 2026-11-01, got {options.end!r}") from exc
+        raise ConfigError(
+            f"--end: expected a date such as 2026-11-01, got {options.end!r}"
+        ) from exc
     rng = np.random.default_rng(options.seed)
-    start = add_months(end, -options.months) if end.day == 1 else end - timedelta(days=30 * options.months)
+    start = (
+        add_months(end, -options.months)
+        if end.day == 1
+        else end - timedelta(days=30 * options.months)
+    )
     accounts = make_accounts(rng, options.accounts, start, end)
     users = make_users(rng, accounts, options.users_per_account, start, end)
     events = make_events(rng, users, end, options.events_per_user_day, options.duplicate_share)
@@ -85,7 +106,9 @@ def write_sample(folder: Path, options: SampleOptions) -> dict[Path, int]:
     for name, frame in frames.items():
         path = folder / name
         if name.endswith(".parquet"):
-            atomic_write(path, lambda temp, f=frame: f.write_parquet(temp, row_group_size=1_000_000))
+            atomic_write(
+                path, lambda temp, f=frame: f.write_parquet(temp, row_group_size=1_000_000)
+            )
         else:
             out = frame.with_columns(
                 pl.col(c).dt.strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -105,16 +128,22 @@ def _choice(rng: np.random.Generator, options: tuple, size: int) -> np.ndarray:
 
 def _company(rng: np.random.Generator) -> str:
     parts = rng.choice(len(SYLLABLES), size=int(rng.integers(2, 4)))
-    return "".join(SYLLABLES[i] for i in parts).capitalize() + str(rng.choice([" Inc", " Ltd", " GmbH", " Labs", ""]))
+    return "".join(SYLLABLES[i] for i in parts).capitalize() + str(
+        rng.choice([" Inc", " Ltd", " GmbH", " Labs", ""])
+    )
 
 
 def make_accounts(rng: np.random.Generator, count: int, start: date, end: date) -> pl.DataFrame:
     span = (end - start).days
     # Half the accounts exist before the data starts; the rest sign up during it.
-    offsets = np.where(rng.random(count) < 0.5, -rng.integers(1, 365, count), rng.integers(0, span, count))
+    offsets = np.where(
+        rng.random(count) < 0.5, -rng.integers(1, 365, count), rng.integers(0, span, count)
+    )
     segment = np.array(SEGMENTS)[rng.choice(3, size=count, p=SEGMENT_WEIGHTS)]
-    created = [datetime(start.year, start.month, start.day) + timedelta(days=int(o), hours=int(h))
-               for o, h in zip(offsets, rng.integers(8, 18, count), strict=True)]
+    created = [
+        datetime(start.year, start.month, start.day) + timedelta(days=int(o), hours=int(h))
+        for o, h in zip(offsets, rng.integers(8, 18, count), strict=True)
+    ]
     seats = np.array([{"smb": 5, "mid-market": 15, "enterprise": 60}[s] for s in segment])
     churn_month = np.where(rng.random(count) < 0.15, rng.integers(2, 40, count), -1)
     return pl.DataFrame(
@@ -135,7 +164,7 @@ def make_users(
     rng: np.random.Generator, accounts: pl.DataFrame, per_account: float, start: date, end: date
 ) -> pl.DataFrame:
     """One row per user: account, signup day, last possible active day, daily activity rate."""
-    segment_factor = {s: f for s, f in zip(SEGMENTS, SEGMENT_USERS, strict=True)}
+    segment_factor = dict(zip(SEGMENTS, SEGMENT_USERS, strict=True))
     means = np.array([per_account * segment_factor[s] for s in accounts["segment"]])
     counts = 1 + rng.poisson(np.maximum(means - 1, 0.1))
     account_index = np.repeat(np.arange(accounts.height), counts)
@@ -144,7 +173,9 @@ def make_users(
     created = accounts["created_at"].dt.date().to_numpy().astype("datetime64[D]")[account_index]
     signup = np.maximum(created + rng.exponential(20, n).astype("timedelta64[D]"), origin - 200)
     lifetime = rng.exponential(240, n).astype("int64")
-    last_day = np.minimum(signup + lifetime.astype("timedelta64[D]"), np.datetime64(end.isoformat(), "D") - 1)
+    last_day = np.minimum(
+        signup + lifetime.astype("timedelta64[D]"), np.datetime64(end.isoformat(), "D") - 1
+    )
     return pl.DataFrame(
         {
             "user_id": [f"u_{i:07d}" for i in range(1, n + 1)],
@@ -178,9 +209,13 @@ def make_events(
     sessions = 1 + rng.poisson(0.4, user_index.size)
     event_user = np.repeat(user_index, per_user_day)
     event_day = np.repeat(days, per_user_day)
-    session_of_event = (rng.random(event_user.size) * np.repeat(sessions, per_user_day)).astype("int64")
+    session_of_event = (rng.random(event_user.size) * np.repeat(sessions, per_user_day)).astype(
+        "int64"
+    )
     # Session starts: working hours; events spread over a ~15-minute session.
-    day_seed = (event_user * 7919 + event_day.astype("int64") * 31 + session_of_event * 104729) % 86000
+    day_seed = (
+        event_user * 7919 + event_day.astype("int64") * 31 + session_of_event * 104729
+    ) % 86000
     session_start = (day_seed * 37 + 7 * 3600) % 61200 + 6 * 3600
     offset = rng.exponential(300, event_user.size).clip(0, 5000)
     seconds = np.minimum(session_start + offset, 86399).astype("int64")
@@ -189,7 +224,11 @@ def make_events(
     signup_day = users["signup"].to_numpy()[event_user]
     on_signup = event_day == signup_day
     step = rng.integers(0, len(ONBOARDING) + 2, event_user.size)
-    names = np.where(on_signup & (step < len(ONBOARDING)), np.array(ONBOARDING, dtype=object)[np.minimum(step, 2)], names)
+    names = np.where(
+        on_signup & (step < len(ONBOARDING)),
+        np.array(ONBOARDING, dtype=object)[np.minimum(step, 2)],
+        names,
+    )
     frame = pl.DataFrame(
         {
             "timestamp": timestamps.astype("datetime64[us]"),
@@ -208,14 +247,20 @@ def make_events(
         .select(frame.columns)
     )
     frame = pl.concat([frame, signups]).sort("timestamp", "user_id", "event")
-    frame = frame.with_row_index("n").with_columns(
-        event_id=pl.format("evt_{}", pl.col("n").cast(pl.String).str.zfill(10))
-    ).drop("n")
+    frame = (
+        frame.with_row_index("n")
+        .with_columns(event_id=pl.format("evt_{}", pl.col("n").cast(pl.String).str.zfill(10)))
+        .drop("n")
+    )
     duplicates = frame.sample(fraction=duplicate_share, seed=int(rng.integers(0, 2**31)))
-    return pl.concat([frame, duplicates]).select("event_id", "timestamp", "user_id", "account_id", "event")
+    return pl.concat([frame, duplicates]).select(
+        "event_id", "timestamp", "user_id", "account_id", "event"
+    )
 
 
-def make_tickets(rng: np.random.Generator, accounts: pl.DataFrame, start: date, end: date) -> pl.DataFrame:
+def make_tickets(
+    rng: np.random.Generator, accounts: pl.DataFrame, start: date, end: date
+) -> pl.DataFrame:
     rows = []
     span = (end - start).days * 86400
     origin = datetime(start.year, start.month, start.day)
@@ -248,8 +293,13 @@ def make_tickets(rng: np.random.Generator, accounts: pl.DataFrame, start: date, 
                     else None,
                 }
             )
-    frame = pl.DataFrame(rows, schema_overrides={"requester_id": pl.String, "satisfaction": pl.Int64})
-    return frame.with_columns(pl.col(c).dt.replace_time_zone("UTC") for c in ("created_at", "first_response_at", "solved_at"))
+    frame = pl.DataFrame(
+        rows, schema_overrides={"requester_id": pl.String, "satisfaction": pl.Int64}
+    )
+    return frame.with_columns(
+        pl.col(c).dt.replace_time_zone("UTC")
+        for c in ("created_at", "first_response_at", "solved_at")
+    )
 
 
 def make_billing(rng: np.random.Generator, accounts: pl.DataFrame, end: date) -> pl.DataFrame:
@@ -286,7 +336,9 @@ def make_billing(rng: np.random.Generator, accounts: pl.DataFrame, end: date) ->
             invoice_id = f"in_{invoice:06d}"
             due = start + timedelta(days=14)
             late = rng.random() < 0.12
-            paid = start + timedelta(days=int(rng.integers(15, 60) if late else rng.integers(0, 10)))
+            paid = start + timedelta(
+                days=int(rng.integers(15, 60) if late else rng.integers(0, 10))
+            )
             status = "paid" if paid < until else "open"
             if rng.random() < 0.01:
                 status = "void"
@@ -319,7 +371,9 @@ def make_billing(rng: np.random.Generator, accounts: pl.DataFrame, end: date) ->
             period += step
     frame = pl.DataFrame(rows, schema_overrides={"paid_at": pl.Datetime("us")})
     stamps = ("issued_at", "period_start", "period_end", "due_at", "paid_at")
-    return frame.with_columns(pl.col(c).cast(pl.Datetime("us")).dt.replace_time_zone("UTC") for c in stamps)
+    return frame.with_columns(
+        pl.col(c).cast(pl.Datetime("us")).dt.replace_time_zone("UTC") for c in stamps
+    )
 
 
 def _add_months_keep_day(anchor: datetime, months: int) -> datetime:
@@ -329,23 +383,57 @@ def _add_months_keep_day(anchor: datetime, months: int) -> datetime:
     return datetime(first.year, first.month, day)
 
 
-def make_surveys(rng: np.random.Generator, users: pl.DataFrame, tickets: pl.DataFrame, end: date) -> pl.DataFrame:
+def make_surveys(
+    rng: np.random.Generator, users: pl.DataFrame, tickets: pl.DataFrame, end: date
+) -> pl.DataFrame:
     until = datetime(end.year, end.month, end.day)
     sample = users.filter(pl.col("user_id").hash(seed=3) % 4 == 0)
     rows = []
     for user, account, signup in sample.select("user_id", "account_id", "signup").iter_rows():
-        when = datetime(signup.year, signup.month, signup.day) + timedelta(days=int(rng.integers(20, 200)))
+        when = datetime(signup.year, signup.month, signup.day) + timedelta(
+            days=int(rng.integers(20, 200))
+        )
         if when >= until:
             continue
-        score = int(rng.choice(11, p=[0.02, 0.01, 0.02, 0.03, 0.04, 0.06, 0.07, 0.15, 0.2, 0.2, 0.2]))
-        rows.append({"submitted_at": when, "survey": "nps", "score": score, "respondent_id": user, "account_id": account,
-                     "comment": "Great support!" if score >= 9 and rng.random() < 0.3 else None})
+        score = int(
+            rng.choice(11, p=[0.02, 0.01, 0.02, 0.03, 0.04, 0.06, 0.07, 0.15, 0.2, 0.2, 0.2])
+        )
+        rows.append(
+            {
+                "submitted_at": when,
+                "survey": "nps",
+                "score": score,
+                "respondent_id": user,
+                "account_id": account,
+                "comment": "Great support!" if score >= 9 and rng.random() < 0.3 else None,
+            }
+        )
         if rng.random() < 0.3:
-            rows.append({"submitted_at": when + timedelta(hours=1), "survey": "ces", "score": int(rng.integers(2, 8)),
-                         "respondent_id": user, "account_id": account, "comment": None})
-    for solved, account, rating in tickets.select("solved_at", "account_id", "satisfaction").iter_rows():
+            rows.append(
+                {
+                    "submitted_at": when + timedelta(hours=1),
+                    "survey": "ces",
+                    "score": int(rng.integers(2, 8)),
+                    "respondent_id": user,
+                    "account_id": account,
+                    "comment": None,
+                }
+            )
+    for solved, account, rating in tickets.select(
+        "solved_at", "account_id", "satisfaction"
+    ).iter_rows():
         if solved is not None and rating is not None:
-            rows.append({"submitted_at": solved.replace(tzinfo=None) + timedelta(hours=2), "survey": "csat",
-                         "score": int(rating), "respondent_id": None, "account_id": account, "comment": None})
+            rows.append(
+                {
+                    "submitted_at": solved.replace(tzinfo=None) + timedelta(hours=2),
+                    "survey": "csat",
+                    "score": int(rating),
+                    "respondent_id": None,
+                    "account_id": account,
+                    "comment": None,
+                }
+            )
     frame = pl.DataFrame(rows, schema_overrides={"respondent_id": pl.String, "comment": pl.String})
-    return frame.with_columns(pl.col("submitted_at").dt.replace_time_zone("UTC")).sort("submitted_at")
+    return frame.with_columns(pl.col("submitted_at").dt.replace_time_zone("UTC")).sort(
+        "submitted_at"
+    )

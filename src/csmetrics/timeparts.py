@@ -32,7 +32,9 @@ def parse_duration(text: str, option: str) -> timedelta:
     """Parse `90s`, `30m`, `4h`, `14d` or `2w`; `option` names the setting in the error."""
     match = _DURATION.match(str(text))
     if not match:
-        raise ConfigError(f"{option}: expected a duration such as 90s, 30m, 4h or 14d, got {text!r}")
+        raise ConfigError(
+            f"{option}: expected a duration such as 90s, 30m, 4h or 14d, got {text!r}"
+        )
     seconds = float(match.group(1)) * _DURATION_UNITS[match.group(2)]
     if seconds <= 0:
         raise ConfigError(f"{option}: the duration must be positive, got {text!r}")

@@ -119,9 +119,7 @@ def build_window(
     if period and (since or until):
         raise ConfigError("--period cannot be combined with --since/--until: use one or the other")
     if period:
-        anchor = (
-            parse_instant(as_of, timezone, "--as-of") if as_of else (now or datetime.now(UTC))
-        )
+        anchor = parse_instant(as_of, timezone, "--as-of") if as_of else (now or datetime.now(UTC))
         return _period_window(period, anchor, base)
     start = parse_instant(since, timezone, "--since") if since else None
     end = parse_instant(until, timezone, "--until") if until else None
@@ -135,7 +133,9 @@ def _period_window(period: str, as_of: datetime, base: Window) -> Window:
     today = local_day_of(as_of, tz)
 
     def days(first: date, end: date, label: str | None = None) -> Window:
-        return replace(base, since=local_midnight(first, tz), until=local_midnight(end, tz), label=label)
+        return replace(
+            base, since=local_midnight(first, tz), until=local_midnight(end, tz), label=label
+        )
 
     text = period.strip().lower()
     if text == "all":

@@ -93,9 +93,21 @@ def test_activity_table_per_day(case) -> None:
 def test_account_activity(case) -> None:
     rows = {row["account_id"]: row for row in case.tables["account_activity"].to_dicts()}
     # a1: u1 on 11-02 and 11-03, 3 sessions, 5 window events (00:10, 09:00, 09:10, 10:00, 11-03 09:00)
-    assert rows["a1"] == {"account_id": "a1", "active_users": 1, "active_days": 2, "sessions": 3, "events": 5}
+    assert rows["a1"] == {
+        "account_id": "a1",
+        "active_users": 1,
+        "active_days": 2,
+        "sessions": 3,
+        "events": 5,
+    }
     # a2: u2 (1 login) and u3 (2 reports) on 11-03 and 11-04, one session each
-    assert rows["a2"] == {"account_id": "a2", "active_users": 2, "active_days": 2, "sessions": 2, "events": 3}
+    assert rows["a2"] == {
+        "account_id": "a2",
+        "active_users": 2,
+        "active_days": 2,
+        "sessions": 2,
+        "events": 3,
+    }
     assert "a3" not in rows
 
 
@@ -111,13 +123,21 @@ def test_feature_adoption_by_event(case) -> None:
 def test_feature_mapping_lists_unused_features(tmp_path: Path) -> None:
     params = EngagementParams(
         inactive_events=("email_opened",),
-        features={"Reporting": ("report",), "Access": ("login", "report"), "Mobile": ("mobile_open",)},
+        features={
+            "Reporting": ("report",),
+            "Access": ("login", "report"),
+            "Mobile": ("mobile_open",),
+        },
     )
     report = engagement(write_events(tmp_path, CASE), params, **WINDOW)
     table = {row["feature"]: row for row in report.tables["feature_adoption"].to_dicts()}
     assert table["Reporting"]["users"] == 2  # u1, u3
     assert table["Access"]["users"] == 3  # u1, u2 (login) and u3 (report)
-    assert (table["Mobile"]["users"], table["Mobile"]["user_share"], table["Mobile"]["accounts"]) == (0, 0.0, 0)
+    assert (
+        table["Mobile"]["users"],
+        table["Mobile"]["user_share"],
+        table["Mobile"]["accounts"],
+    ) == (0, 0.0, 0)
 
 
 def test_active_days_distribution(case) -> None:
@@ -153,7 +173,10 @@ def test_partial_days_are_flagged_and_left_out(tmp_path: Path) -> None:
     report = engagement(write_events(tmp_path, rows))  # --period all
     assert report.tables["activity"]["partial"].to_list() == [True, False, True]
     assert report.metrics["engagement.dau_mean"] == 2  # only 11-03 is complete
-    assert report.window.since is not None and report.window.since.isoformat() == "2026-11-02T00:00:00+00:00"
+    assert (
+        report.window.since is not None
+        and report.window.since.isoformat() == "2026-11-02T00:00:00+00:00"
+    )
 
 
 def test_session_id_column_defines_sessions(tmp_path: Path) -> None:
@@ -166,7 +189,9 @@ def test_session_id_column_defines_sessions(tmp_path: Path) -> None:
         ("2026-11-02T12:00:00Z", "u2", "login", "a1", "s1"),  # same id, other user: own session
         ("2026-11-03T09:00:00Z", "u2", "login", "a1", None),  # no session_id: in no session
     ]
-    report = engagement(write_events(tmp_path, rows, columns), since="2026-11-02", until="2026-11-04")
+    report = engagement(
+        write_events(tmp_path, rows, columns), since="2026-11-02", until="2026-11-04"
+    )
     # sessions starting in the window: (u1, s1) 120 min, (u2, s1) 0 min
     assert report.metrics["engagement.sessions_count"] == 2
     assert report.metrics["engagement.session_duration_mean_minutes"] == pytest.approx(60)
@@ -201,8 +226,13 @@ def test_report_time_zone_moves_day_buckets(tmp_path: Path) -> None:
 def test_week_grain_activity(tmp_path: Path) -> None:
     rows = [(f"2026-11-{d:02d}T10:00:00Z", f"u{d % 3}", "login", "a1") for d in range(2, 16)]
     # one event before and one after the window, so the data's range covers both weeks whole
-    rows += [("2026-10-30T10:00:00Z", "u9", "login", "a1"), ("2026-11-20T10:00:00Z", "u9", "login", "a1")]
-    report = engagement(write_events(tmp_path, rows), since="2026-11-02", until="2026-11-16", grain="week")
+    rows += [
+        ("2026-10-30T10:00:00Z", "u9", "login", "a1"),
+        ("2026-11-20T10:00:00Z", "u9", "login", "a1"),
+    ]
+    report = engagement(
+        write_events(tmp_path, rows), since="2026-11-02", until="2026-11-16", grain="week"
+    )
     activity = report.tables["activity"]
     assert activity["bucket"].to_list() == [date(2026, 11, 2), date(2026, 11, 9)]
     assert activity["active_users"].to_list() == [3, 3]  # u0, u1, u2 each week
@@ -225,13 +255,18 @@ def test_duplicate_event_ids_are_dropped_and_counted(tmp_path: Path) -> None:
         ("e1", "2026-11-02T10:00:00Z", "u1", "login", "a1"),
         ("e2", "2026-11-02T10:05:00Z", "u1", "report", "a1"),
     ]
-    report = engagement(write_events(tmp_path, rows, columns), since="2026-11-02", until="2026-11-03")
+    report = engagement(
+        write_events(tmp_path, rows, columns), since="2026-11-02", until="2026-11-03"
+    )
     assert report.tables["account_activity"]["events"].to_list() == [2]  # 3 rows - 1 duplicate
     assert [w.count for w in report.warnings if w.code == "duplicate_rows"] == [1]
 
 
 def test_empty_window_gives_nulls_not_zeros(tmp_path: Path) -> None:
-    rows = [("2026-10-01T10:00:00Z", "u1", "login", "a1"), ("2026-12-01T10:00:00Z", "u1", "login", "a1")]
+    rows = [
+        ("2026-10-01T10:00:00Z", "u1", "login", "a1"),
+        ("2026-12-01T10:00:00Z", "u1", "login", "a1"),
+    ]
     report = engagement(write_events(tmp_path, rows), since="2026-11-02", until="2026-11-03")
     assert report.metrics["engagement.sessions_count"] == 0
     assert report.metrics["engagement.sessions_per_user"] is None
@@ -239,7 +274,10 @@ def test_empty_window_gives_nulls_not_zeros(tmp_path: Path) -> None:
     assert report.metrics["engagement.dau_mean"] == 0  # one complete day with no one active
     assert report.metrics["engagement.mau"] == 0  # 10-01 is before 10-04, the first of MAU30's days
     assert report.metrics["engagement.stickiness"] is None  # MAU30 = 0 on the only day
-    assert {w.metric for w in report.warnings} >= {"engagement.sessions_per_user", "engagement.stickiness"}
+    assert {w.metric for w in report.warnings} >= {
+        "engagement.sessions_per_user",
+        "engagement.stickiness",
+    }
 
 
 def test_rows_outside_window_are_counted(tmp_path: Path) -> None:

@@ -93,7 +93,9 @@ def test_wau_mau_equal_brute_force_distinct_counts(rows) -> None:
     report = _run(frame, since="2026-10-10", until="2026-10-20")
 
     def distinct_users(days: int) -> int:
-        recent = frame.filter(pl.col("timestamp").is_between(until - timedelta(days=days), until, closed="left"))
+        recent = frame.filter(
+            pl.col("timestamp").is_between(until - timedelta(days=days), until, closed="left")
+        )
         return recent["user_id"].n_unique()
 
     assert report.metrics["engagement.wau"] == distinct_users(7)

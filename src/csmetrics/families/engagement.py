@@ -101,7 +101,9 @@ def daily_counts(days: pl.LazyFrame) -> pl.LazyFrame:
         spans.select(pl.col(f"end_{name}").alias("day"), pl.lit(f"end_{name}").alias("kind"))
         for name in ROLLING_WINDOWS
     ]
-    return pl.concat([starts, *ends]).group_by("day", "kind").agg(pl.len().cast(pl.Int64).alias("n"))
+    return (
+        pl.concat([starts, *ends]).group_by("day", "kind").agg(pl.len().cast(pl.Int64).alias("n"))
+    )
 
 
 def gap_sessions(active: pl.LazyFrame, window: Window, gap: timedelta) -> pl.LazyFrame:
@@ -117,7 +119,12 @@ def gap_sessions(active: pl.LazyFrame, window: Window, gap: timedelta) -> pl.Laz
             active.filter(pl.col("timestamp") < window.since)
             .group_by("user_id")
             .agg(pl.col("timestamp").max())
-            .select("user_id", "timestamp", pl.lit(None, pl.String).alias("account_id"), prior=pl.lit(True))
+            .select(
+                "user_id",
+                "timestamp",
+                pl.lit(None).cast(current.collect_schema()["account_id"]).alias("account_id"),
+                prior=pl.lit(True),
+            )
         )
         current = pl.concat([current, before])
     ordered = current.sort("user_id", "timestamp")
@@ -185,7 +192,9 @@ def window_user_days(days: pl.LazyFrame, window: Window) -> pl.LazyFrame:
 
 def bucket_active_users(days: pl.LazyFrame, window: Window) -> pl.LazyFrame:
     bucket = bucket_expr(pl.col("day"), window.grain, window.week_start)
-    return days.group_by(bucket.alias("bucket")).agg(pl.col("user_id").n_unique().alias("active_users"))
+    return days.group_by(bucket.alias("bucket")).agg(
+        pl.col("user_id").n_unique().alias("active_users")
+    )
 
 
 def weekly_active_days(days: pl.LazyFrame, window: Window) -> pl.LazyFrame:
@@ -195,14 +204,19 @@ def weekly_active_days(days: pl.LazyFrame, window: Window) -> pl.LazyFrame:
     return per_user.group_by("week", "active_days").agg(pl.len().alias("users"))
 
 
-def feature_usage(current: pl.LazyFrame, params: EngagementParams, has_account: bool) -> pl.LazyFrame:
+def feature_usage(
+    current: pl.LazyFrame, params: EngagementParams, has_account: bool
+) -> pl.LazyFrame:
     if params.features:
         mapping = pl.LazyFrame(
             [(event, feature) for feature, events in params.features.items() for event in events],
             schema={"event": pl.String, "feature": pl.String},
             orient="row",
         )
-        used = current.join(mapping, on="event", how="inner")
+        event_dtype = current.collect_schema()["event"]
+        used = current.join(
+            mapping.with_columns(pl.col("event").cast(event_dtype)), on="event", how="inner"
+        )
     else:
         used = current.with_columns(feature=pl.col("event"))
     aggs = [
@@ -212,7 +226,7 @@ def feature_usage(current: pl.LazyFrame, params: EngagementParams, has_account: 
     ]
     if has_account:
         aggs.append(pl.col("account_id").drop_nulls().n_unique().alias("accounts"))
-    return used.group_by("feature").agg(aggs)
+    return used.group_by("feature").agg(aggs).with_columns(pl.col("feature").cast(pl.String))
 
 
 def account_usage(current: pl.LazyFrame, sessions: pl.LazyFrame) -> pl.LazyFrame:
@@ -230,7 +244,8 @@ def account_usage(current: pl.LazyFrame, sessions: pl.LazyFrame) -> pl.LazyFrame
         .group_by("account_id")
         .agg(pl.len().alias("sessions"))
     )
-    return activity.join(per_account, on="account_id", how="left")
+    joined = activity.join(per_account, on="account_id", how="left")
+    return joined.with_columns(pl.col("account_id").cast(pl.String))
 
 
 def plan(
@@ -249,7 +264,9 @@ def plan(
     days = user_days(active, window)
     current_days = window_user_days(days, window)
     by_id = params.use_session_id and "session_id" in present
-    sessions = id_sessions(active, window) if by_id else gap_sessions(active, window, params.session_gap)
+    sessions = (
+        id_sessions(active, window) if by_id else gap_sessions(active, window, params.session_gap)
+    )
     planned = {
         "daily": daily_counts(days),
         "totals": window_totals(current, has_account),
@@ -278,7 +295,12 @@ def bucket_is_partial(
     assert window.since is not None and window.until is not None
     first, last = observed
     inside_window = begin >= window.since and finish <= window.until
-    inside_data = first is not None and last is not None and begin >= first and finish <= last + ONE_MICROSECOND
+    inside_data = (
+        first is not None
+        and last is not None
+        and begin >= first
+        and finish <= last + ONE_MICROSECOND
+    )
     return not (inside_window and inside_data)
 
 
@@ -294,8 +316,14 @@ def daily_table(daily_long: pl.DataFrame, window: Window, observed: tuple) -> pl
     days = window_days(window)
     if not days:
         return pl.DataFrame(
-            schema={"day": pl.Date, "dau": pl.Int64, "wau7": pl.Int64, "mau30": pl.Int64,
-                    "stickiness": pl.Float64, "partial": pl.Boolean}
+            schema={
+                "day": pl.Date,
+                "dau": pl.Int64,
+                "wau7": pl.Int64,
+                "mau30": pl.Int64,
+                "stickiness": pl.Float64,
+                "partial": pl.Boolean,
+            }
         )
     calendar_start = days[0] - timedelta(days=LOOKBACK_DAYS)
     first_seen = daily_long["day"].min() if daily_long.height else None
@@ -312,7 +340,8 @@ def daily_table(daily_long: pl.DataFrame, window: Window, observed: tuple) -> pl
             wide = wide.with_columns(pl.lit(0, pl.Int64).alias(kind))
     full = calendar.join(wide, on="day", how="left").fill_null(0).sort("day")
     full = full.with_columns(
-        (pl.col("dau").cum_sum() - pl.col(f"end_{name}").cum_sum()).alias(name) for name in ROLLING_WINDOWS
+        (pl.col("dau").cum_sum() - pl.col(f"end_{name}").cum_sum()).alias(name)
+        for name in ROLLING_WINDOWS
     )
     table = full.filter(pl.col("day") >= days[0]).select("day", "dau", *ROLLING_WINDOWS)
     partial = [bucket_is_partial(d, d + timedelta(days=1), window, observed) for d in table["day"]]
@@ -322,7 +351,9 @@ def daily_table(daily_long: pl.DataFrame, window: Window, observed: tuple) -> pl
     )
 
 
-def activity_table(daily: pl.DataFrame, buckets: pl.DataFrame | None, window: Window, observed: tuple) -> pl.DataFrame:
+def activity_table(
+    daily: pl.DataFrame, buckets: pl.DataFrame | None, window: Window, observed: tuple
+) -> pl.DataFrame:
     if window.grain == "day":
         return daily.rename({"day": "bucket"})
     assert buckets is not None
@@ -337,13 +368,21 @@ def activity_table(daily: pl.DataFrame, buckets: pl.DataFrame | None, window: Wi
             pl.col("stickiness").mean(),
         )
     )
-    table = grouped.join(buckets, on="bucket", how="left").with_columns(pl.col("active_users").fill_null(0))
+    table = grouped.join(buckets, on="bucket", how="left").with_columns(
+        pl.col("active_users").fill_null(0)
+    )
     table = table.sort("bucket")
     partial = [
-        bucket_is_partial(b, next_bucket_start(b, window.grain), window, observed) for b in table["bucket"]
+        bucket_is_partial(b, next_bucket_start(b, window.grain), window, observed)
+        for b in table["bucket"]
     ]
     return table.select(
-        "bucket", "active_users", "dau_mean", "wau7", "mau30", "stickiness",
+        "bucket",
+        "active_users",
+        "dau_mean",
+        "wau7",
+        "mau30",
+        "stickiness",
         pl.Series("partial", partial, dtype=pl.Boolean),
     )
 
@@ -352,16 +391,27 @@ def active_days_table(weekly: pl.DataFrame, window: Window, observed: tuple) -> 
     days = window_days(window)
     weeks = sorted({week_start_of(d, window.week_start) for d in days})
     grid = pl.DataFrame(
-        {"week": [w for w in weeks for _ in range(7)], "active_days": [n for _ in weeks for n in range(1, 8)]},
+        {
+            "week": [w for w in weeks for _ in range(7)],
+            "active_days": [n for _ in weeks for n in range(1, 8)],
+        },
         schema={"week": pl.Date, "active_days": pl.UInt32},
     )
-    counts = weekly.with_columns(pl.col("active_days").cast(pl.UInt32), pl.col("users").cast(pl.Int64))
-    table = grid.join(counts, on=["week", "active_days"], how="left").with_columns(pl.col("users").fill_null(0))
+    counts = weekly.with_columns(
+        pl.col("active_days").cast(pl.UInt32), pl.col("users").cast(pl.Int64)
+    )
+    table = grid.join(counts, on=["week", "active_days"], how="left").with_columns(
+        pl.col("users").fill_null(0)
+    )
     table = table.with_columns(
-        share=pl.when(pl.col("users").sum().over("week") > 0).then(pl.col("users") / pl.col("users").sum().over("week"))
+        share=pl.when(pl.col("users").sum().over("week") > 0).then(
+            pl.col("users") / pl.col("users").sum().over("week")
+        )
     ).sort("week", "active_days")
     partial = {w: bucket_is_partial(w, w + timedelta(days=7), window, observed) for w in weeks}
-    return table.with_columns(pl.col("week").replace_strict(partial, return_dtype=pl.Boolean).alias("partial"))
+    return table.with_columns(
+        pl.col("week").replace_strict(partial, return_dtype=pl.Boolean).alias("partial")
+    )
 
 
 def features_table(
@@ -377,9 +427,13 @@ def features_table(
     return used.select(
         "feature",
         pl.col("users").cast(pl.Int64),
-        (pl.col("users") / active_users if active_users else pl.lit(None, pl.Float64)).alias("user_share"),
+        (pl.col("users") / active_users if active_users else pl.lit(None, pl.Float64)).alias(
+            "user_share"
+        ),
         pl.col("accounts").cast(pl.Int64),
-        (pl.col("accounts") / active_accounts if active_accounts else pl.lit(None, pl.Float64)).alias("account_share"),
+        (
+            pl.col("accounts") / active_accounts if active_accounts else pl.lit(None, pl.Float64)
+        ).alias("account_share"),
         "first_seen",
         "last_seen",
     ).sort(["users", "feature"], descending=[True, False])
@@ -399,7 +453,9 @@ def _mean_or_none(series: pl.Series) -> float | None:
     return None if series.len() == 0 else float(series.mean())  # type: ignore[arg-type]
 
 
-def assemble(results: Mapping[str, pl.DataFrame], ctx: RunContext, params: EngagementParams) -> FamilyResult:
+def assemble(
+    results: Mapping[str, pl.DataFrame], ctx: RunContext, params: EngagementParams
+) -> FamilyResult:
     window = ctx.window
     observed = ctx.observed["events"]
     warnings: list[DataWarning] = []
@@ -417,27 +473,42 @@ def assemble(results: Mapping[str, pl.DataFrame], ctx: RunContext, params: Engag
         "engagement.mau": float(last_day["mau30"].item()) if last_day.height else None,
         "engagement.stickiness": _mean_or_none(complete["stickiness"].drop_nulls()),
         "engagement.sessions_count": float(sessions["sessions"]),
-        "engagement.sessions_per_user": sessions["sessions"] / active_users if active_users else None,
+        "engagement.sessions_per_user": sessions["sessions"] / active_users
+        if active_users
+        else None,
         "engagement.session_duration_median_minutes": sessions["median_minutes"],
         "engagement.session_duration_mean_minutes": sessions["mean_minutes"],
         "engagement.time_per_user_minutes": (sessions["total_minutes"] or 0.0) / active_users
         if active_users
         else None,
-        "engagement.active_accounts_count": float(totals["active_accounts"]) if has_account else None,
+        "engagement.active_accounts_count": float(totals["active_accounts"])
+        if has_account
+        else None,
     }
     if complete.height == 0:
         for key in ("engagement.dau_mean", "engagement.stickiness"):
             warnings.append(
-                DataWarning("no_complete_days", "no complete day in the window and the data's range", key)
+                DataWarning(
+                    "no_complete_days", "no complete day in the window and the data's range", key
+                )
             )
     elif metrics["engagement.stickiness"] is None:
-        warnings.append(DataWarning("empty_denominator", "MAU30 is 0 on every complete day", "engagement.stickiness"))
+        warnings.append(
+            DataWarning(
+                "empty_denominator", "MAU30 is 0 on every complete day", "engagement.stickiness"
+            )
+        )
     if not active_users:
         for key in ("engagement.sessions_per_user", "engagement.time_per_user_minutes"):
             warnings.append(DataWarning("empty_denominator", "no active users in the window", key))
     if not sessions["sessions"]:
-        for key in ("engagement.session_duration_median_minutes", "engagement.session_duration_mean_minutes"):
-            warnings.append(DataWarning("empty_denominator", "no session starts in the window", key))
+        for key in (
+            "engagement.session_duration_median_minutes",
+            "engagement.session_duration_mean_minutes",
+        ):
+            warnings.append(
+                DataWarning("empty_denominator", "no session starts in the window", key)
+            )
     if not has_account:
         warnings.append(
             DataWarning(
@@ -457,9 +528,14 @@ def assemble(results: Mapping[str, pl.DataFrame], ctx: RunContext, params: Engag
         )
     tables = {
         "activity": activity_table(daily, results.get("buckets"), window, observed),
-        "active_days_distribution": active_days_table(results["weekly_active_days"], window, observed),
+        "active_days_distribution": active_days_table(
+            results["weekly_active_days"], window, observed
+        ),
         "feature_adoption": features_table(
-            results["features"], params, active_users, int(totals["active_accounts"]) if has_account else None
+            results["features"],
+            params,
+            active_users,
+            int(totals["active_accounts"]) if has_account else None,
         ),
     }
     if has_account:
@@ -487,14 +563,22 @@ def params_from_config(
     known = {"session_gap", "inactive_events", "features", "use_session_id"}
     unknown = sorted(set(table) - known)
     if unknown:
-        raise ConfigError(f"[engagement]: unknown key {unknown[0]!r} (known: {', '.join(sorted(known))})")
+        raise ConfigError(
+            f"[engagement]: unknown key {unknown[0]!r} (known: {', '.join(sorted(known))})"
+        )
     gap = parse_duration(session_gap or table.get("session_gap", "30m"), "--session-gap")
-    inactive = tuple(inactive_events) if inactive_events else tuple(table.get("inactive_events", ()))
+    inactive = (
+        tuple(inactive_events) if inactive_events else tuple(table.get("inactive_events", ()))
+    )
     features = table.get("features")
     if features is not None:
-        if not isinstance(features, dict) or not all(isinstance(v, list | str) for v in features.values()):
-            raise ConfigError("[engagement.features]: expected feature = [\"event\", ...] entries")
-        features = {str(k): (v,) if isinstance(v, str) else tuple(map(str, v)) for k, v in features.items()}
+        if not isinstance(features, dict) or not all(
+            isinstance(v, list | str) for v in features.values()
+        ):
+            raise ConfigError('[engagement.features]: expected feature = ["event", ...] entries')
+        features = {
+            str(k): (v,) if isinstance(v, str) else tuple(map(str, v)) for k, v in features.items()
+        }
     return EngagementParams(
         session_gap=gap,
         inactive_events=tuple(map(str, inactive)),

@@ -6,7 +6,7 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from csmetrics.registry import METRICS, Metric, family_tables, families
+from csmetrics.registry import METRICS, Metric, families, family_tables
 
 
 def render_catalogue(metrics: list[Metric], console: Console) -> None:
@@ -28,10 +28,18 @@ def catalogue_markdown(only: str | None = None) -> str:
     for family in families():
         if only is not None and family != only:
             continue
-        lines += ["", f"## {family}", "", "| id | unit | direction | needs | definition |", "|---|---|---|---|---|"]
+        lines += [
+            "",
+            f"## {family}",
+            "",
+            "| id | unit | direction | needs | definition |",
+            "|---|---|---|---|---|",
+        ]
         for metric in (m for m in METRICS if m.family == family):
             needs = ", ".join(metric.columns)
-            lines.append(f"| `{metric.id}` | {metric.unit} | {metric.direction} | {needs} | {metric.definition} |")
+            lines.append(
+                f"| `{metric.id}` | {metric.unit} | {metric.direction} | {needs} | {metric.definition} |"
+            )
         tables = family_tables(family)
         if tables:
             lines += ["", "Tables:", ""]

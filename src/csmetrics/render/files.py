@@ -59,12 +59,21 @@ def markdown_text(report: Report) -> str:
         lines.append(f"| {info.title} (`{key}`) | {format_metric(value, info)} | {info.unit} |")
     for name, frame in report.tables.items():
         lines += ["", f"## {name}", "", "| " + " | ".join(frame.columns) + " |"]
-        lines.append("|" + "|".join("---:" if frame.schema[c].is_numeric() else "---" for c in frame.columns) + "|")
+        lines.append(
+            "|"
+            + "|".join("---:" if frame.schema[c].is_numeric() else "---" for c in frame.columns)
+            + "|"
+        )
         for row in frame.head(MARKDOWN_MAX_ROWS).iter_rows():
-            cells = (format_cell(v, c).replace("|", "\\|") for v, c in zip(row, frame.columns, strict=True))
+            cells = (
+                format_cell(v, c).replace("|", "\\|")
+                for v, c in zip(row, frame.columns, strict=True)
+            )
             lines.append("| " + " | ".join(cells) + " |")
         if frame.height > MARKDOWN_MAX_ROWS:
-            lines.append(f"\n{frame.height - MARKDOWN_MAX_ROWS} more rows are in the Parquet/CSV/JSON outputs.")
+            lines.append(
+                f"\n{frame.height - MARKDOWN_MAX_ROWS} more rows are in the Parquet/CSV/JSON outputs."
+            )
     if report.warnings:
         lines += ["", "## Warnings", ""]
         lines += [f"- {w.message}" for w in report.warnings]
@@ -90,10 +99,12 @@ def spreadsheet_safe(frame: pl.DataFrame) -> pl.DataFrame:
     """Text cells that a spreadsheet would run as a formula get a leading quote."""
     risky = [c for c, dtype in frame.schema.items() if dtype == pl.String]
     return frame.with_columns(
-        pl.when(pl.col(c).str.starts_with(FORMULA_PREFIXES[0])
-                | pl.col(c).str.starts_with(FORMULA_PREFIXES[1])
-                | pl.col(c).str.starts_with(FORMULA_PREFIXES[2])
-                | pl.col(c).str.starts_with(FORMULA_PREFIXES[3]))
+        pl.when(
+            pl.col(c).str.starts_with(FORMULA_PREFIXES[0])
+            | pl.col(c).str.starts_with(FORMULA_PREFIXES[1])
+            | pl.col(c).str.starts_with(FORMULA_PREFIXES[2])
+            | pl.col(c).str.starts_with(FORMULA_PREFIXES[3])
+        )
         .then(pl.when(pl.col(c).str.contains(_NUMBER)).then(pl.col(c)).otherwise("'" + pl.col(c)))
         .otherwise(pl.col(c))
         .alias(c)
@@ -104,7 +115,9 @@ def spreadsheet_safe(frame: pl.DataFrame) -> pl.DataFrame:
 def _csv_ready(frame: pl.DataFrame) -> pl.DataFrame:
     """Timestamps as ISO 8601 with Z; text made spreadsheet-safe."""
     frame = frame.with_columns(
-        pl.col(c).dt.strftime("%Y-%m-%dT%H:%M:%S%.fZ") for c, t in frame.schema.items() if isinstance(t, pl.Datetime)
+        pl.col(c).dt.strftime("%Y-%m-%dT%H:%M:%S%.fZ")
+        for c, t in frame.schema.items()
+        if isinstance(t, pl.Datetime)
     )
     return spreadsheet_safe(frame)
 

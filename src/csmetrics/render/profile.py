@@ -23,12 +23,17 @@ def render_profiles(profiles: list[dict[str, Any]], console: Console) -> None:
             table.add_column(column, justify="right" if column == "nulls" else "left")
         for column in profile["columns"]:
             table.add_row(
-                column["column"], column["header"], column["type"],
-                "yes" if column["required"] else "", f"{column['nulls']:,}",
+                column["column"],
+                column["header"],
+                column["type"],
+                "yes" if column["required"] else "",
+                f"{column['nulls']:,}",
             )
         console.print(table)
         if profile["absent_columns"]:
-            console.print(f"  optional columns not in the data: {', '.join(profile['absent_columns'])}")
+            console.print(
+                f"  optional columns not in the data: {', '.join(profile['absent_columns'])}"
+            )
         for warning in profile["warnings"]:
             console.print(f"  warning: {warning}", style="yellow")
         console.print()

@@ -67,4 +67,5 @@ def _day(value: object) -> str:
 
 def render_warnings(report: Report, console: Console) -> None:
     for warning in report.warnings:
-        console.print(f"warning: {warning.message}", style="yellow", highlight=False)
+        about = f"{warning.metric}: " if warning.metric else ""
+        console.print(f"warning: {about}{warning.message}", style="yellow", highlight=False)

@@ -1,0 +1,127 @@
+"""`make bench`: csmetrics engagement vs the DuckDB SQL reference on 1M and 20M generated events.
+
+Each run is a fresh subprocess, so peak RSS (from wait4) is that run's alone. Data is generated
+once into bench/data/ (git-ignored) with the sample generator and reused by later runs.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "bench" / "data"
+SINCE, UNTIL = "2026-05-01", "2026-11-01"
+# accounts x 6 months of the sample generator -> about this many events
+SIZES = {"1M": 1_000, "20M": 20_000}
+REFERENCE = """
+import sys
+from datetime import datetime, UTC
+from bench.reference import engagement_reference
+since, until = (datetime.fromisoformat(d).replace(tzinfo=UTC) for d in sys.argv[2:4])
+engagement_reference(sys.argv[1], since, until, inactive=("email_opened",))
+"""
+
+
+def measure(command: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of one subprocess."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - started
+    if os.waitstatus_to_exitcode(status) != 0:
+        error = process.stderr.read().decode() if process.stderr else ""
+        raise SystemExit(f"failed: {' '.join(command)}\n{error}")
+    return wall, usage.ru_maxrss / 1024
+
+
+def ensure_data(label: str, accounts: int) -> dict[str, Path]:
+    folder = DATA / label
+    paths = {fmt: folder / fmt / f"events.{fmt}" for fmt in ("parquet", "csv")}
+    for fmt, path in paths.items():
+        if not path.exists():
+            print(f"generating {label} events as {fmt} ...", file=sys.stderr, flush=True)
+            subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "csmetrics",
+                    "sample",
+                    "--output-dir",
+                    str(path.parent),
+                    "--seed",
+                    "1",
+                    "--accounts",
+                    str(accounts),
+                    "--months",
+                    "6",
+                    "--file-format",
+                    fmt,
+                    "--quiet",
+                ],
+                cwd=ROOT,
+                check=True,
+            )
+    return paths
+
+
+def main() -> None:
+    import polars as pl
+
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"polars {pl.__version__}"
+    )
+    rows = []
+    for label, accounts in SIZES.items():
+        for fmt, path in ensure_data(label, accounts).items():
+            events = (
+                pl.scan_parquet(path).select(pl.len()).collect().item()
+                if fmt == "parquet"
+                else None
+            )
+            ours = measure(
+                [
+                    sys.executable,
+                    "-m",
+                    "csmetrics",
+                    "engagement",
+                    "--events",
+                    str(path),
+                    "--since",
+                    SINCE,
+                    "--until",
+                    UNTIL,
+                    "--inactive-event",
+                    "email_opened",
+                    "--format",
+                    "json",
+                    "--quiet",
+                ]
+            )
+            theirs = measure([sys.executable, "-c", REFERENCE, str(path), SINCE, UNTIL])
+            rows.append((label, fmt, events, *ours, *theirs))
+            print(
+                f"{label} {fmt}: csmetrics {ours[0]:.2f}s {ours[1]:.0f}MB; duckdb {theirs[0]:.2f}s "
+                f"{theirs[1]:.0f}MB",
+                file=sys.stderr,
+                flush=True,
+            )
+    print()
+    print(
+        "| events | format | csmetrics wall s | csmetrics peak RSS MB | DuckDB wall s | DuckDB peak RSS MB | wall ratio (csmetrics/DuckDB) |"
+    )
+    print("|---|---|---:|---:|---:|---:|---:|")
+    for label, fmt, events, wall, rss, ref_wall, ref_rss in rows:
+        size = f"{events:,}" if events else label
+        print(
+            f"| {size} | {fmt} | {wall:.2f} | {rss:.0f} | {ref_wall:.2f} | {ref_rss:.0f} | {wall / ref_wall:.2f} |"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,152 @@
+"""Loading: formats, delimiters, timestamps, mapping, presets, folders and hive partitions."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from csmetrics.errors import InputError
+from csmetrics.sources import SourceSpec, load_source
+from csmetrics.sources.load import check_quality, sniff_delimiter
+
+
+def _load(path: Path | str, **spec) -> pl.DataFrame:
+    source = load_source(SourceSpec("events", str(path), **spec))
+    quality = source.quality.collect().row(0, named=True)
+    check_quality(source, quality)
+    return source.frame.collect().sort("timestamp")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026-11-02T09:15:00Z", datetime(2026, 11, 2, 9, 15, tzinfo=UTC)),
+        ("2026-11-02 09:15:00+01:00", datetime(2026, 11, 2, 8, 15, tzinfo=UTC)),
+        ("2026-11-02 09:15:00", datetime(2026, 11, 2, 9, 15, tzinfo=UTC)),
+        ("2026-11-02T09:15:00.250", datetime(2026, 11, 2, 9, 15, 0, 250000, tzinfo=UTC)),
+        ("2026-11-02", datetime(2026, 11, 2, tzinfo=UTC)),
+        ("1762074900", datetime(2025, 11, 2, 9, 15, tzinfo=UTC)),  # epoch seconds
+        (
+            "1762074900123",
+            datetime(2025, 11, 2, 9, 15, 0, 123000, tzinfo=UTC),
+        ),  # epoch milliseconds
+    ],
+)
+def test_timestamp_forms(tmp_path: Path, text: str, expected: datetime) -> None:
+    path = tmp_path / "ev.csv"
+    path.write_text(f"timestamp,user_id,event\n{text},u1,login\n")
+    assert _load(path)["timestamp"].item() == expected
+
+
+def test_source_timezone_applies_to_naive_values_only(tmp_path: Path) -> None:
+    path = tmp_path / "ev.csv"
+    path.write_text(
+        "timestamp,user_id,event\n2026-07-01 12:00:00,u1,a\n2026-07-01T12:00:00Z,u2,b\n"
+    )
+    frame = _load(path, source_timezone="Europe/Paris")
+    # naive 12:00 in Paris (CEST, +02:00) is 10:00 UTC; the Z value stays 12:00 UTC
+    assert frame["timestamp"].to_list() == [
+        datetime(2026, 7, 1, 10, tzinfo=UTC),
+        datetime(2026, 7, 1, 12, tzinfo=UTC),
+    ]
+
+
+def test_ids_stay_strings(tmp_path: Path) -> None:
+    path = tmp_path / "ev.csv"
+    path.write_text("timestamp,user_id,event\n2026-11-02,00123,login\n")
+    assert _load(path)["user_id"].item() == "00123"
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t", "|"])
+def test_delimiter_is_sniffed_and_bom_ignored(tmp_path: Path, delimiter: str) -> None:
+    path = tmp_path / "ev.csv"
+    text = (
+        delimiter.join(["timestamp", "user_id", "event"])
+        + "\n"
+        + delimiter.join(["2026-11-02", "u1", "a b"])
+        + "\n"
+    )
+    path.write_bytes("\ufeff".encode() + text.encode())
+    assert _load(path)["event"].item() == "a b"
+
+
+def test_sniff_prefers_the_splitting_delimiter() -> None:
+    assert sniff_delimiter("a;b;c") == ";"
+    assert sniff_delimiter("only") == ","
+
+
+def test_header_case_insensitive_and_nested_fields(tmp_path: Path) -> None:
+    path = tmp_path / "ev.jsonl"
+    path.write_text('{"Event": "x", "props": {"who": "u1"}, "TIMESTAMP": "2026-11-02"}\n')
+    frame = _load(path, columns={"user_id": "props.who"})
+    assert frame.select("user_id", "event").row(0) == ("u1", "x")
+
+
+def test_segment_preset_coalesces_anonymous_ids(tmp_path: Path) -> None:
+    path = tmp_path / "segment.csv"
+    path.write_text(
+        "userId,anonymousId,event,timestamp,messageId\nu1,,a,2026-11-02T10:00:00Z,m1\n,anon9,a,2026-11-02T11:00:00Z,m2\n"
+    )
+    frame = _load(path, preset="segment")
+    assert frame["user_id"].to_list() == ["u1", "anon9"]
+
+
+def test_user_mapping_wins_over_preset(tmp_path: Path) -> None:
+    path = tmp_path / "amp.csv"
+    path.write_text(
+        "user_id,device_id,event_type,event_time,other\nu1,d1,a,2021-12-09 00:45:29.430000,x9\n"
+    )
+    frame = _load(path, preset="amplitude", columns={"user_id": "other"})
+    assert frame["user_id"].item() == "x9"
+    assert frame["timestamp"].item() == datetime(2021, 12, 9, 0, 45, 29, 430000, tzinfo=UTC)
+
+
+def test_folder_with_hive_partitions(tmp_path: Path) -> None:
+    for day in ("2026-11-01", "2026-11-02"):
+        folder = tmp_path / "events" / f"date={day}"
+        folder.mkdir(parents=True)
+        pl.DataFrame(
+            {"timestamp": [f"{day}T10:00:00Z"], "user_id": ["u1"], "event": ["a"]}
+        ).write_csv(folder / "part.csv")
+    source = load_source(SourceSpec("events", str(tmp_path / "events")))
+    assert len(source.files) == 2
+    assert source.frame.collect().height == 2
+
+
+def test_folder_of_mixed_formats_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "a.csv").write_text("timestamp,user_id,event\n2026-11-02,u1,a\n")
+    pl.DataFrame({"timestamp": ["2026-11-02"], "user_id": ["u1"], "event": ["a"]}).write_parquet(
+        tmp_path / "b.parquet"
+    )
+    with pytest.raises(InputError, match="several formats"):
+        load_source(SourceSpec("events", str(tmp_path)))
+
+
+def test_only_needed_columns_are_read(tmp_path: Path) -> None:
+    path = tmp_path / "ev.parquet"
+    pl.DataFrame(
+        {"timestamp": ["2026-11-02"], "user_id": ["u1"], "event": ["a"], "huge": ["x" * 10]}
+    ).write_parquet(path)
+    source = load_source(SourceSpec("events", str(path)), needed={"timestamp", "user_id", "event"})
+    plan = source.frame.explain()
+    assert "huge" not in source.frame.collect_schema()
+    assert "huge" not in plan.split("PROJECT")[-1] or "3/4" in plan or "huge" not in plan
+
+
+def test_decimal_comma_amounts(tmp_path: Path) -> None:
+    path = tmp_path / "bill.csv"
+    path.write_text(
+        "invoice_id;account_id;amount;issued_at\ni1;a1;104,40;2026-11-02\ni2;a1;-5;2026-11-02\n"
+    )
+    source = load_source(SourceSpec("billing", str(path)))
+    assert source.frame.collect().sort("invoice_id")["amount"].to_list() == [104.40, -5.0]
+
+
+def test_cents_unit(tmp_path: Path) -> None:
+    path = tmp_path / "bill.csv"
+    path.write_text("id,customer_id,total,date\ni1,c1,4990,1762074900\n")
+    source = load_source(SourceSpec("billing", str(path), preset="chargebee"))
+    assert source.frame.collect()["amount"].item() == pytest.approx(49.90)
