@@ -131,9 +131,8 @@ def test_only_needed_columns_are_read(tmp_path: Path) -> None:
         {"timestamp": ["2026-11-02"], "user_id": ["u1"], "event": ["a"], "huge": ["x" * 10]}
     ).write_parquet(path)
     source = load_source(SourceSpec("events", str(path)), needed={"timestamp", "user_id", "event"})
-    plan = source.frame.explain()
     assert "huge" not in source.frame.collect_schema()
-    assert "huge" not in plan.split("PROJECT")[-1] or "3/4" in plan or "huge" not in plan
+    assert "huge" not in source.frame.explain()  # projection pushed into the Parquet scan
 
 
 def test_decimal_comma_amounts(tmp_path: Path) -> None:
