@@ -14,22 +14,18 @@ from csmetrics.diagnostics import DataWarning
 from csmetrics.errors import InputError
 from csmetrics.families.base import Family, RunContext
 from csmetrics.report import Report
-from csmetrics.sources.load import LoadedSource, SourceSpec, check_quality, load_source
+from csmetrics.sources.load import (
+    SourceSpec,
+    assess,
+    check_quality,
+    clean_frame,
+    load_source,
+    read_sources,
+)
 from csmetrics.sources.schema import TIME_COLUMN
 from csmetrics.window import Window
 
 log = logging.getLogger("csmetrics")
-COMPACT_COLUMNS = ("user_id", "account_id", "event", "session_id")
-
-
-def compact(frame: pl.LazyFrame) -> pl.LazyFrame:
-    """Low-cardinality text as Categorical: smaller in memory, faster to group and join."""
-    schema = frame.collect_schema()
-    return frame.with_columns(
-        pl.col(name).cast(pl.Categorical)
-        for name in COMPACT_COLUMNS
-        if schema.get(name) == pl.String
-    )
 
 
 def window_counts(
@@ -60,15 +56,15 @@ def run_family(
         if kind in specs
     }
     columns = {kind: source.columns for kind, source in sources.items()}
-    # One pass over the files: every source's quality row and its cleaned, compact rows. The
-    # family's many derived tables then read memory, not the files again (and not the dedup again).
     kinds = list(sources)
-    first_pass = collect(
-        [sources[k].quality for k in kinds] + [compact(sources[k].frame) for k in kinds], sources
-    )
-    results: dict[str, pl.DataFrame] = {f"quality:{k}": first_pass[i] for i, k in enumerate(kinds)}
-    memory = {k: first_pass[len(kinds) + i].lazy() for i, k in enumerate(kinds)}
+    staged = read_sources(sources)
     log.debug("read sources in %.3fs", time.perf_counter() - started)
+    qualities, repeats = assess(sources, staged)
+    warnings: list[DataWarning] = []
+    for kind in kinds:
+        warnings.extend(check_quality(sources[kind], qualities[kind]))
+    # cache(): cleaned once, however many of the family's outputs read it.
+    memory = {k: clean_frame(sources[k], staged[k], repeats[k]).cache() for k in kinds}
     planned = family.plan(memory, columns, window, params)
     names: list[str] = list(planned)
     frames: list[pl.LazyFrame] = list(planned.values())
@@ -77,15 +73,13 @@ def run_family(
         if counts is not None:
             names.append(f"counts:{kind}")
             frames.append(counts)
-    results.update(zip(names, pl.collect_all(frames), strict=True))
+    results = dict(zip(names, pl.collect_all(frames), strict=True))
     log.debug("computed in %.3fs", time.perf_counter() - started)
 
-    warnings: list[DataWarning] = []
     observed: dict[str, tuple[datetime | None, datetime | None]] = {}
     source_info: dict[str, dict[str, Any]] = {}
     for kind, source in sources.items():
-        quality = results[f"quality:{kind}"].row(0, named=True)
-        warnings.extend(check_quality(source, quality))
+        quality = qualities[kind]
         observed[kind] = (quality.get("first"), quality.get("last"))
         info: dict[str, Any] = {
             "paths": [f.as_posix() for f in source.files],
@@ -124,20 +118,3 @@ def run_family(
         tables=result.tables,
         warnings=warnings + result.warnings,
     )
-
-
-def collect(frames: list[pl.LazyFrame], sources: Mapping[str, LoadedSource]) -> list[pl.DataFrame]:
-    """Collect all frames together; read errors become input errors naming the files."""
-    try:
-        return pl.collect_all(frames)
-    except (
-        pl.exceptions.ComputeError,
-        pl.exceptions.InvalidOperationError,
-        OSError,
-        pl.exceptions.SchemaError,
-        pl.exceptions.ShapeError,
-        pl.exceptions.NoDataError,
-    ) as exc:
-        paths = ", ".join(s.label for s in sources.values())
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise InputError(f"{paths}: cannot be read: {first}") from exc

@@ -15,9 +15,9 @@ from csmetrics.sources.load import check_quality, sniff_delimiter
 
 def _load(path: Path | str, **spec) -> pl.DataFrame:
     source = load_source(SourceSpec("events", str(path), **spec))
-    quality = source.quality.collect().row(0, named=True)
+    frame, quality = source.read()
     check_quality(source, quality)
-    return source.frame.collect().sort("timestamp")
+    return frame.sort("timestamp")
 
 
 @pytest.mark.parametrize(
@@ -113,7 +113,7 @@ def test_folder_with_hive_partitions(tmp_path: Path) -> None:
         ).write_csv(folder / "part.csv")
     source = load_source(SourceSpec("events", str(tmp_path / "events")))
     assert len(source.files) == 2
-    assert source.frame.collect().height == 2
+    assert source.read()[0].height == 2
 
 
 def test_folder_of_mixed_formats_is_an_error(tmp_path: Path) -> None:
@@ -131,8 +131,8 @@ def test_only_needed_columns_are_read(tmp_path: Path) -> None:
         {"timestamp": ["2026-11-02"], "user_id": ["u1"], "event": ["a"], "huge": ["x" * 10]}
     ).write_parquet(path)
     source = load_source(SourceSpec("events", str(path)), needed={"timestamp", "user_id", "event"})
-    assert "huge" not in source.frame.collect_schema()
-    assert "huge" not in source.frame.explain()  # projection pushed into the Parquet scan
+    assert "huge" not in source.read()[0].columns
+    assert "huge" not in source.staged.explain()  # projection pushed into the Parquet scan
 
 
 def test_decimal_comma_amounts(tmp_path: Path) -> None:
@@ -141,11 +141,11 @@ def test_decimal_comma_amounts(tmp_path: Path) -> None:
         "invoice_id;account_id;amount;issued_at\ni1;a1;104,40;2026-11-02\ni2;a1;-5;2026-11-02\n"
     )
     source = load_source(SourceSpec("billing", str(path)))
-    assert source.frame.collect().sort("invoice_id")["amount"].to_list() == [104.40, -5.0]
+    assert source.read()[0].sort("invoice_id")["amount"].to_list() == [104.40, -5.0]
 
 
 def test_cents_unit(tmp_path: Path) -> None:
     path = tmp_path / "bill.csv"
     path.write_text("id,customer_id,total,date\ni1,c1,4990,1762074900\n")
     source = load_source(SourceSpec("billing", str(path), preset="chargebee"))
-    assert source.frame.collect()["amount"].item() == pytest.approx(49.90)
+    assert source.read()[0]["amount"].item() == pytest.approx(49.90)

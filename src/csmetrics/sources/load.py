@@ -11,7 +11,7 @@ from __future__ import annotations
 import glob
 import gzip
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,7 @@ import polars as pl
 from csmetrics.diagnostics import DataWarning
 from csmetrics.errors import InputError
 from csmetrics.sources.presets import PRESETS
-from csmetrics.sources.schema import DEDUP_COLUMN, SCHEMAS, TIME_COLUMN, Column
+from csmetrics.sources.schema import DEDUP_COLUMN, SCHEMAS, TIME_COLUMN
 from csmetrics.sources.values import AMBIGUOUS_DATE, EXPECTED_TIMESTAMP, convert
 
 FORMATS = ("csv", "parquet", "ndjson")
@@ -42,6 +42,7 @@ _EXTENSIONS: dict[str, tuple[str, bool]] = {
 }
 _DELIMITERS = (",", ";", "\t", "|")
 NULL_TOKENS = ["", "NULL", "null", "NaN", "nan", "N/A", "n/a", "NA", "None", "none"]
+COMPACT_COLUMNS = ("user_id", "account_id", "event", "session_id")
 _HIVE_SEGMENT = re.compile(r"^([^=/]+)=([^/]*)$")
 
 
@@ -62,15 +63,32 @@ class SourceSpec:
 
 @dataclass
 class LoadedSource:
+    """A source ready to read: `staged` is what one pass over the files materialises.
+
+    `staged` holds the canonical columns read, a 64-bit hash of the dedup key (`__key`) and, for
+    typed columns read from text, a flag per row whose value could not be converted
+    (`__invalid__<column>`). `quality_frame` and `clean_frame` derive everything else from it,
+    so the files are scanned once.
+    """
+
     spec: SourceSpec
     files: list[Path]
-    frame: pl.LazyFrame
-    quality: pl.LazyFrame
-    columns: tuple[str, ...]  # canonical columns present in `frame`
-    headers: dict[str, str]  # canonical column -> the header it was read from
+    staged: pl.LazyFrame
+    columns: tuple[str, ...]  # canonical columns `clean_frame` returns
+    headers: dict[str, str]  # canonical column -> the header it was read from (all read)
+    checked: tuple[str, ...]  # columns with an __invalid__ flag
+    raw: pl.LazyFrame  # for error messages only: finding a bad value and its file
+    raws: dict[str, pl.Expr]
+    conversions: dict[str, pl.Expr]
 
     def has(self, column: str) -> bool:
         return column in self.columns
+
+    def read(self) -> tuple[pl.DataFrame, dict[str, Any]]:
+        """The cleaned rows and the quality row, for a single source read on its own."""
+        staged = self.staged.collect().lazy()
+        qualities, repeats = assess({"source": self}, {"source": staged})
+        return clean_frame(self, staged, repeats["source"]).collect(), qualities["source"]
 
     @property
     def label(self) -> str:
@@ -308,9 +326,27 @@ def load_source(spec: SourceSpec, needed: Iterable[str] | None = None) -> Loaded
         raws[name] = raw_value
         headers[name] = found[0][0]
         dtypes[name] = found[0][1][1] if len(found) == 1 else pl.String()
-    quality = _quality_frame(spec, raw, schema, conversions, raws, dtypes)
-    frame = _clean(spec, raw.select(*conversions.values()), schema)
-    return LoadedSource(spec, files, frame, quality, tuple(conversions), headers)
+    checked = tuple(
+        name
+        for name in conversions
+        if schema[name].kind in ("datetime", "number", "integer", "boolean")
+        and dtypes[name] == pl.String  # typed columns (Parquet datetimes) cannot be invalid
+    )
+    staged_columns = [*conversions.values()]
+    staged_columns += [
+        (raws[n].is_not_null() & conversions[n].is_null()).alias(f"__invalid__{n}") for n in checked
+    ]
+    key = DEDUP_COLUMN.get(spec.kind)
+    if key and key in conversions:
+        # Ids are compared by their 64-bit hash: 3x faster than strings on 20M ids; two distinct
+        # ids collide with probability ~n^2/2^65 (1e-5 for 20M rows), which would drop one row.
+        staged_columns.append(conversions[key].hash(seed=11).alias("__key"))
+    # The dedup key is read to drop repeats; the caller gets it only when it asked for it.
+    kept = tuple(c for c in conversions if needed is None or c in needed or schema[c].required)
+    staged = raw.select(staged_columns)
+    if key and key in conversions and key not in kept:
+        staged = staged.drop(key)
+    return LoadedSource(spec, files, staged, kept, headers, checked, raw, raws, conversions)
 
 
 def _amount_unit(spec: SourceSpec) -> str:
@@ -318,73 +354,113 @@ def _amount_unit(spec: SourceSpec) -> str:
     return spec.amount_unit or (preset.amount_unit if preset else "units")
 
 
-def _clean(spec: SourceSpec, frame: pl.LazyFrame, schema: dict[str, Column]) -> pl.LazyFrame:
-    """Drop rows missing a required value, and rows repeating the source's unique id."""
-    required = [
-        name for name, col in schema.items() if col.required and name in frame.collect_schema()
-    ]
-    frame = frame.filter(pl.all_horizontal(pl.col(c).is_not_null() for c in required))
-    key = DEDUP_COLUMN.get(spec.kind)
-    if key and key in frame.collect_schema():
-        # Rows repeating an id are copies of one record; which copy stays does not matter.
-        # (is_first_distinct is several times faster here than unique(subset=...).)
-        # Ids are compared by their 64-bit hash: 3x faster on 20M string ids; two distinct ids
-        # collide with probability ~n^2/2^65 (1e-5 for 20M rows), which would drop one row.
-        frame = frame.filter(pl.col(key).hash(seed=11).is_first_distinct() | pl.col(key).is_null())
-    return frame
+def repeated_rows(staged: pl.LazyFrame) -> pl.LazyFrame | None:
+    """Numbers of the rows whose dedup key an earlier row already has (None: no key).
+
+    Sorting the 64-bit keys and comparing neighbours is 3x faster than a hash-based
+    is_first_distinct on 20M rows, and duplicates are few, so the result is small.
+    """
+    if "__key" not in staged.collect_schema():
+        return None
+    key = pl.col("__key")
+    return (
+        staged.select(key, pl.int_range(pl.len(), dtype=pl.UInt32).alias("__row"))
+        .sort("__key", maintain_order=True)  # stable: the first copy keeps the lowest row
+        .filter((key == key.shift(1)).fill_null(False))
+        .select("__row")
+    )
 
 
-def _quality_frame(
-    spec: SourceSpec,
-    raw: pl.LazyFrame,
-    schema: dict[str, Column],
-    conversions: dict[str, pl.Expr],
-    raws: dict[str, pl.Expr],
-    dtypes: dict[str, pl.DataType],
+def clean_frame(
+    source: LoadedSource, staged: pl.LazyFrame, repeated: pl.Series | None
 ) -> pl.LazyFrame:
+    """Rows with every required value, each id once, only the columns asked for."""
+    schema = SCHEMAS[source.spec.kind]
+    required = [n for n in source.columns if schema[n].required]
+    frame = staged
+    if repeated is not None and repeated.len():
+        # Rows repeating an id are copies of one record; the first copy stays.
+        row = pl.int_range(pl.len(), dtype=pl.UInt32)
+        frame = frame.filter(~row.is_in(repeated.implode()))
+    frame = frame.filter(pl.all_horizontal(pl.col(c).is_not_null() for c in required))
+    return frame.select(source.columns)
+
+
+def quality_frame(source: LoadedSource, staged: pl.LazyFrame) -> pl.LazyFrame:
+    """One row: rows, missing and invalid values per column, observed time range, and (without a
+    dedup key) exact duplicate rows; with a key, duplicates are the `repeated_rows`."""
+    spec, schema = source.spec, SCHEMAS[source.spec.kind]
+    names = staged.collect_schema().names()
     aggs: list[pl.Expr] = [pl.len().alias("rows")]
-    for name, value in conversions.items():
-        source = raws[name]
-        aggs.append(source.is_null().sum().alias(f"{name}__missing"))
-        invalid = source.is_not_null() & value.is_null()
-        textual = dtypes[name] == pl.String  # typed columns (Parquet datetimes) cannot be invalid
-        if schema[name].kind in ("datetime", "number", "integer", "boolean") and textual:
-            aggs.append(invalid.sum().alias(f"{name}__invalid"))
-            aggs.append(
-                source.filter(invalid).cast(pl.String).first().alias(f"{name}__invalid_sample")
-            )
-        if schema[name].kind == "datetime" and not spec.formats.get(name) and textual:
-            text = source.cast(pl.String)
-            ambiguous = text.str.contains(AMBIGUOUS_DATE)
-            aggs.append(text.filter(ambiguous).first().alias(f"{name}__ambiguous_sample"))
+    for name in source.headers:
+        if name not in names:  # the dedup key, when only its hash was kept
+            continue
+        invalid = pl.col(f"__invalid__{name}").sum() if name in source.checked else pl.lit(0)
+        aggs.append((pl.col(name).null_count() - invalid).alias(f"{name}__missing"))
+        aggs.append(invalid.alias(f"{name}__invalid"))
     time_column = TIME_COLUMN.get(spec.kind)
-    if time_column and time_column in conversions:
-        aggs.append(conversions[time_column].min().alias("first"))
-        aggs.append(conversions[time_column].max().alias("last"))
-    key = DEDUP_COLUMN.get(spec.kind)
-    required = [n for n, c in schema.items() if c.required and n in conversions]
-    if key and key in conversions:
-        ids = conversions[key].drop_nulls()
-        aggs.append((ids.len() - ids.hash(seed=11).n_unique()).alias("duplicates"))
-        aggs.append(pl.lit(key).alias("duplicates_by"))
-    elif required:
-        rows = pl.struct(*(conversions[n] for n in conversions)).hash(seed=7)
+    if time_column and time_column in names:
+        aggs.append(pl.col(time_column).min().alias("first"))
+        aggs.append(pl.col(time_column).max().alias("last"))
+    if "__key" in names:
+        aggs.append(pl.lit(DEDUP_COLUMN[spec.kind]).alias("duplicates_by"))
+    else:
+        canonical = [n for n in names if n in schema]
+        rows = pl.struct(*canonical).hash(seed=7)
         aggs.append((pl.len() - rows.n_unique()).alias("duplicates"))
         aggs.append(pl.lit(None, pl.String).alias("duplicates_by"))
-    return raw.select(aggs)
+    return staged.select(aggs)
+
+
+def assess(
+    sources: Mapping[str, LoadedSource], staged: Mapping[str, pl.LazyFrame]
+) -> tuple[dict[str, dict[str, Any]], dict[str, pl.Series | None]]:
+    """Each source's quality row (as a dict) and its repeated rows, from the staged frames."""
+    kinds = list(sources)
+    frames: list[pl.LazyFrame] = []
+    for kind in kinds:
+        frames.append(quality_frame(sources[kind], staged[kind]))
+        repeated = repeated_rows(staged[kind])
+        frames.append(pl.LazyFrame() if repeated is None else repeated)
+    collected = pl.collect_all(frames)
+    qualities: dict[str, dict[str, Any]] = {}
+    repeats: dict[str, pl.Series | None] = {}
+    for index, kind in enumerate(kinds):
+        quality = collected[2 * index].row(0, named=True)
+        rows = collected[2 * index + 1]
+        repeats[kind] = rows["__row"] if "__row" in rows.columns else None
+        if repeats[kind] is not None:
+            quality["duplicates"] = repeats[kind].len()  # type: ignore[union-attr]
+        qualities[kind] = quality
+    return qualities, repeats
+
+
+def _bad_value(source: LoadedSource, name: str) -> tuple[str | None, str | None]:
+    """The first unreadable value of a column, and the first day/month-ambiguous one (error path)."""
+    raw, value = source.raws[name], source.conversions[name]
+    text = raw.cast(pl.String)
+    invalid = raw.is_not_null() & value.is_null()
+    row = (
+        source.raw.select(
+            text.filter(invalid).first().alias("sample"),
+            text.filter(invalid & text.str.contains(AMBIGUOUS_DATE)).first().alias("ambiguous"),
+        )
+        .collect()
+        .row(0)
+    )
+    return row[0], row[1]
 
 
 def check_quality(source: LoadedSource, quality: dict[str, Any]) -> list[DataWarning]:
     """Input errors for values that cannot be read; warnings for rows dropped or duplicated."""
     kind, schema = source.spec.kind, SCHEMAS[source.spec.kind]
     warnings: list[DataWarning] = []
-    for name in source.columns:
+    for name in source.headers:
         header = source.headers[name]
-        ambiguous = quality.get(f"{name}__ambiguous_sample")
-        sample = quality.get(f"{name}__invalid_sample")
         if (quality.get(f"{name}__invalid") or 0) > 0:
+            sample, ambiguous = _bad_value(source, name)
             where = _file_with_value(source, name, sample)
-            if ambiguous is not None and schema[name].kind == "datetime":
+            if ambiguous is not None and not source.spec.formats.get(name):
                 raise InputError(
                     f"{where}: {kind} column {header!r} ({name}): {ambiguous!r} has an ambiguous "
                     f'day/month order; give its format, e.g. formats = {{ {name} = "%d-%m-%Y %H:%M" }} '
@@ -478,3 +554,41 @@ def _describe(files: list[Path]) -> str:
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip().splitlines()
     return text[0] if text else type(exc).__name__
+
+
+# --- the one pass over the files ----------------------------------------------------------------
+
+
+def compact(frame: pl.LazyFrame) -> pl.LazyFrame:
+    """Low-cardinality text as Categorical: smaller in memory, faster to group and join."""
+    schema = frame.collect_schema()
+    return frame.with_columns(
+        pl.col(name).cast(pl.Categorical)
+        for name in COMPACT_COLUMNS
+        if schema.get(name) == pl.String
+    )
+
+
+def read_sources(sources: Mapping[str, LoadedSource]) -> dict[str, pl.LazyFrame]:
+    """One pass over every source's files into memory (compact dtypes); read errors are input
+    errors naming the files. Everything after this reads memory, never the files again."""
+    kinds = list(sources)
+    frames = collect([compact(sources[k].staged) for k in kinds], sources)
+    return {k: frame.lazy() for k, frame in zip(kinds, frames, strict=True)}
+
+
+def collect(frames: list[pl.LazyFrame], sources: Mapping[str, LoadedSource]) -> list[pl.DataFrame]:
+    """Collect all frames together; read errors become input errors naming the files."""
+    try:
+        return pl.collect_all(frames)
+    except (
+        pl.exceptions.ComputeError,
+        pl.exceptions.InvalidOperationError,
+        OSError,
+        pl.exceptions.SchemaError,
+        pl.exceptions.ShapeError,
+        pl.exceptions.NoDataError,
+    ) as exc:
+        paths = ", ".join(s.label for s in sources.values())
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise InputError(f"{paths}: cannot be read: {first}") from exc

@@ -7,21 +7,27 @@ from typing import Any
 
 import polars as pl
 
-from csmetrics.sources.load import SourceSpec, check_quality, load_source
+from csmetrics.sources.load import (
+    SourceSpec,
+    assess,
+    check_quality,
+    clean_frame,
+    load_source,
+    read_sources,
+)
 from csmetrics.sources.schema import SCHEMAS
 
 
 def profile_sources(specs: Mapping[str, SourceSpec]) -> list[dict[str, Any]]:
-    loaded = [load_source(spec, None) for spec in specs.values()]
-    frames: list[pl.LazyFrame] = []
-    for source in loaded:
-        frames += [source.quality, source.frame.select(pl.len().alias("clean_rows"))]
-    from csmetrics.runner import collect
-
-    collected = collect(frames, {s.spec.kind: s for s in loaded})
+    loaded = {kind: load_source(spec, None) for kind, spec in specs.items()}
+    staged = read_sources(loaded)
+    qualities, repeats = assess(loaded, staged)
+    counts = pl.collect_all(
+        [clean_frame(s, staged[k], repeats[k]).select(pl.len()) for k, s in loaded.items()]
+    )
     profiles = []
-    for index, source in enumerate(loaded):
-        quality = collected[2 * index].row(0, named=True)
+    for index, source in enumerate(loaded.values()):
+        quality = qualities[source.spec.kind]
         warnings = check_quality(source, quality)
         schema = SCHEMAS[source.spec.kind]
         profiles.append(
@@ -29,7 +35,7 @@ def profile_sources(specs: Mapping[str, SourceSpec]) -> list[dict[str, Any]]:
                 "source": source.spec.kind,
                 "paths": [f.as_posix() for f in source.files],
                 "rows": int(quality["rows"]),
-                "rows_used": int(collected[2 * index + 1]["clean_rows"][0]),
+                "rows_used": int(counts[index].item()),
                 "first_timestamp": quality.get("first"),
                 "last_timestamp": quality.get("last"),
                 "duplicates": int(quality.get("duplicates") or 0),
