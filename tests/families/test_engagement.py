@@ -296,3 +296,18 @@ def test_parquet_and_csv_agree(tmp_path: Path) -> None:
     frame.write_parquet(tmp_path / "events.parquet")
     parquet = engagement(tmp_path / "events.parquet", INACTIVE, **WINDOW)
     assert parquet.metrics == csv.metrics
+
+
+def test_session_account_is_first_events_smallest_tied_account(tmp_path: Path) -> None:
+    rows = [
+        ("2026-11-02T09:00:00Z", "u1", "login", "b2"),  # u1's session starts with three events
+        ("2026-11-02T09:00:00Z", "u1", "login", "a7"),  # at one instant in accounts b2, a7
+        ("2026-11-02T09:00:00Z", "u1", "login", None),  # and none: the smallest id, a7, wins
+        ("2026-11-02T09:05:00Z", "u1", "report", "a1"),  # later events do not change it
+        ("2026-11-02T11:00:00Z", "u1", "login", "b2"),  # a new session (gap 1h55), in b2
+    ]
+    report = engagement(write_events(tmp_path, rows), since="2026-11-02", until="2026-11-03")
+    sessions = dict(
+        zip(*report.tables["account_activity"].select("account_id", "sessions"), strict=True)
+    )
+    assert sessions == {"a7": 1, "b2": 1, "a1": 0}

@@ -11,7 +11,7 @@ covered spans of one user never overlap, so the distinct users covering day d is
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -131,6 +131,10 @@ def gap_sessions(active: pl.LazyFrame, window: Window, gap: timedelta) -> pl.Laz
             )
         )
         current = pl.concat([current, before])
+    # A session's account is that of its first event. When other events of the user share that
+    # instant (rare), the smallest of their account ids is taken, so the result never depends on
+    # row order. Comparing ids as lexical ranks keeps that integer arithmetic.
+    current, rank_to_account = with_account_rank(current)
     # (user, time) order from two cheap sorts: by time (exports are nearly time-ordered), then a
     # stable sort on the user's integer code. One multi-key sort, or `.over("user_id")`, is 2-3x
     # slower on 20M rows. Two consecutive sorts would be collapsed by the optimiser into the slow
@@ -142,28 +146,86 @@ def gap_sessions(active: pl.LazyFrame, window: Window, gap: timedelta) -> pl.Laz
         .with_row_index("row")
     )
     ts = pl.col("timestamp")
+    same_instant = ((user == user.shift(1)) & (ts == ts.shift(1))).fill_null(False)
     flagged = ordered.with_columns(
         is_start=((user != user.shift(1)) | ((ts - ts.shift(1)) > gap)).fill_null(True),
         is_end=((user != user.shift(-1)) | ((ts.shift(-1) - ts) > gap)).fill_null(True),
+        instant_rank=_run_min(pl.col("rank"), (~same_instant).cum_sum()),
     ).with_columns(start_row=pl.when("is_start").then("row").forward_fill())
     # Each session is read at its last event; what it started with is gathered from its first.
-    at_start = flagged.with_columns(
-        pl.col("account_id").gather("start_row"),
+    sessions = flagged.select(
+        "user_id",
+        pl.col("instant_rank").gather("start_row").alias("rank"),
         pl.col("timestamp").gather("start_row").alias("start"),
+        pl.col("timestamp").alias("end"),
         pl.col("prior").gather("start_row"),
+        "is_end",
+    ).filter(pl.col("is_end") & ~pl.col("prior"))
+    return rank_to_account(sessions).select("user_id", "account_id", "start", "end")
+
+
+_RANK_SPAN = 2**32  # ranks and run numbers each fit in 32 bits
+
+
+def with_account_rank(
+    frame: pl.LazyFrame,
+) -> tuple[pl.LazyFrame, Callable[[pl.LazyFrame], pl.LazyFrame]]:
+    """The frame with `rank`, the lexical rank of its account_id, and a step that turns a `rank`
+    column back into `account_id`.
+
+    For Categorical ids (what the runner loads) the ranks come from the dtype's categories: a
+    gather from a small lookup, 7x faster than joining 20M rows to a rank table, which remains
+    the way for plain strings.
+    """
+    dtype = frame.collect_schema()["account_id"]
+    if isinstance(dtype, pl.Categorical):
+        categories = dtype.categories.to_series()
+        ranks = categories.rank("ordinal").cast(pl.UInt32) - 1
+        by_rank = categories.sort()
+        code = pl.col("account_id").to_physical()
+        ranked = frame.with_columns(rank=pl.lit(ranks).gather(code)).drop("account_id")
+
+        def from_categories(f: pl.LazyFrame) -> pl.LazyFrame:
+            account = pl.lit(by_rank).gather(pl.col("rank")).cast(dtype)
+            return f.with_columns(account.alias("account_id"))
+
+        return ranked, from_categories
+    table = frame.select(pl.col("account_id").unique().drop_nulls()).with_columns(
+        rank=pl.col("account_id").cast(pl.String).rank("ordinal").cast(pl.UInt32) - 1
     )
-    return at_start.filter(pl.col("is_end") & ~pl.col("prior")).select(
-        "user_id", "account_id", "start", pl.col("timestamp").alias("end")
-    )
+
+    def from_table(f: pl.LazyFrame) -> pl.LazyFrame:
+        return f.join(table, on="rank", how="left")
+
+    return frame.join(table, on="account_id", how="left").drop("account_id"), from_table
+
+
+def _run_min(rank: pl.Expr, run: pl.Expr) -> pl.Expr:
+    """Per row, the smallest rank from this row to the end of its run of consecutive equal `run`
+    numbers (null ranks count as largest). At a run's first row: the run's minimum, in O(n).
+
+    Runs are numbered upwards, so `run * SPAN + rank`, minimised from the end, never reaches into
+    an earlier run; the minimum over the later rows of the row's own run is what remains.
+    """
+    base = run.cast(pl.UInt64) * _RANK_SPAN
+    key = base + rank.fill_null(_RANK_SPAN - 1)
+    smallest = key.cum_min(reverse=True) - base
+    return pl.when(smallest < _RANK_SPAN - 1).then(smallest)
 
 
 def id_sessions(active: pl.LazyFrame, window: Window) -> pl.LazyFrame:
     """Sessions as distinct session_id values per user, starting in the window."""
+    account_dtype = active.collect_schema()["account_id"]
     sessions = (
         active.filter(pl.col("session_id").is_not_null())
         .group_by("user_id", "session_id")
         .agg(
-            pl.col("account_id").sort_by("timestamp").first(),
+            # the first event's account; the smallest id among events tied at that instant
+            pl.col("account_id")
+            .filter(pl.col("timestamp") == pl.col("timestamp").min())
+            .cast(pl.String)
+            .min()
+            .cast(account_dtype),
             pl.col("timestamp").min().alias("start"),
             pl.col("timestamp").max().alias("end"),
         )
