@@ -16,11 +16,9 @@ from csmetrics.families.base import Family, RunContext
 from csmetrics.report import Report
 from csmetrics.sources.load import (
     SourceSpec,
-    assess,
     check_quality,
     clean_frame,
-    load_source,
-    read_sources,
+    load_and_assess,
 )
 from csmetrics.sources.schema import TIME_COLUMN
 from csmetrics.window import Window
@@ -50,16 +48,15 @@ def run_family(
         raise InputError(
             f"{family.name} needs {missing[0]}: pass --{missing[0]} PATH or set [sources.{missing[0]}] path in the config"
         )
-    sources = {
-        kind: load_source(specs[kind], family.needed_columns(kind, params))
+    requests = {
+        kind: (specs[kind], family.needed_columns(kind, params))
         for kind in family.sources
         if kind in specs
     }
+    sources, staged, qualities, repeats = load_and_assess(requests)
+    log.debug("read sources in %.3fs", time.perf_counter() - started)
     columns = {kind: source.columns for kind, source in sources.items()}
     kinds = list(sources)
-    staged = read_sources(sources)
-    log.debug("read sources in %.3fs", time.perf_counter() - started)
-    qualities, repeats = assess(sources, staged)
     warnings: list[DataWarning] = []
     for kind in kinds:
         warnings.extend(check_quality(sources[kind], qualities[kind]))

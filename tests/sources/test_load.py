@@ -149,3 +149,20 @@ def test_cents_unit(tmp_path: Path) -> None:
     path.write_text("id,customer_id,total,date\ni1,c1,4990,1762074900\n")
     source = load_source(SourceSpec("billing", str(path), preset="chargebee"))
     assert source.read()[0]["amount"].item() == pytest.approx(49.90)
+
+
+def test_layout_from_sample_and_fallback_for_mixed_files(tmp_path: Path) -> None:
+    # The first 2,000 rows share one layout, then other ISO forms appear: the second read with
+    # the general parser must still read them all.
+    lines = [f"2026-11-02T09:{i % 60:02d}:00Z,u{i},login" for i in range(2500)]
+    lines += ["2026-11-03 10:00:00+01:00,u1,login", "2026-11-04,u2,login", "1762074900,u3,login"]
+    path = tmp_path / "ev.csv"
+    path.write_text("timestamp,user_id,event\n" + "\n".join(lines) + "\n")
+    source = load_source(SourceSpec("events", str(path)))
+    assert source.layouts == {"timestamp": "%Y-%m-%dT%H:%M:%SZ"}
+    from csmetrics.sources.load import load_and_assess
+
+    sources, _, qualities, _ = load_and_assess({"events": (SourceSpec("events", str(path)), None)})
+    assert sources["events"].layouts == {}  # read again with the general parser
+    assert qualities["events"]["timestamp__invalid"] == 0
+    assert qualities["events"]["last"] == datetime(2026, 11, 4, tzinfo=UTC)

@@ -22,7 +22,7 @@ from csmetrics.diagnostics import DataWarning
 from csmetrics.errors import InputError
 from csmetrics.sources.presets import PRESETS
 from csmetrics.sources.schema import DEDUP_COLUMN, SCHEMAS, TIME_COLUMN
-from csmetrics.sources.values import AMBIGUOUS_DATE, EXPECTED_TIMESTAMP, convert
+from csmetrics.sources.values import AMBIGUOUS_DATE, EXPECTED_TIMESTAMP, convert, detect_layout
 
 FORMATS = ("csv", "parquet", "ndjson")
 _EXTENSIONS: dict[str, tuple[str, bool]] = {
@@ -80,6 +80,8 @@ class LoadedSource:
     raw: pl.LazyFrame  # for error messages only: finding a bad value and its file
     raws: dict[str, pl.Expr]
     conversions: dict[str, pl.Expr]
+    layouts: dict[str, str]  # timestamp columns read with one layout found in a sample
+    needed: Iterable[str] | None
 
     def has(self, column: str) -> bool:
         return column in self.columns
@@ -265,7 +267,9 @@ def _mapping(spec: SourceSpec) -> dict[str, tuple[tuple[str, ...], bool]]:
     return out
 
 
-def load_source(spec: SourceSpec, needed: Iterable[str] | None = None) -> LoadedSource:
+def load_source(
+    spec: SourceSpec, needed: Iterable[str] | None = None, *, detect_layouts: bool = True
+) -> LoadedSource:
     """The source as a canonical LazyFrame with only the `needed` columns (all when None).
 
     Required columns are always read. Nothing is collected here.
@@ -295,6 +299,7 @@ def load_source(spec: SourceSpec, needed: Iterable[str] | None = None) -> Loaded
     raws: dict[str, pl.Expr] = {}
     headers: dict[str, str] = {}
     dtypes: dict[str, pl.DataType] = {}
+    layouts: dict[str, str] = {}
     for name, (candidates, explicit) in _mapping(spec).items():
         if name not in wanted:
             continue
@@ -304,10 +309,16 @@ def load_source(spec: SourceSpec, needed: Iterable[str] | None = None) -> Loaded
                 raise _missing_column(spec, files, name, candidates, explicit, raw_schema)
             continue
         column = schema[name]
-        converted = [
-            convert(expr, column.kind, dtype, spec.formats.get(name), spec.source_timezone)
-            for _, (expr, dtype) in found
-        ]
+        converted = []
+        fmt = spec.formats.get(name)
+        sniff = detect_layouts and column.kind == "datetime" and not fmt
+        for _, (expr, dtype) in found:
+            layout = None
+            if sniff and dtype == pl.String:
+                layout = detect_layout(_sample(raw, expr), spec.source_timezone)
+                if layout:
+                    layouts[name] = layout
+            converted.append(convert(expr, column.kind, dtype, fmt, spec.source_timezone, layout))
         value = converted[0] if len(converted) == 1 else pl.coalesce(*converted)
         raw_value = (
             found[0][1][0]
@@ -346,7 +357,17 @@ def load_source(spec: SourceSpec, needed: Iterable[str] | None = None) -> Loaded
     staged = raw.select(staged_columns)
     if key and key in conversions and key not in kept:
         staged = staged.drop(key)
-    return LoadedSource(spec, files, staged, kept, headers, checked, raw, raws, conversions)
+    return LoadedSource(
+        spec, files, staged, kept, headers, checked, raw, raws, conversions, layouts, needed
+    )
+
+
+def _sample(raw: pl.LazyFrame, expr: pl.Expr, rows: int = 2000) -> pl.Series:
+    """The first values of a column: a small read, to choose how to parse the rest."""
+    try:
+        return raw.select(expr.alias("sample")).head(rows).collect().to_series()
+    except Exception:  # a broken file is reported by the main read, with its name
+        return pl.Series("sample", [], dtype=pl.String)
 
 
 def _amount_unit(spec: SourceSpec) -> str:
@@ -592,3 +613,37 @@ def collect(frames: list[pl.LazyFrame], sources: Mapping[str, LoadedSource]) -> 
         paths = ", ".join(s.label for s in sources.values())
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise InputError(f"{paths}: cannot be read: {first}") from exc
+
+
+def load_and_assess(
+    requests: Mapping[str, tuple[SourceSpec, Iterable[str] | None]],
+) -> tuple[
+    dict[str, LoadedSource],
+    dict[str, pl.LazyFrame],
+    dict[str, dict[str, Any]],
+    dict[str, pl.Series | None],
+]:
+    """Load, read once and assess every requested source.
+
+    A timestamp column read with a layout chosen from a sample may hold other forms further down;
+    when some of its values then fail, that source is read again with the general parser, so a
+    mixed file costs a second read instead of a wrong error.
+    """
+    sources = {kind: load_source(spec, needed) for kind, (spec, needed) in requests.items()}
+    staged = read_sources(sources)
+    qualities, repeats = assess(sources, staged)
+    retry = [
+        kind
+        for kind, source in sources.items()
+        if any(qualities[kind].get(f"{name}__invalid") for name in source.layouts)
+    ]
+    if retry:
+        for kind in retry:
+            spec, needed = requests[kind]
+            sources[kind] = load_source(spec, needed, detect_layouts=False)
+        again = {kind: sources[kind] for kind in retry}
+        staged.update(read_sources(again))
+        more_qualities, more_repeats = assess(again, {k: staged[k] for k in retry})
+        qualities.update(more_qualities)
+        repeats.update(more_repeats)
+    return sources, staged, qualities, repeats

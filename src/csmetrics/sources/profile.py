@@ -9,19 +9,17 @@ import polars as pl
 
 from csmetrics.sources.load import (
     SourceSpec,
-    assess,
     check_quality,
     clean_frame,
-    load_source,
-    read_sources,
+    load_and_assess,
 )
 from csmetrics.sources.schema import SCHEMAS
 
 
 def profile_sources(specs: Mapping[str, SourceSpec]) -> list[dict[str, Any]]:
-    loaded = {kind: load_source(spec, None) for kind, spec in specs.items()}
-    staged = read_sources(loaded)
-    qualities, repeats = assess(loaded, staged)
+    loaded, staged, qualities, repeats = load_and_assess(
+        {kind: (spec, None) for kind, spec in specs.items()}
+    )
     counts = pl.collect_all(
         [clean_frame(s, staged[k], repeats[k]).select(pl.len()) for k, s in loaded.items()]
     )
