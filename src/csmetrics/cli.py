@@ -28,161 +28,108 @@ WINDOW_PANEL = "Window"
 OUTPUT_PANEL = "Output"
 
 # --- options shared by many commands, defined once ---------------------------------------------
-ConfigOpt = Annotated[
+
+
+def _option(kind: Any, flag: str, help_text: str, panel: str | None = None, **extra: Any) -> Any:
+    """An option type for a command signature: `kind` annotated with its Typer option."""
+    # Rich markup would swallow "[default: UTC]" and "[tool.csmetrics]" as tags: escape them.
+    text = help_text.replace("[", "\\[")
+    return Annotated[kind, typer.Option(flag, help=text, rich_help_panel=panel, **extra)]
+
+
+_TEXT = str | None
+_TEXTS = list[str] | None
+_UNSHOWN = {"show_default": False}
+
+ConfigOpt = _option(
     Path | None,
-    typer.Option(
-        "--config",
-        help="Config file (default: ./csmetrics.toml, else [tool.csmetrics] in ./pyproject.toml).",
-        show_default=False,
-    ),
-]
-EventsOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--events",
-        help="Product events: a file, a quoted glob or a folder.",
-        rich_help_panel=SOURCES_PANEL,
-    ),
-]
-TicketsOpt = Annotated[
-    str | None, typer.Option("--tickets", help="Help-desk tickets.", rich_help_panel=SOURCES_PANEL)
-]
-BillingOpt = Annotated[
-    str | None, typer.Option("--billing", help="Invoice lines.", rich_help_panel=SOURCES_PANEL)
-]
-SurveysOpt = Annotated[
-    str | None,
-    typer.Option("--surveys", help="NPS/CSAT/CES responses.", rich_help_panel=SOURCES_PANEL),
-]
-AccountsOpt = Annotated[
-    str | None, typer.Option("--accounts", help="Account dimension.", rich_help_panel=SOURCES_PANEL)
-]
-MapOpt = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--map",
-        help='Column mapping SOURCE.COLUMN=HEADER (repeatable), e.g. events.user_id="User ID".',
-        rich_help_panel=SOURCES_PANEL,
-    ),
-]
-PresetOpt = Annotated[
-    list[str] | None,
-    typer.Option(
-        "--preset",
-        help="Known export layout SOURCE=NAME (segment, amplitude, mixpanel, posthog, zendesk, freshdesk, intercom, stripe, chargebee).",
-        rich_help_panel=SOURCES_PANEL,
-    ),
-]
-FormatInOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--format-in",
-        help="Input format when the extension does not tell: csv, parquet or ndjson.",
-        rich_help_panel=SOURCES_PANEL,
-    ),
-]
-EncodingOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--encoding",
-        help="CSV text encoding when not UTF-8 (e.g. latin-1).",
-        rich_help_panel=SOURCES_PANEL,
-    ),
-]
-SourceTzOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--source-timezone",
-        help="Time zone of timestamps without an offset [default: UTC].",
-        rich_help_panel=SOURCES_PANEL,
-        show_default=False,
-    ),
-]
-SinceOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--since",
-        help="Window start (date or ISO datetime, inclusive).",
-        rich_help_panel=WINDOW_PANEL,
-    ),
-]
-UntilOpt = Annotated[
-    str | None,
-    typer.Option("--until", help="Window end (exclusive).", rich_help_panel=WINDOW_PANEL),
-]
-PeriodOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--period",
-        help="last-week, last-month, last-quarter, this-week, this-month, last-7d, last-30d, last-90d, 2026-10, 2026-W46, 2026-Q3 or all [default: all].",
-        rich_help_panel=WINDOW_PANEL,
-        show_default=False,
-    ),
-]
-AsOfOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--as-of",
-        help="The 'now' relative periods count from (cron: set it for reproducible reruns).",
-        rich_help_panel=WINDOW_PANEL,
-    ),
-]
-TimezoneOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--timezone",
-        help="IANA time zone of calendar buckets [default: UTC].",
-        rich_help_panel=WINDOW_PANEL,
-        show_default=False,
-    ),
-]
-WeekStartOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--week-start",
-        help="monday (ISO) or sunday [default: monday].",
-        rich_help_panel=WINDOW_PANEL,
-        show_default=False,
-    ),
-]
-GrainOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--grain",
-        help="Time-series buckets: day, week or month [default: day].",
-        rich_help_panel=WINDOW_PANEL,
-        show_default=False,
-    ),
-]
-FormatOpt = Annotated[
-    str,
-    typer.Option(
-        "--format", help="table, json, csv, parquet or markdown.", rich_help_panel=OUTPUT_PANEL
-    ),
-]
-OutputOpt = Annotated[
+    "--config",
+    "Config file (default: ./csmetrics.toml, else [tool.csmetrics] in ./pyproject.toml).",
+    **_UNSHOWN,
+)
+EventsOpt = _option(
+    _TEXT, "--events", "Product events: a file, a quoted glob or a folder.", SOURCES_PANEL
+)
+TicketsOpt = _option(_TEXT, "--tickets", "Help-desk tickets.", SOURCES_PANEL)
+BillingOpt = _option(_TEXT, "--billing", "Invoice lines.", SOURCES_PANEL)
+SurveysOpt = _option(_TEXT, "--surveys", "NPS/CSAT/CES responses.", SOURCES_PANEL)
+AccountsOpt = _option(_TEXT, "--accounts", "Account dimension.", SOURCES_PANEL)
+MapOpt = _option(
+    _TEXTS,
+    "--map",
+    'Column mapping SOURCE.COLUMN=HEADER (repeatable), e.g. events.user_id="User ID".',
+    SOURCES_PANEL,
+)
+PresetOpt = _option(
+    _TEXTS,
+    "--preset",
+    "Known export layout SOURCE=NAME (segment, amplitude, mixpanel, posthog, zendesk, "
+    "freshdesk, intercom, stripe, chargebee).",
+    SOURCES_PANEL,
+)
+FormatInOpt = _option(
+    _TEXT,
+    "--format-in",
+    "Input format when the extension does not tell: csv, parquet or ndjson.",
+    SOURCES_PANEL,
+)
+EncodingOpt = _option(
+    _TEXT, "--encoding", "CSV text encoding when not UTF-8 (e.g. latin-1).", SOURCES_PANEL
+)
+SourceTzOpt = _option(
+    _TEXT,
+    "--source-timezone",
+    "Time zone of timestamps without an offset [default: UTC].",
+    SOURCES_PANEL,
+    **_UNSHOWN,
+)
+SinceOpt = _option(
+    _TEXT, "--since", "Window start (date or ISO datetime, inclusive).", WINDOW_PANEL
+)
+UntilOpt = _option(_TEXT, "--until", "Window end (exclusive).", WINDOW_PANEL)
+PeriodOpt = _option(
+    _TEXT,
+    "--period",
+    "last-week, last-month, last-quarter, this-week, this-month, last-7d, last-30d, last-90d, "
+    "2026-10, 2026-W46, 2026-Q3 or all [default: all].",
+    WINDOW_PANEL,
+    **_UNSHOWN,
+)
+AsOfOpt = _option(
+    _TEXT,
+    "--as-of",
+    "The 'now' relative periods count from (cron: set it for reproducible reruns).",
+    WINDOW_PANEL,
+)
+TimezoneOpt = _option(
+    _TEXT,
+    "--timezone",
+    "IANA time zone of calendar buckets [default: UTC].",
+    WINDOW_PANEL,
+    **_UNSHOWN,
+)
+WeekStartOpt = _option(
+    _TEXT, "--week-start", "monday (ISO) or sunday [default: monday].", WINDOW_PANEL, **_UNSHOWN
+)
+GrainOpt = _option(
+    _TEXT,
+    "--grain",
+    "Time-series buckets: day, week or month [default: day].",
+    WINDOW_PANEL,
+    **_UNSHOWN,
+)
+FormatOpt = _option(str, "--format", "table, json, csv, parquet or markdown.", OUTPUT_PANEL)
+OutputOpt = _option(
     Path | None,
-    typer.Option(
-        "--output",
-        "-o",
-        help="File (json, markdown) or folder (csv, parquet: one file per table); '-' or absent: stdout.",
-        rich_help_panel=OUTPUT_PANEL,
-    ),
-]
-QuietOpt = Annotated[
-    bool, typer.Option("--quiet", help="Errors only on stderr.", rich_help_panel=OUTPUT_PANEL)
-]
-VerboseOpt = Annotated[
-    bool,
-    typer.Option(
-        "--verbose",
-        help="Timings on stderr, and tracebacks of internal errors.",
-        rich_help_panel=OUTPUT_PANEL,
-    ),
-]
-NoProgressOpt = Annotated[
-    bool, typer.Option("--no-progress", help="No spinner on stderr.", rich_help_panel=OUTPUT_PANEL)
-]
+    "--output",
+    "File (json, markdown) or folder (csv, parquet: one file per table); '-' or absent: stdout.",
+    OUTPUT_PANEL,
+)
+QuietOpt = _option(bool, "--quiet", "Errors only on stderr.", OUTPUT_PANEL)
+VerboseOpt = _option(
+    bool, "--verbose", "Timings on stderr, and tracebacks of internal errors.", OUTPUT_PANEL
+)
+NoProgressOpt = _option(bool, "--no-progress", "No spinner on stderr.", OUTPUT_PANEL)
 
 
 def _version(value: bool) -> None:
@@ -230,7 +177,7 @@ def engagement(
         str | None,
         typer.Option(
             "--session-gap",
-            help="Inactivity that ends a session, e.g. 30m [default: 30m].",
+            help="Inactivity that ends a session, e.g. 30m (default 30m).",
             show_default=False,
         ),
     ] = None,
