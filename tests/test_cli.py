@@ -141,11 +141,31 @@ def test_glob_matching_nothing(capsys, tmp_path: Path) -> None:
     assert "matches no data file" in err
 
 
-def test_missing_required_column(capsys, tmp_path: Path) -> None:
+BAD_CSV = {
+    "missing required column": (
+        "timestamp,who,event\n2026-11-02,u1,login\n",
+        ["'user_id'", "--map events.user_id=HEADER"],
+    ),
+    "unparseable timestamp": (
+        "timestamp,user_id,event\n2026-11-02T10:00:00Z,u1,login\nyesterday,u2,login\n",
+        ["'timestamp'", "'yesterday'", "ISO 8601"],
+    ),
+    "ambiguous day/month": (
+        "timestamp,user_id,event\n08-04-2023 20:52,u1,login\n",
+        ["08-04-2023 20:52", "formats"],
+    ),
+    "empty file": ("", ["header"]),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_CSV))
+def test_bad_csv_names_file_column_and_expectation(capsys, tmp_path: Path, case: str) -> None:
+    text, expected = BAD_CSV[case]
     path = tmp_path / "ev.csv"
-    path.write_text("timestamp,who,event\n2026-11-02,u1,login\n")
+    path.write_text(text)
     err = _one_line_error(capsys, "engagement", "--events", str(path))
-    assert "ev.csv" in err and "'user_id'" in err and "--map events.user_id=HEADER" in err
+    for fragment in ["ev.csv", *expected]:
+        assert fragment in err
 
 
 def test_map_option_names_the_header(capsys, tmp_path: Path) -> None:
@@ -167,20 +187,6 @@ def test_map_option_names_the_header(capsys, tmp_path: Path) -> None:
     )
     assert code == 0
     assert json.loads(out)["metrics"]["engagement.wau"] == 1
-
-
-def test_unparseable_timestamp(capsys, tmp_path: Path) -> None:
-    path = tmp_path / "ev.csv"
-    path.write_text("timestamp,user_id,event\n2026-11-02T10:00:00Z,u1,login\nyesterday,u2,login\n")
-    err = _one_line_error(capsys, "engagement", "--events", str(path))
-    assert "'timestamp'" in err and "'yesterday'" in err and "ISO 8601" in err
-
-
-def test_ambiguous_day_month_asks_for_a_format(capsys, tmp_path: Path) -> None:
-    path = tmp_path / "ev.csv"
-    path.write_text("timestamp,user_id,event\n08-04-2023 20:52,u1,login\n")
-    err = _one_line_error(capsys, "engagement", "--events", str(path))
-    assert "08-04-2023 20:52" in err and "formats" in err
 
 
 def test_format_from_config_reads_day_first(capsys, tmp_path: Path) -> None:
@@ -216,13 +222,6 @@ def test_not_utf8_without_encoding(capsys, tmp_path: Path) -> None:
     assert "ev.csv" in err and "--encoding" in err
     code, _, _ = cli(capsys, "engagement", "--events", str(path), "--encoding", "latin-1")
     assert code == 0
-
-
-def test_empty_file(capsys, tmp_path: Path) -> None:
-    path = tmp_path / "ev.csv"
-    path.write_text("")
-    err = _one_line_error(capsys, "engagement", "--events", str(path))
-    assert "ev.csv" in err and "header" in err
 
 
 def test_bad_option_values(capsys, events: Path) -> None:
