@@ -60,8 +60,10 @@ def run_family(
     warnings: list[DataWarning] = []
     for kind in kinds:
         warnings.extend(check_quality(sources[kind], qualities[kind]))
-    # cache(): cleaned once, however many of the family's outputs read it.
-    memory = {k: clean_frame(sources[k], staged[k], repeats[k]).cache() for k in kinds}
+    # Cleaned once into memory, however many of the family's outputs read it.
+    cleaned = pl.collect_all([clean_frame(sources[k], staged[k], repeats[k]) for k in kinds])
+    memory = {k: frame.lazy() for k, frame in zip(kinds, cleaned, strict=True)}
+    del staged  # the staged copy (with ids and flags) is no longer needed: free it
     planned = family.plan(memory, columns, window, params)
     names: list[str] = list(planned)
     frames: list[pl.LazyFrame] = list(planned.values())

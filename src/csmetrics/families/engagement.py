@@ -334,7 +334,7 @@ def plan(
     if not has_account:
         events = events.with_columns(account_id=pl.lit(None, pl.String))
     # The shared intermediates are cached: each is computed once however many outputs use it.
-    active = active_events(events, window, params).cache()
+    active = active_events(events, window, params)
     current = in_window(active, window)
     account_days = user_account_days(active, window).cache()
     days = account_days.select("user_id", "day").unique().cache()
