@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Mapping
-from datetime import datetime
 from typing import Any
 
 import polars as pl
@@ -15,6 +14,7 @@ from csmetrics.errors import InputError
 from csmetrics.families.base import Family, RunContext
 from csmetrics.report import Report
 from csmetrics.sources.load import (
+    LoadedSource,
     SourceSpec,
     check_quality,
     clean_frame,
@@ -75,32 +75,11 @@ def run_family(
     results = dict(zip(names, pl.collect_all(frames), strict=True))
     log.debug("computed in %.3fs", time.perf_counter() - started)
 
-    observed: dict[str, tuple[datetime | None, datetime | None]] = {}
-    source_info: dict[str, dict[str, Any]] = {}
-    for kind, source in sources.items():
-        quality = qualities[kind]
-        observed[kind] = (quality.get("first"), quality.get("last"))
-        info: dict[str, Any] = {
-            "paths": [f.as_posix() for f in source.files],
-            "rows": int(quality["rows"]),
-            "first_timestamp": quality.get("first"),
-            "last_timestamp": quality.get("last"),
-        }
-        if f"counts:{kind}" in results:
-            counts = results[f"counts:{kind}"].row(0, named=True)
-            info["rows_in_window"] = int(counts["clean_rows"] - counts["before"] - counts["after"])
-            outside = int(counts["before"] + counts["after"])
-            if outside:
-                warnings.append(
-                    DataWarning(
-                        "rows_outside_window",
-                        f"{kind}: {outside} rows fall outside the window ({int(counts['before'])} before, "
-                        f"{int(counts['after'])} at or after its end) and were not counted in it",
-                        count=outside,
-                        source=kind,
-                    )
-                )
-        source_info[kind] = info
+    observed = {k: (q.get("first"), q.get("last")) for k, q in qualities.items()}
+    source_info = {
+        kind: describe_source(source, qualities[kind], results.get(f"counts:{kind}"), warnings)
+        for kind, source in sources.items()
+    }
     primary = family.sources[0]
     resolved = window.resolved(*observed.get(primary, (None, None)))
     if not resolved.is_resolved:
@@ -117,3 +96,35 @@ def run_family(
         tables=result.tables,
         warnings=warnings + result.warnings,
     )
+
+
+def describe_source(
+    source: LoadedSource,
+    quality: dict[str, Any],
+    counts: pl.DataFrame | None,
+    warnings: list[DataWarning],
+) -> dict[str, Any]:
+    """The report's `sources` entry; rows outside the window are added to `warnings`."""
+    info: dict[str, Any] = {
+        "paths": [f.as_posix() for f in source.files],
+        "rows": int(quality["rows"]),
+        "first_timestamp": quality.get("first"),
+        "last_timestamp": quality.get("last"),
+    }
+    if counts is None:
+        return info
+    row = counts.row(0, named=True)
+    before, after = int(row["before"]), int(row["after"])
+    info["rows_in_window"] = int(row["clean_rows"]) - before - after
+    if before + after:
+        kind = source.spec.kind
+        warnings.append(
+            DataWarning(
+                "rows_outside_window",
+                f"{kind}: {before + after} rows fall outside the window ({before} before, "
+                f"{after} at or after its end) and were not counted in it",
+                count=before + after,
+                source=kind,
+            )
+        )
+    return info

@@ -1,12 +1,18 @@
 """Engagement: DAU/WAU/MAU, stickiness, sessions, feature adoption, account activity (metrics.md).
 
-The heavy work is three lazy tables built once from the events: `active` (events that count as
-activity, before `until`), `user_days` (distinct user x local day, reaching 29 days before `since`
-so MAU30 of the first window day is whole) and `sessions`. Rolling distinct counts (WAU7, MAU30)
-come from user_days without any per-day self-join: each user-day "covers" the days from itself
-until the user's next active day or the end of the rolling window, whichever comes first; the
-covered spans of one user never overlap, so the distinct users covering day d is a running sum of
-+1 at span starts and -1 at span ends.
+The heavy work is a few lazy tables built once from the events: `active` (events that count as
+activity, before `until`), `user_account_days` (distinct user x account x local day, reaching 29
+days before `since` so MAU30 of the first window day is whole; user-days derive from it) and
+`sessions`.
+
+Rolling distinct counts (WAU7, MAU30) come from user-days without any per-day self-join: each
+user-day "covers" the days from itself until the user's next active day or the end of the rolling
+window, whichever comes first; the covered spans of one user never overlap, so the distinct users
+covering day d is a running sum of +1 at span starts and -1 at span ends.
+
+Sessions come from one (user, time) ordering of the window's events: a row starts a session when
+the user changes or the gap exceeds `session_gap`, ends one when the next row does, and each
+session is read at its last row with its start gathered from its first.
 """
 
 from __future__ import annotations
@@ -333,7 +339,7 @@ def plan(
     has_account = "account_id" in present
     if not has_account:
         events = events.with_columns(account_id=pl.lit(None, pl.String))
-    # The shared intermediates are cached: each is computed once however many outputs use it.
+    # Intermediates read by several outputs are cached: computed once per collect_all.
     active = active_events(events, window, params)
     current = in_window(active, window)
     account_days = user_account_days(active, window).cache()
