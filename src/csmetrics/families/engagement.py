@@ -141,14 +141,14 @@ def gap_sessions(active: pl.LazyFrame, window: Window, gap: timedelta) -> pl.Laz
     # instant (rare), the smallest of their account ids is taken, so the result never depends on
     # row order. Comparing ids as lexical ranks keeps that integer arithmetic.
     current, rank_to_account = with_account_rank(current)
-    # (user, time) order from two cheap sorts: by time (exports are nearly time-ordered), then a
-    # stable sort on the user's integer code. One multi-key sort, or `.over("user_id")`, is 2-3x
-    # slower on 20M rows. Two consecutive sorts would be collapsed by the optimiser into the slow
-    # multi-key one, so the second is a sort_by inside a select.
+    # Each user's events in time order, users one after another: sorting inside per-user groups
+    # costs half of one global (user, time) sort on 20M rows, since the groups are small.
     user = pl.col("user_id").to_physical()
+    by_user = ["timestamp", "rank", "prior"]
     ordered = (
-        current.sort("timestamp")
-        .select(pl.all().sort_by(user, maintain_order=True))
+        current.group_by("user_id")
+        .agg(pl.col(by_user).sort_by("timestamp"))
+        .explode(by_user)
         .with_row_index("row")
     )
     ts = pl.col("timestamp")
