@@ -399,3 +399,50 @@ def test_init_writes_a_config_that_parses(capsys, tmp_path: Path) -> None:
 
     assert load_config(target).sources["events"]["path"].endswith("exports/events.parquet")
     assert "already exists" in _one_line_error(capsys, "init", "--output", str(target))
+
+
+def test_colour_only_when_forced_and_never_with_no_color(capsys, events: Path, monkeypatch) -> None:
+    monkeypatch.delenv("NO_COLOR")
+    monkeypatch.setenv("FORCE_COLOR", "1")  # what a terminal looks like to Rich
+    _, coloured, _ = cli(capsys, "engagement", "--events", str(events))
+    assert "\x1b[" in coloured
+    monkeypatch.setenv("NO_COLOR", "1")
+    _, plain, _ = cli(capsys, "engagement", "--events", str(events))
+    assert "\x1b[" not in plain
+
+
+def test_internal_error_exit_3_with_hint(capsys, events: Path, monkeypatch) -> None:
+    import csmetrics.runner
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(csmetrics.runner, "run_family", broken)
+    code, out, err = cli(capsys, "engagement", "--events", str(events))
+    assert code == 3 and out == ""
+    assert "internal error: RuntimeError: boom" in err and "--verbose" in err
+    assert "Traceback" not in err
+    code, _, err = cli(capsys, "engagement", "--events", str(events), "--verbose")
+    assert code == 3 and "Traceback" in err
+
+
+def test_python_dash_m(events: Path) -> None:
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "csmetrics",
+            "engagement",
+            "--events",
+            str(events),
+            "--format",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0 and json.loads(done.stdout)["family"] == "engagement"

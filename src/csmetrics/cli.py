@@ -127,7 +127,10 @@ OutputOpt = _option(
 )
 QuietOpt = _option(bool, "--quiet", "Errors only on stderr.", OUTPUT_PANEL)
 VerboseOpt = _option(
-    bool, "--verbose", "Timings on stderr, and tracebacks of internal errors.", OUTPUT_PANEL
+    bool,
+    "--verbose",
+    "Timings and query plans on stderr, and tracebacks of internal errors.",
+    OUTPUT_PANEL,
 )
 NoProgressOpt = _option(bool, "--no-progress", "No spinner on stderr.", OUTPUT_PANEL)
 

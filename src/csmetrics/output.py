@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,16 +20,30 @@ OUTPUT_FORMATS = ("table", "json", "csv", "parquet", "markdown")
 PLAIN_WIDTH = 160
 
 
+def _plain_requested() -> bool:
+    """NO_COLOR (no-color.org) set to anything non-empty: no ANSI codes at all, not even bold."""
+    return bool(os.environ.get("NO_COLOR"))
+
+
 def stdout_console(file: Any = None) -> Console:
     target = file or sys.stdout
     terminal = hasattr(target, "isatty") and target.isatty()
     return Console(
-        file=target, width=None if terminal else PLAIN_WIDTH, soft_wrap=False, highlight=False
+        file=target,
+        width=None if terminal else PLAIN_WIDTH,
+        soft_wrap=False,
+        highlight=False,
+        color_system=None if _plain_requested() else "auto",
     )
 
 
 def stderr_console() -> Console:
-    return Console(stderr=True, highlight=False, soft_wrap=True)
+    return Console(
+        stderr=True,
+        highlight=False,
+        soft_wrap=True,
+        color_system=None if _plain_requested() else "auto",
+    )
 
 
 @contextlib.contextmanager
@@ -66,7 +81,7 @@ def emit(report: Report, fmt: str, output: Path | None, *, quiet: bool = False) 
     else:
         assert output is not None
         with output.open("w", encoding="utf-8") as handle:  # plain text, no colour
-            terminal.render(report, Console(file=handle, width=PLAIN_WIDTH, no_color=True))
+            terminal.render(report, Console(file=handle, width=PLAIN_WIDTH, color_system=None))
     if not quiet:
         terminal.render_warnings(report, stderr_console())
 

@@ -72,6 +72,9 @@ def run_family(
         if counts is not None:
             names.append(f"counts:{kind}")
             frames.append(counts)
+    if log.isEnabledFor(logging.DEBUG):
+        for name, frame in zip(names, frames, strict=True):
+            log.debug("query plan of %s:\n%s", name, frame.explain())
     results = dict(zip(names, pl.collect_all(frames), strict=True))
     log.debug("computed in %.3fs", time.perf_counter() - started)
 
