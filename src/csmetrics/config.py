@@ -12,8 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from csmetrics.errors import ConfigError
-from csmetrics.sources.load import SourceSpec
 from csmetrics.sources.schema import SOURCE_KINDS
+from csmetrics.sources.spec import SourceSpec
 
 SETTINGS = (
     "timezone",

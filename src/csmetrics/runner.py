@@ -13,14 +13,11 @@ from csmetrics.diagnostics import DataWarning
 from csmetrics.errors import InputError
 from csmetrics.families.base import Family, RunContext
 from csmetrics.report import Report
-from csmetrics.sources.load import (
-    LoadedSource,
-    SourceSpec,
-    check_quality,
-    clean_frame,
-    load_and_assess,
-)
+from csmetrics.sources.load import LoadedSource
+from csmetrics.sources.quality import check_quality, clean_frame
+from csmetrics.sources.read import load_and_assess
 from csmetrics.sources.schema import TIME_COLUMN
+from csmetrics.sources.spec import SourceSpec
 from csmetrics.window import Window
 
 log = logging.getLogger("csmetrics")

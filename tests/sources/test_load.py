@@ -10,13 +10,15 @@ import pytest
 
 from csmetrics.errors import InputError
 from csmetrics.sources import SourceSpec, load_source
-from csmetrics.sources.load import check_quality, sniff_delimiter
+from csmetrics.sources.files import sniff_delimiter
+from csmetrics.sources.quality import check_quality
+from csmetrics.sources.read import load_and_assess, read_one
 
 
 def _load(path: Path | str, **spec) -> pl.DataFrame:
-    source = load_source(SourceSpec("events", str(path), **spec))
-    frame, quality = source.read()
-    check_quality(source, quality)
+    spec_ = SourceSpec("events", str(path), **spec)
+    frame, quality = read_one(spec_)
+    check_quality(load_source(spec_), quality)
     return frame.sort("timestamp")
 
 
@@ -113,7 +115,7 @@ def test_folder_with_hive_partitions(tmp_path: Path) -> None:
         ).write_csv(folder / "part.csv")
     source = load_source(SourceSpec("events", str(tmp_path / "events")))
     assert len(source.files) == 2
-    assert source.read()[0].height == 2
+    assert read_one(source.spec)[0].height == 2
 
 
 def test_folder_of_mixed_formats_is_an_error(tmp_path: Path) -> None:
@@ -130,8 +132,9 @@ def test_only_needed_columns_are_read(tmp_path: Path) -> None:
     pl.DataFrame(
         {"timestamp": ["2026-11-02"], "user_id": ["u1"], "event": ["a"], "huge": ["x" * 10]}
     ).write_parquet(path)
-    source = load_source(SourceSpec("events", str(path)), needed={"timestamp", "user_id", "event"})
-    assert "huge" not in source.read()[0].columns
+    needed = {"timestamp", "user_id", "event"}
+    source = load_source(SourceSpec("events", str(path)), needed=needed)
+    assert set(read_one(source.spec, needed)[0].columns) == needed
     assert "huge" not in source.staged.explain()  # projection pushed into the Parquet scan
 
 
@@ -141,14 +144,14 @@ def test_decimal_comma_amounts(tmp_path: Path) -> None:
         "invoice_id;account_id;amount;issued_at\ni1;a1;104,40;2026-11-02\ni2;a1;-5;2026-11-02\n"
     )
     source = load_source(SourceSpec("billing", str(path)))
-    assert source.read()[0].sort("invoice_id")["amount"].to_list() == [104.40, -5.0]
+    assert read_one(source.spec)[0].sort("invoice_id")["amount"].to_list() == [104.40, -5.0]
 
 
 def test_cents_unit(tmp_path: Path) -> None:
     path = tmp_path / "bill.csv"
     path.write_text("id,customer_id,total,date\ni1,c1,4990,1762074900\n")
     source = load_source(SourceSpec("billing", str(path), preset="chargebee"))
-    assert source.read()[0]["amount"].item() == pytest.approx(49.90)
+    assert read_one(source.spec)[0]["amount"].item() == pytest.approx(49.90)
 
 
 def test_layout_from_sample_and_fallback_for_mixed_files(tmp_path: Path) -> None:
@@ -160,8 +163,6 @@ def test_layout_from_sample_and_fallback_for_mixed_files(tmp_path: Path) -> None
     path.write_text("timestamp,user_id,event\n" + "\n".join(lines) + "\n")
     source = load_source(SourceSpec("events", str(path)))
     assert source.layouts == {"timestamp": "%Y-%m-%dT%H:%M:%SZ"}
-    from csmetrics.sources.load import load_and_assess
-
     sources, _, qualities, _ = load_and_assess({"events": (SourceSpec("events", str(path)), None)})
     assert sources["events"].layouts == {}  # read again with the general parser
     assert qualities["events"]["timestamp__invalid"] == 0

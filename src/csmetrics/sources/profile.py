@@ -7,13 +7,10 @@ from typing import Any
 
 import polars as pl
 
-from csmetrics.sources.load import (
-    SourceSpec,
-    check_quality,
-    clean_frame,
-    load_and_assess,
-)
+from csmetrics.sources.quality import check_quality, clean_frame
+from csmetrics.sources.read import load_and_assess
 from csmetrics.sources.schema import SCHEMAS
+from csmetrics.sources.spec import SourceSpec
 
 
 def profile_sources(specs: Mapping[str, SourceSpec]) -> list[dict[str, Any]]:

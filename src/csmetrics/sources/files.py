@@ -1,0 +1,164 @@
+"""Files and formats: which files a path names, their format, CSV dialect, the raw scan."""
+
+from __future__ import annotations
+
+import glob
+import gzip
+import re
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from csmetrics.errors import InputError
+from csmetrics.sources.spec import SourceSpec
+
+FORMATS = ("csv", "parquet", "ndjson")
+_EXTENSIONS: dict[str, tuple[str, bool]] = {
+    ".csv": ("csv", False),
+    ".tsv": ("csv", False),
+    ".txt": ("csv", False),
+    ".csv.gz": ("csv", True),
+    ".tsv.gz": ("csv", True),
+    ".parquet": ("parquet", False),
+    ".pq": ("parquet", False),
+    ".jsonl": ("ndjson", False),
+    ".ndjson": ("ndjson", False),
+    ".json": ("ndjson", False),
+    ".jsonl.gz": ("ndjson", True),
+    ".ndjson.gz": ("ndjson", True),
+    ".json.gz": ("ndjson", True),
+}
+_DELIMITERS = (",", ";", "\t", "|")
+NULL_TOKENS = ["", "NULL", "null", "NaN", "nan", "N/A", "n/a", "NA", "None", "none"]
+_HIVE_SEGMENT = re.compile(r"^([^=/]+)=([^/]*)$")
+
+
+def format_of(path: Path) -> tuple[str, bool] | None:
+    """(format, gzipped) from a file name, or None when the extension is unknown."""
+    name = path.name.lower()
+    for ext in sorted(_EXTENSIONS, key=len, reverse=True):
+        if name.endswith(ext):
+            return _EXTENSIONS[ext]
+    return None
+
+
+def resolve_files(spec: SourceSpec) -> tuple[list[Path], str, bool, Path | None]:
+    """The files a path, glob or folder names; their one format; gzip; the hive root, if any."""
+    text = spec.path
+    hive_root: Path | None = None
+    if any(ch in text for ch in "*?["):
+        # glob.glob, not Path.glob: users pass absolute patterns such as /data/*/events.csv
+        files = sorted(Path(p) for p in glob.glob(text, recursive=True) if Path(p).is_file())  # noqa: PTH207
+    elif Path(text).is_dir():
+        hive_root = Path(text)
+        files = sorted(
+            p
+            for p in hive_root.rglob("*")
+            if p.is_file() and not p.name.startswith((".", "_")) and format_of(p) is not None
+        )
+    elif Path(text).is_file():
+        files = [Path(text)]
+    else:
+        raise InputError(f"{spec.kind}: {text}: no such file or folder")
+    if not files:
+        raise InputError(f"{spec.kind}: {text}: matches no data file")
+    if spec.format_in:
+        if spec.format_in not in FORMATS:
+            raise InputError(
+                f"--format-in: expected one of {', '.join(FORMATS)}, got {spec.format_in!r}"
+            )
+        gz = any(f.name.lower().endswith(".gz") for f in files)
+        return files, spec.format_in, gz, hive_root
+    kinds = {format_of(f) for f in files}
+    if None in kinds:
+        bad = next(f for f in files if format_of(f) is None)
+        raise InputError(
+            f"{spec.kind}: {bad}: unknown file format {bad.suffix or '(no extension)'!r} "
+            "(expected .csv, .csv.gz, .parquet, .jsonl, .ndjson or .json.gz; or pass --format-in)"
+        )
+    if len(kinds) > 1:
+        raise InputError(
+            f"{spec.kind}: {text}: holds files of several formats; point at one kind, "
+            "e.g. a glob such as 'folder/*.parquet'"
+        )
+    fmt, gz = kinds.pop()  # type: ignore[misc]
+    return files, fmt, gz, hive_root
+
+
+def head_text(path: Path, gz: bool, encoding: str | None, size: int = 65536) -> str:
+    opener = gzip.open if gz else open
+    try:
+        with opener(path, "rb") as handle:  # type: ignore[operator]
+            head: bytes = handle.read(size)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+    try:
+        return head.decode(encoding or "utf-8-sig")
+    except UnicodeDecodeError as exc:
+        if exc.start > len(head) - 4:  # a multi-byte character cut by the read size
+            return head[: exc.start].decode(encoding or "utf-8-sig")
+        raise InputError(
+            f"{path}: is not valid UTF-8 (byte {exc.start}); pass --encoding (e.g. latin-1)"
+        ) from exc
+    except LookupError as exc:
+        raise InputError(f"--encoding: unknown encoding {encoding!r}") from exc
+
+
+def sniff_delimiter(header_line: str) -> str:
+    """The delimiter among `, ; TAB |` that splits the header into the most fields."""
+    counts = {d: header_line.count(d) for d in _DELIMITERS}
+    best = max(_DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] > 0 else ","
+
+
+def _hive_columns(files: list[Path], root: Path | None) -> list[str]:
+    if root is None:
+        return []
+    parts = files[0].relative_to(root).parts[:-1]
+    return [m.group(1) for part in parts if (m := _HIVE_SEGMENT.match(part))]
+
+
+def scan_raw(
+    spec: SourceSpec, files: list[Path], fmt: str, gz: bool, root: Path | None
+) -> pl.LazyFrame:
+    names = [f.as_posix() for f in files]
+    if fmt == "parquet":
+        return pl.scan_parquet(names, hive_partitioning=root is not None)
+    if fmt == "ndjson":
+        if gz:
+            frames = [pl.read_ndjson(gzip.decompress(f.read_bytes())) for f in files]
+            return pl.concat(frames, how="diagonal_relaxed").lazy()
+        return pl.scan_ndjson(names, infer_schema_length=10000)
+    header = head_text(files[0], gz, spec.encoding).splitlines()
+    if not header or not header[0].strip():
+        raise InputError(f"{files[0]}: is empty; a CSV export needs a header row")
+    separator = sniff_delimiter(header[0])
+    options: dict[str, Any] = {
+        "separator": separator,
+        "infer_schema": False,
+        "null_values": NULL_TOKENS,
+    }
+    if gz or (spec.encoding and spec.encoding.lower().replace("-", "") not in ("utf8",)):
+        frames = [pl.read_csv(f, encoding=spec.encoding or "utf8", **options) for f in files]
+        return pl.concat(frames, how="diagonal_relaxed").lazy()
+    hive = _hive_columns(files, root)
+    if not hive:
+        return pl.scan_csv(names, **options)
+    frame = pl.scan_csv(names, include_file_paths="__path", **options)
+    return frame.with_columns(
+        pl.col("__path").str.extract(f"/{re.escape(key)}=([^/]*)/").alias(key) for key in hive
+    ).drop("__path")
+
+
+def describe_files(files: list[Path]) -> str:
+    return (
+        files[0].as_posix()
+        if len(files) == 1
+        else f"{files[0].as_posix()} (+{len(files) - 1} more files)"
+    )
+
+
+def first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__

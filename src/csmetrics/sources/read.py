@@ -1,0 +1,95 @@
+"""The one pass over the files: every source of a run read into memory, then assessed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import polars as pl
+
+from csmetrics.errors import InputError
+from csmetrics.sources.load import LoadedSource, load_source
+from csmetrics.sources.quality import assess, clean_frame
+from csmetrics.sources.spec import SourceSpec
+
+COMPACT_COLUMNS = ("user_id", "account_id", "event", "session_id")
+
+
+def compact(frame: pl.LazyFrame) -> pl.LazyFrame:
+    """Low-cardinality text as Categorical: smaller in memory, faster to group and join."""
+    schema = frame.collect_schema()
+    return frame.with_columns(
+        pl.col(name).cast(pl.Categorical)
+        for name in COMPACT_COLUMNS
+        if schema.get(name) == pl.String
+    )
+
+
+def read_sources(sources: Mapping[str, LoadedSource]) -> dict[str, pl.LazyFrame]:
+    """One pass over every source's files into memory (compact dtypes); read errors are input
+    errors naming the files. Everything after this reads memory, never the files again."""
+    kinds = list(sources)
+    frames = collect([compact(sources[k].staged) for k in kinds], sources)
+    return {k: frame.lazy() for k, frame in zip(kinds, frames, strict=True)}
+
+
+def collect(frames: list[pl.LazyFrame], sources: Mapping[str, LoadedSource]) -> list[pl.DataFrame]:
+    """Collect all frames together; read errors become input errors naming the files."""
+    try:
+        return pl.collect_all(frames)
+    except (
+        pl.exceptions.ComputeError,
+        pl.exceptions.InvalidOperationError,
+        OSError,
+        pl.exceptions.SchemaError,
+        pl.exceptions.ShapeError,
+        pl.exceptions.NoDataError,
+    ) as exc:
+        paths = ", ".join(s.label for s in sources.values())
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise InputError(f"{paths}: cannot be read: {first}") from exc
+
+
+def load_and_assess(
+    requests: Mapping[str, tuple[SourceSpec, Iterable[str] | None]],
+) -> tuple[
+    dict[str, LoadedSource],
+    dict[str, pl.LazyFrame],
+    dict[str, dict[str, Any]],
+    dict[str, pl.Series | None],
+]:
+    """Load, read once and assess every requested source.
+
+    A timestamp column read with a layout chosen from a sample may hold other forms further down;
+    when some of its values then fail, that source is read again with the general parser, so a
+    mixed file costs a second read instead of a wrong error.
+    """
+    sources = {kind: load_source(spec, needed) for kind, (spec, needed) in requests.items()}
+    staged = read_sources(sources)
+    qualities, repeats = assess(sources, staged)
+    retry = [
+        kind
+        for kind, source in sources.items()
+        if any(qualities[kind].get(f"{name}__invalid") for name in source.layouts)
+    ]
+    if retry:
+        for kind in retry:
+            spec, needed = requests[kind]
+            sources[kind] = load_source(spec, needed, detect_layouts=False)
+        again = {kind: sources[kind] for kind in retry}
+        staged.update(read_sources(again))
+        more_qualities, more_repeats = assess(again, {k: staged[k] for k in retry})
+        qualities.update(more_qualities)
+        repeats.update(more_repeats)
+    return sources, staged, qualities, repeats
+
+
+def read_one(
+    spec: SourceSpec, needed: Iterable[str] | None = None
+) -> tuple[pl.DataFrame, dict[str, Any]]:
+    """One source's cleaned rows and quality row (for tools and tests; runs read all at once)."""
+    sources, staged, qualities, repeats = load_and_assess({spec.kind: (spec, needed)})
+    source = sources[spec.kind]
+    return clean_frame(source, staged[spec.kind], repeats[spec.kind]).collect(), qualities[
+        spec.kind
+    ]
