@@ -100,3 +100,21 @@ def test_wau_mau_equal_brute_force_distinct_counts(rows) -> None:
 
     assert report.metrics["engagement.wau"] == distinct_users(7)
     assert report.metrics["engagement.mau"] == distinct_users(30)
+
+
+@given(LOGS)
+def test_daily_table_matches_brute_force_in_a_dst_time_zone(rows) -> None:
+    # Europe/Paris leaves summer time on 2026-10-25: that local day lasts 25 hours.
+    from zoneinfo import ZoneInfo
+
+    paris = ZoneInfo("Europe/Paris")
+    frame = _frame(rows)
+    report = _run(frame, since="2026-10-20", until="2026-10-30", timezone="Europe/Paris")
+    by_day: dict = {}  # no inactive events in this run: every event is activity
+    for ts, user in zip(frame["timestamp"], frame["user_id"], strict=True):
+        by_day.setdefault(ts.astimezone(paris).date(), set()).add(user)
+    table = report.tables["activity"]
+    for day, dau, mau30 in table.select("bucket", "dau", "mau30").iter_rows():
+        assert dau == len(by_day.get(day, set())), day
+        recent = set().union(*(v for d, v in by_day.items() if 0 <= (day - d).days < 30))
+        assert mau30 == len(recent), day
