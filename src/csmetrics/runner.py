@@ -50,7 +50,7 @@ def run_family(
         for kind in family.sources
         if kind in specs
     }
-    sources, staged, qualities, repeats = load_and_assess(requests)
+    sources, staged, qualities, repeats = load_and_assess(requests, family.key_columns)
     log.debug("read sources in %.3fs", time.perf_counter() - started)
     columns = {kind: source.columns for kind, source in sources.items()}
     kinds = list(sources)
@@ -61,6 +61,12 @@ def run_family(
     cleaned = pl.collect_all([clean_frame(sources[k], staged[k], repeats[k]) for k in kinds])
     memory = {k: frame.lazy() for k, frame in zip(kinds, cleaned, strict=True)}
     del staged  # the staged copy (with ids and flags) is no longer needed: free it
+    if family.prepare is not None:
+        shared = family.prepare(memory, columns, window, params)
+        memory |= dict(
+            zip(shared, (f.lazy() for f in pl.collect_all(shared.values())), strict=True)
+        )
+        log.debug("prepared %s in %.3fs", ", ".join(shared), time.perf_counter() - started)
     planned = family.plan(memory, columns, window, params)
     names: list[str] = list(planned)
     frames: list[pl.LazyFrame] = list(planned.values())

@@ -3,6 +3,12 @@
 A family's `plan` builds LazyFrames from canonical source frames (no I/O, nothing collected); the
 runner collects every planned frame in one `pl.collect_all` with the sources' quality checks, so the
 scans are shared; `assemble` then turns the small collected frames into metrics and tables.
+
+A family whose outputs share a costly intermediate (engagement's per-user timeline) declares it in
+`prepare`, built the same way from the sources: the runner materialises those frames once and hands
+them to `plan` beside the sources, under their names. That is a lazy `cache()` made explicit: a
+cache is split when its readers project different columns, and then recomputed, and an engine
+that runs these plans distributed persists such a frame the same way.
 """
 
 from __future__ import annotations
@@ -45,3 +51,12 @@ class Family:
     ]
     assemble: Callable[[Mapping[str, pl.DataFrame], RunContext, Any], FamilyResult]
     parameters: Callable[[Any], dict[str, Any]]  # params -> the JSON `parameters` object
+    prepare: (
+        Callable[
+            [Mapping[str, pl.LazyFrame], Mapping[str, tuple[str, ...]], Window, Any],
+            dict[str, pl.LazyFrame],
+        ]
+        | None
+    ) = None
+    # Id columns the family only compares, never shows: read as 64-bit hashes (sources/read.py)
+    key_columns: frozenset[str] = frozenset()

@@ -69,13 +69,13 @@ def needed_columns(source: str, params: EngagementParams) -> set[str]:
 
 
 def active_events(events: pl.LazyFrame, window: Window, params: EngagementParams) -> pl.LazyFrame:
-    """Events that count as activity and happened before `until`, with their local day."""
+    """Events that count as activity and happened before `until`."""
     frame = events
     if params.inactive_events:
         frame = frame.filter(~pl.col("event").is_in(list(params.inactive_events)))
     if window.until is not None:
         frame = frame.filter(pl.col("timestamp") < window.until)
-    return frame.with_columns(day=local_date(pl.col("timestamp"), window.timezone))
+    return frame
 
 
 def in_window(active: pl.LazyFrame, window: Window) -> pl.LazyFrame:
@@ -84,22 +84,63 @@ def in_window(active: pl.LazyFrame, window: Window) -> pl.LazyFrame:
     return active.filter(pl.col("timestamp") >= window.since)
 
 
-def user_account_days(active: pl.LazyFrame, window: Window) -> pl.LazyFrame:
-    """Distinct (user_id, account_id, day), from LOOKBACK_DAYS before the window's first day.
+def history_start(window: Window, gap: timedelta) -> datetime | None:
+    """The earliest instant any output needs: MAU30 of the window's first day reaches back
+    LOOKBACK_DAYS local days, and whether a window event starts a session depends on the user's
+    events in the `gap` before it."""
+    if window.since is None:
+        return None
+    first_day = local_day_of(window.since, window.timezone)
+    lookback = local_midnight(first_day - timedelta(days=LOOKBACK_DAYS), window.timezone)
+    return min(lookback, window.since - gap)
 
-    The one pass over the events that every user-day measure (DAU/WAU/MAU, active days per week,
-    account activity) is derived from.
+
+def timeline(active: pl.LazyFrame, window: Window, gap: timedelta) -> pl.LazyFrame:
+    """The active events from `history_start` on as (user_id, timestamp, rank, day): each user's
+    events in time order, users one after another; `rank` is the account's (with_account_rank).
+
+    The one ordering every per-user measure reads with neighbour comparisons instead of hashing:
+    sorting inside per-user groups costs a sixth of a global (user, time) sort on 20M rows. The
+    day is derived after the regrouping, which then moves one column fewer.
     """
-    frame = active
-    if window.since is not None:
-        first_day = local_day_of(window.since, window.timezone)
-        frame = frame.filter(pl.col("day") >= first_day - timedelta(days=LOOKBACK_DAYS))
-    return frame.select("user_id", "account_id", "day").unique()
+    start = history_start(window, gap)
+    frame = active if start is None else active.filter(pl.col("timestamp") >= start)
+    columns = ["timestamp", "rank"]
+    return (
+        frame.group_by("user_id")
+        .agg(pl.col(columns).sort_by("timestamp"))
+        .explode(columns)
+        .with_columns(day=local_date(pl.col("timestamp"), window.timezone))
+    )
+
+
+def _changes(*names: str, step: int = 1) -> pl.Expr:
+    """True where any of the columns differs from the row `step` away, or there is no such row
+    (the first name is user_id, never missing)."""
+    return pl.any_horizontal(pl.col(n).ne_missing(pl.col(n).shift(step)) for n in names)
+
+
+def user_days(ordered: pl.LazyFrame) -> pl.LazyFrame:
+    """Distinct (user_id, day), ordered by user then day: a timeline row whose user or day differs
+    from the previous row's (days never decrease within a user)."""
+    return ordered.filter(_changes("user_id", "day")).select("user_id", "day")
+
+
+def user_account_days(ordered: pl.LazyFrame) -> pl.LazyFrame:
+    """Distinct (user_id, rank, day): the rows changing any of them first (a sixth of the events),
+    then a unique, as a user may switch accounts back and forth within a day."""
+    return (
+        ordered.filter(_changes("user_id", "day", "rank")).select("user_id", "rank", "day").unique()
+    )
 
 
 def daily_counts(days: pl.LazyFrame) -> pl.LazyFrame:
-    """Per day: DAU, and the user spans ending that day for each rolling window (see module doc)."""
-    next_day = pl.col("day").shift(-1).over("user_id", order_by="day")
+    """Per day: DAU, and the user spans ending that day for each rolling window (see module doc).
+
+    `days` is ordered by user then day, so a user's next active day is on the next row.
+    """
+    same_user = pl.col("user_id") == pl.col("user_id").shift(-1)
+    next_day = pl.when(same_user).then(pl.col("day").shift(-1))
     spans = days.with_columns(
         (
             pl.min_horizontal(next_day, pl.col("day") + pl.duration(days=size)).alias(f"end_{name}")
@@ -116,61 +157,45 @@ def daily_counts(days: pl.LazyFrame) -> pl.LazyFrame:
     )
 
 
-def gap_sessions(active: pl.LazyFrame, window: Window, gap: timedelta) -> pl.LazyFrame:
-    """Sessions from inactivity gaps: (user_id, account_id, start, end), starting in the window.
+def gap_sessions(ordered: pl.LazyFrame, window: Window, gap: timedelta) -> pl.LazyFrame:
+    """Sessions from inactivity gaps: (user_id, rank, start, end), starting in the window.
 
-    Whether a window event starts a session depends only on the user's previous event, so each
-    user's last event before `since` is all the history needed.
+    A timeline row starts a session when its user differs from the previous row's or the gap to
+    it exceeds `gap`, and ends one when the next row does the same. Of the rows that start or end
+    one, a start row's session ends at itself or at the next row. The timeline reaches `gap`
+    before `since`, so every window event's predecessor is seen.
     """
-    columns = ["user_id", "timestamp", "account_id"]
-    current = in_window(active, window).select(*columns, prior=pl.lit(False))
-    if window.since is not None:
-        before = (
-            active.filter(pl.col("timestamp") < window.since)
-            .group_by("user_id")
-            .agg(pl.col("timestamp").max())
-            .select(
-                "user_id",
-                "timestamp",
-                pl.lit(None).cast(current.collect_schema()["account_id"]).alias("account_id"),
-                prior=pl.lit(True),
-            )
-        )
-        current = pl.concat([current, before])
-    # A session's account is that of its first event. When other events of the user share that
-    # instant (rare), the smallest of their account ids is taken, so the result never depends on
-    # row order. Comparing ids as lexical ranks keeps that integer arithmetic.
-    current, rank_to_account = with_account_rank(current)
-    # Each user's events in time order, users one after another: sorting inside per-user groups
-    # costs half of one global (user, time) sort on 20M rows, since the groups are small.
-    user = pl.col("user_id").to_physical()
-    by_user = ["timestamp", "rank", "prior"]
-    ordered = (
-        current.group_by("user_id")
-        .agg(pl.col(by_user).sort_by("timestamp"))
-        .explode(by_user)
-        .with_row_index("row")
-    )
     ts = pl.col("timestamp")
-    same_instant = ((user == user.shift(1)) & (ts == ts.shift(1))).fill_null(False)
-    flagged = ordered.with_columns(
-        is_start=((user != user.shift(1)) | ((ts - ts.shift(1)) > gap)).fill_null(True),
-        is_end=((user != user.shift(-1)) | ((ts.shift(-1) - ts) > gap)).fill_null(True),
-        instant_rank=_run_min(pl.col("rank"), (~same_instant).cum_sum()),
-    ).with_columns(start_row=pl.when("is_start").then("row").forward_fill())
-    # Each session is read at its last event; what it started with is gathered from its first.
-    sessions = flagged.select(
+    starts = _changes("user_id") | ((ts - ts.shift(1)) > gap)
+    ends = _changes("user_id", step=-1) | ((ts.shift(-1) - ts) > gap)
+    # One lineage, not two filtered copies zipped: a recomputed timeline may order users anew.
+    bounds = ordered.with_columns(is_start=starts, is_end=ends).filter(
+        pl.col("is_start") | pl.col("is_end")
+    )
+    sessions = bounds.select(
         "user_id",
-        pl.col("instant_rank").gather("start_row").alias("rank"),
-        pl.col("timestamp").gather("start_row").alias("start"),
-        pl.col("timestamp").alias("end"),
-        pl.col("prior").gather("start_row"),
-        "is_end",
-    ).filter(pl.col("is_end") & ~pl.col("prior"))
-    return rank_to_account(sessions).select("user_id", "account_id", "start", "end")
+        "rank",
+        "is_start",
+        start="timestamp",
+        end=pl.when("is_end").then(ts).otherwise(ts.shift(-1)),
+    ).filter("is_start")
+    if window.since is not None:
+        sessions = sessions.filter(pl.col("start") >= window.since)
+    return with_tied_rank(sessions.drop("is_start"), ordered)
 
 
-_RANK_SPAN = 2**32  # ranks and run numbers each fit in 32 bits
+def with_tied_rank(sessions: pl.LazyFrame, ordered: pl.LazyFrame) -> pl.LazyFrame:
+    """A session's account is that of its first event; when other events of the user share that
+    instant (rare), the smallest of their account ids, so the result never depends on row order."""
+    same_instant = ~_changes("user_id", "timestamp")
+    tied = (
+        ordered.filter(same_instant | same_instant.shift(-1).fill_null(False))
+        .group_by("user_id", "timestamp")
+        .agg(pl.col("rank").min().alias("tied_rank"))
+    )
+    return sessions.join(
+        tied, left_on=["user_id", "start"], right_on=["user_id", "timestamp"], how="left"
+    ).select("user_id", pl.coalesce("tied_rank", "rank").alias("rank"), "start", "end")
 
 
 def with_account_rank(
@@ -179,9 +204,9 @@ def with_account_rank(
     """The frame with `rank`, the lexical rank of its account_id, and a step that turns a `rank`
     column back into `account_id`.
 
-    For Categorical ids (what the runner loads) the ranks come from the dtype's categories: a
-    gather from a small lookup, 7x faster than joining 20M rows to a rank table, which remains
-    the way for plain strings.
+    Ranks are integers, cheap to compare and carry through the timeline. For Categorical ids
+    (what the runner loads) they come from the dtype's categories: a gather from a small lookup,
+    7x faster than joining 20M rows to a rank table, which remains the way for plain strings.
     """
     dtype = frame.collect_schema()["account_id"]
     if isinstance(dtype, pl.Categorical):
@@ -189,11 +214,11 @@ def with_account_rank(
         ranks = categories.rank("ordinal").cast(pl.UInt32) - 1
         by_rank = categories.sort()
         code = pl.col("account_id").to_physical()
-        ranked = frame.with_columns(rank=pl.lit(ranks).gather(code)).drop("account_id")
+        ranked = frame.with_columns(rank=pl.lit(ranks).gather(code))
 
         def from_categories(f: pl.LazyFrame) -> pl.LazyFrame:
             account = pl.lit(by_rank).gather(pl.col("rank")).cast(dtype)
-            return f.with_columns(account.alias("account_id"))
+            return f.with_columns(account.alias("account_id")).drop("rank")
 
         return ranked, from_categories
     table = frame.select(pl.col("account_id").unique().drop_nulls()).with_columns(
@@ -201,22 +226,9 @@ def with_account_rank(
     )
 
     def from_table(f: pl.LazyFrame) -> pl.LazyFrame:
-        return f.join(table, on="rank", how="left")
+        return f.join(table, on="rank", how="left").drop("rank")
 
-    return frame.join(table, on="account_id", how="left").drop("account_id"), from_table
-
-
-def _run_min(rank: pl.Expr, run: pl.Expr) -> pl.Expr:
-    """Per row, the smallest rank from this row to the end of its run of consecutive equal `run`
-    numbers (null ranks count as largest). At a run's first row: the run's minimum, in O(n).
-
-    Runs are numbered upwards, so `run * SPAN + rank`, minimised from the end, never reaches into
-    an earlier run; the minimum over the later rows of the row's own run is what remains.
-    """
-    base = run.cast(pl.UInt64) * _RANK_SPAN
-    key = base + rank.fill_null(_RANK_SPAN - 1)
-    smallest = key.cum_min(reverse=True) - base
-    return pl.when(smallest < _RANK_SPAN - 1).then(smallest)
+    return frame.join(table, on="account_id", how="left"), from_table
 
 
 def id_sessions(active: pl.LazyFrame, window: Window) -> pl.LazyFrame:
@@ -252,10 +264,13 @@ def session_summary(sessions: pl.LazyFrame) -> pl.LazyFrame:
     )
 
 
-def window_totals(current: pl.LazyFrame, has_account: bool) -> pl.LazyFrame:
-    aggs = [pl.col("user_id").n_unique().alias("active_users"), pl.len().alias("events")]
+def window_totals(ordered: pl.LazyFrame, window: Window, has_account: bool) -> pl.LazyFrame:
+    """Active users, events and active accounts of the window, from the timeline: its users come
+    one after another, so counting user changes counts distinct users without hashing."""
+    current = in_window(ordered, window)
+    aggs = [_changes("user_id").sum().alias("active_users"), pl.len().alias("events")]
     if has_account:
-        aggs.append(pl.col("account_id").drop_nulls().n_unique().alias("active_accounts"))
+        aggs.append(pl.col("rank").drop_nulls().n_unique().alias("active_accounts"))
     return current.select(aggs)
 
 
@@ -328,30 +343,52 @@ def account_usage(
     return joined.with_columns(pl.col("account_id").cast(pl.String))
 
 
+def _events(
+    frames: Mapping[str, pl.LazyFrame], columns: Mapping[str, tuple[str, ...]]
+) -> pl.LazyFrame:
+    events = frames["events"]
+    if "account_id" not in columns["events"]:
+        events = events.with_columns(account_id=pl.lit(None, pl.String))
+    return events
+
+
+def prepare(
+    frames: Mapping[str, pl.LazyFrame],
+    columns: Mapping[str, tuple[str, ...]],
+    window: Window,
+    params: EngagementParams,
+) -> dict[str, pl.LazyFrame]:
+    """The timeline, read by every per-user output: materialised once by the runner."""
+    active = active_events(_events(frames, columns), window, params)
+    ranked, _ = with_account_rank(active)
+    return {"timeline": timeline(ranked, window, params.session_gap)}
+
+
 def plan(
     frames: Mapping[str, pl.LazyFrame],
     columns: Mapping[str, tuple[str, ...]],
     window: Window,
     params: EngagementParams,
 ) -> dict[str, pl.LazyFrame]:
-    events = frames["events"]
-    present = columns["events"]
-    has_account = "account_id" in present
-    if not has_account:
-        events = events.with_columns(account_id=pl.lit(None, pl.String))
-    # Intermediates read by several outputs are cached: computed once per collect_all.
-    active = active_events(events, window, params)
+    """Every output from the events and the materialised `timeline` (see `prepare`)."""
+    has_account = "account_id" in columns["events"]
+    active = active_events(_events(frames, columns), window, params)
     current = in_window(active, window)
-    account_days = user_account_days(active, window).cache()
-    days = account_days.select("user_id", "day").unique().cache()
+    _, rank_to_account = with_account_rank(active)
+    ordered = frames["timeline"]
+    # Intermediates read by several outputs are cached: computed once per collect_all.
+    account_days = rank_to_account(user_account_days(ordered)).cache()
+    days = user_days(ordered).cache()
     current_days = window_user_days(days, window)
-    by_id = params.use_session_id and "session_id" in present
+    by_id = params.use_session_id and "session_id" in columns["events"]
     sessions = (
-        id_sessions(active, window) if by_id else gap_sessions(active, window, params.session_gap)
+        id_sessions(active, window)
+        if by_id
+        else rank_to_account(gap_sessions(ordered, window, params.session_gap))
     ).cache()
     planned = {
         "daily": daily_counts(days),
-        "totals": window_totals(current, has_account),
+        "totals": window_totals(ordered, window, has_account),
         "sessions": session_summary(sessions),
         "weekly_active_days": weekly_active_days(current_days, window),
         "features": feature_usage(current, params, has_account),
@@ -632,8 +669,10 @@ FAMILY = Family(
     sources=("events",),
     needed_columns=needed_columns,
     plan=plan,
+    prepare=prepare,
     assemble=assemble,
     parameters=parameters,
+    key_columns=frozenset({"user_id", "session_id"}),
 )
 
 
