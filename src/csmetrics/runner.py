@@ -60,21 +60,24 @@ def run_family(
     # Cleaned once into memory, however many of the family's outputs read it.
     cleaned = pl.collect_all([clean_frame(sources[k], staged[k], repeats[k]) for k in kinds])
     memory = {k: frame.lazy() for k, frame in zip(kinds, cleaned, strict=True)}
-    del staged  # the staged copy (with ids and flags) is no longer needed: free it
+    del staged, cleaned  # the staged copies (with ids and flags) are no longer needed: free them
+    counting = {
+        k: frame
+        for k in kinds
+        if (frame := window_counts(k, memory[k], columns[k], window)) is not None
+    }
+    counts = dict(zip(counting, pl.collect_all(counting.values()), strict=True))
     if family.prepare is not None:
-        shared = family.prepare(memory, columns, window, params)
-        memory |= dict(
-            zip(shared, (f.lazy() for f in pl.collect_all(shared.values())), strict=True)
+        prepared = family.prepare(memory, columns, window, params)
+        # `plan` reads only what `prepare` made, so the sources' rows are freed here.
+        memory = dict(
+            zip(prepared, (f.lazy() for f in pl.collect_all(prepared.values())), strict=True)
         )
-        log.debug("prepared %s in %.3fs", ", ".join(shared), time.perf_counter() - started)
+        del prepared
+        log.debug("prepared %s in %.3fs", ", ".join(memory), time.perf_counter() - started)
     planned = family.plan(memory, columns, window, params)
     names: list[str] = list(planned)
     frames: list[pl.LazyFrame] = list(planned.values())
-    for kind in kinds:
-        counts = window_counts(kind, memory[kind], columns[kind], window)
-        if counts is not None:
-            names.append(f"counts:{kind}")
-            frames.append(counts)
     if log.isEnabledFor(logging.DEBUG):
         for name, frame in zip(names, frames, strict=True):
             log.debug("query plan of %s:\n%s", name, frame.explain())
@@ -83,7 +86,7 @@ def run_family(
 
     observed = {k: (q.get("first"), q.get("last")) for k, q in qualities.items()}
     source_info = {
-        kind: describe_source(source, qualities[kind], results.get(f"counts:{kind}"), warnings)
+        kind: describe_source(source, qualities[kind], counts.get(kind), warnings)
         for kind, source in sources.items()
     }
     primary = family.sources[0]

@@ -4,11 +4,12 @@ A family's `plan` builds LazyFrames from canonical source frames (no I/O, nothin
 runner collects every planned frame in one `pl.collect_all` with the sources' quality checks, so the
 scans are shared; `assemble` then turns the small collected frames into metrics and tables.
 
-A family whose outputs share a costly intermediate (engagement's per-user timeline) declares it in
-`prepare`, built the same way from the sources: the runner materialises those frames once and hands
-them to `plan` beside the sources, under their names. That is a lazy `cache()` made explicit: a
-cache is split when its readers project different columns, and then recomputed, and an engine
-that runs these plans distributed persists such a frame the same way.
+A family whose outputs share a costly intermediate (engagement's per-user timeline) splits the work:
+`prepare` reads the sources and returns the intermediates, which the runner materialises once, and
+`plan` then reads only those (under the names `prepare` gave them), so the sources' rows are freed
+before it runs. That is a lazy `cache()` made explicit: a cache is split when its readers project
+different columns, and then recomputed; an engine that runs these plans distributed persists such
+a frame the same way.
 """
 
 from __future__ import annotations

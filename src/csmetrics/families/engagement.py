@@ -17,7 +17,7 @@ session is read at its last row with its start gathered from its first.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -96,42 +96,54 @@ def history_start(window: Window, gap: timedelta) -> datetime | None:
 
 
 def timeline(active: pl.LazyFrame, window: Window, gap: timedelta) -> pl.LazyFrame:
-    """The active events from `history_start` on as (user_id, timestamp, rank, day): each user's
-    events in time order, users one after another; `rank` is the account's (with_account_rank).
+    """The active events from `history_start` on, each user's in time order, users one after
+    another: user_id, timestamp, rank (the account's, see with_account_rank), day, and flags that
+    compare each row with its neighbours:
 
-    The one ordering every per-user measure reads with neighbour comparisons instead of hashing:
+    - `new_user`: the first row of a user;
+    - `new_day`: the first row of a user-day (days never decrease within a user);
+    - `new_account_day`: the first row of a run of one user, day and account;
+    - `same_instant`: the user's previous row has the same timestamp;
+    - `starts_session` / `ends_session`: the gap from the previous / to the next row of the user
+      exceeds `gap`, or there is none.
+
+    The one ordering every per-user measure reads, with filters on these flags instead of hashing:
     sorting inside per-user groups costs a sixth of a global (user, time) sort on 20M rows. The
     day is derived after the regrouping, which then moves one column fewer.
     """
     start = history_start(window, gap)
     frame = active if start is None else active.filter(pl.col("timestamp") >= start)
     columns = ["timestamp", "rank"]
+    ts, user = pl.col("timestamp"), pl.col("user_id")
+    new_user = pl.col("new_user")
     return (
-        frame.group_by("user_id")
+        frame.select("user_id", *columns)
+        .group_by("user_id")
         .agg(pl.col(columns).sort_by("timestamp"))
         .explode(columns)
-        .with_columns(day=local_date(pl.col("timestamp"), window.timezone))
+        .with_columns(
+            day=local_date(ts, window.timezone),
+            new_user=user.ne_missing(user.shift(1)),  # user_id is never missing
+        )
+        .with_columns(new_day=new_user | pl.col("day").ne_missing(pl.col("day").shift(1)))
+        .with_columns(
+            new_account_day=pl.col("new_day") | pl.col("rank").ne_missing(pl.col("rank").shift(1)),
+            same_instant=~new_user & (ts == ts.shift(1)),
+            starts_session=new_user | ((ts - ts.shift(1)) > gap),
+        )
+        .with_columns(ends_session=pl.col("starts_session").shift(-1, fill_value=True))
     )
-
-
-def _changes(*names: str, step: int = 1) -> pl.Expr:
-    """True where any of the columns differs from the row `step` away, or there is no such row
-    (the first name is user_id, never missing)."""
-    return pl.any_horizontal(pl.col(n).ne_missing(pl.col(n).shift(step)) for n in names)
 
 
 def user_days(ordered: pl.LazyFrame) -> pl.LazyFrame:
-    """Distinct (user_id, day), ordered by user then day: a timeline row whose user or day differs
-    from the previous row's (days never decrease within a user)."""
-    return ordered.filter(_changes("user_id", "day")).select("user_id", "day")
+    """Distinct (user_id, day), ordered by user then day."""
+    return ordered.filter("new_day").select("user_id", "day")
 
 
 def user_account_days(ordered: pl.LazyFrame) -> pl.LazyFrame:
-    """Distinct (user_id, rank, day): the rows changing any of them first (a sixth of the events),
-    then a unique, as a user may switch accounts back and forth within a day."""
-    return (
-        ordered.filter(_changes("user_id", "day", "rank")).select("user_id", "rank", "day").unique()
-    )
+    """Distinct (user_id, rank, day): the rows starting a run of them first (a sixth of the
+    events), then a unique, as a user may switch accounts back and forth within a day."""
+    return ordered.filter("new_account_day").select("user_id", "rank", "day").unique()
 
 
 def daily_counts(days: pl.LazyFrame) -> pl.LazyFrame:
@@ -157,39 +169,37 @@ def daily_counts(days: pl.LazyFrame) -> pl.LazyFrame:
     )
 
 
-def gap_sessions(ordered: pl.LazyFrame, window: Window, gap: timedelta) -> pl.LazyFrame:
+def gap_sessions(ordered: pl.LazyFrame, window: Window) -> pl.LazyFrame:
     """Sessions from inactivity gaps: (user_id, rank, start, end), starting in the window.
 
-    A timeline row starts a session when its user differs from the previous row's or the gap to
-    it exceeds `gap`, and ends one when the next row does the same. Of the rows that start or end
-    one, a start row's session ends at itself or at the next row. The timeline reaches `gap`
-    before `since`, so every window event's predecessor is seen.
+    Of the timeline rows that start or end a session, a start row's session ends at itself or at
+    the next row. The timeline reaches `gap` before `since`, so every window event's predecessor
+    is seen.
     """
     ts = pl.col("timestamp")
-    starts = _changes("user_id") | ((ts - ts.shift(1)) > gap)
-    ends = _changes("user_id", step=-1) | ((ts.shift(-1) - ts) > gap)
     # One lineage, not two filtered copies zipped: a recomputed timeline may order users anew.
-    bounds = ordered.with_columns(is_start=starts, is_end=ends).filter(
-        pl.col("is_start") | pl.col("is_end")
+    sessions = (
+        ordered.filter(pl.col("starts_session") | pl.col("ends_session"))
+        .select(
+            "user_id",
+            "rank",
+            "starts_session",
+            start="timestamp",
+            end=pl.when("ends_session").then(ts).otherwise(ts.shift(-1)),
+        )
+        .filter("starts_session")
     )
-    sessions = bounds.select(
-        "user_id",
-        "rank",
-        "is_start",
-        start="timestamp",
-        end=pl.when("is_end").then(ts).otherwise(ts.shift(-1)),
-    ).filter("is_start")
     if window.since is not None:
         sessions = sessions.filter(pl.col("start") >= window.since)
-    return with_tied_rank(sessions.drop("is_start"), ordered)
+    return with_tied_rank(sessions.drop("starts_session"), ordered)
 
 
 def with_tied_rank(sessions: pl.LazyFrame, ordered: pl.LazyFrame) -> pl.LazyFrame:
     """A session's account is that of its first event; when other events of the user share that
     instant (rare), the smallest of their account ids, so the result never depends on row order."""
-    same_instant = ~_changes("user_id", "timestamp")
+    tied_rows = pl.col("same_instant") | pl.col("same_instant").shift(-1, fill_value=False)
     tied = (
-        ordered.filter(same_instant | same_instant.shift(-1).fill_null(False))
+        ordered.filter(tied_rows)
         .group_by("user_id", "timestamp")
         .agg(pl.col("rank").min().alias("tied_rank"))
     )
@@ -198,54 +208,46 @@ def with_tied_rank(sessions: pl.LazyFrame, ordered: pl.LazyFrame) -> pl.LazyFram
     ).select("user_id", pl.coalesce("tied_rank", "rank").alias("rank"), "start", "end")
 
 
-def with_account_rank(
-    frame: pl.LazyFrame,
-) -> tuple[pl.LazyFrame, Callable[[pl.LazyFrame], pl.LazyFrame]]:
-    """The frame with `rank`, the lexical rank of its account_id, and a step that turns a `rank`
-    column back into `account_id`.
+def with_account_rank(frame: pl.LazyFrame) -> tuple[pl.LazyFrame, pl.LazyFrame]:
+    """The frame with `rank` in place of account_id, and the table (rank, account_id) of ranks.
 
-    Ranks are integers, cheap to compare and carry through the timeline. For Categorical ids
-    (what the runner loads) they come from the dtype's categories: a gather from a small lookup,
-    7x faster than joining 20M rows to a rank table, which remains the way for plain strings.
+    A rank is the account id's lexical position: an integer, cheap to compare, group and carry
+    through the timeline, and the smallest rank is the smallest id. For Categorical ids (what the
+    runner loads) ranks come from the dtype's categories, a gather from a small lookup, 7x faster
+    than joining 20M rows to a rank table, which remains the way for plain strings.
     """
     dtype = frame.collect_schema()["account_id"]
     if isinstance(dtype, pl.Categorical):
         categories = dtype.categories.to_series()
         ranks = categories.rank("ordinal").cast(pl.UInt32) - 1
-        by_rank = categories.sort()
         code = pl.col("account_id").to_physical()
-        ranked = frame.with_columns(rank=pl.lit(ranks).gather(code))
-
-        def from_categories(f: pl.LazyFrame) -> pl.LazyFrame:
-            account = pl.lit(by_rank).gather(pl.col("rank")).cast(dtype)
-            return f.with_columns(account.alias("account_id")).drop("rank")
-
-        return ranked, from_categories
-    table = frame.select(pl.col("account_id").unique().drop_nulls()).with_columns(
-        rank=pl.col("account_id").cast(pl.String).rank("ordinal").cast(pl.UInt32) - 1
+        ranked = frame.with_columns(rank=pl.lit(ranks).gather(code)).drop("account_id")
+        by_rank = categories.sort().cast(pl.String).rename("account_id")
+        table = pl.LazyFrame(
+            [pl.int_range(len(by_rank), dtype=pl.UInt32, eager=True).rename("rank"), by_rank]
+        )
+        return ranked, table
+    table = frame.select(pl.col("account_id").cast(pl.String).unique().drop_nulls()).with_columns(
+        rank=pl.col("account_id").rank("ordinal").cast(pl.UInt32) - 1
     )
-
-    def from_table(f: pl.LazyFrame) -> pl.LazyFrame:
-        return f.join(table, on="rank", how="left").drop("rank")
-
-    return frame.join(table, on="account_id", how="left"), from_table
+    ranked = frame.with_columns(pl.col("account_id").cast(pl.String)).join(
+        table, on="account_id", how="left"
+    )
+    return ranked.drop("account_id"), table
 
 
 def id_sessions(active: pl.LazyFrame, window: Window) -> pl.LazyFrame:
-    """Sessions as distinct session_id values per user, starting in the window."""
-    account_dtype = active.collect_schema()["account_id"]
+    """Sessions as distinct session_id values per user, starting in the window: (user_id, rank,
+    start, end); the rank is the first event's account's, the smallest among events tied at that
+    instant."""
+    ts = pl.col("timestamp")
     sessions = (
         active.filter(pl.col("session_id").is_not_null())
         .group_by("user_id", "session_id")
         .agg(
-            # the first event's account; the smallest id among events tied at that instant
-            pl.col("account_id")
-            .filter(pl.col("timestamp") == pl.col("timestamp").min())
-            .cast(pl.String)
-            .min()
-            .cast(account_dtype),
-            pl.col("timestamp").min().alias("start"),
-            pl.col("timestamp").max().alias("end"),
+            pl.col("rank").filter(ts == ts.min()).min(),
+            ts.min().alias("start"),
+            ts.max().alias("end"),
         )
         .drop("session_id")
     )
@@ -265,13 +267,18 @@ def session_summary(sessions: pl.LazyFrame) -> pl.LazyFrame:
 
 
 def window_totals(ordered: pl.LazyFrame, window: Window, has_account: bool) -> pl.LazyFrame:
-    """Active users, events and active accounts of the window, from the timeline: its users come
-    one after another, so counting user changes counts distinct users without hashing."""
-    current = in_window(ordered, window)
-    aggs = [_changes("user_id").sum().alias("active_users"), pl.len().alias("events")]
+    """Active users, events and active accounts of the window, from the timeline: a user's window
+    rows are the last of theirs, so its first window row is a new user or follows an earlier row,
+    and counting those counts distinct users without hashing."""
+    if window.since is None:
+        first_in_window, inside = pl.col("new_user"), pl.lit(True)
+    else:
+        inside = pl.col("timestamp") >= window.since
+        first_in_window = inside & (pl.col("new_user") | ~inside.shift(1, fill_value=False))
+    aggs = [first_in_window.sum().alias("active_users"), inside.sum().alias("events")]
     if has_account:
-        aggs.append(pl.col("rank").drop_nulls().n_unique().alias("active_accounts"))
-    return current.select(aggs)
+        aggs.append(pl.col("rank").filter(inside).drop_nulls().n_unique().alias("active_accounts"))
+    return ordered.select(aggs)
 
 
 def window_user_days(days: pl.LazyFrame, window: Window) -> pl.LazyFrame:
@@ -295,9 +302,8 @@ def weekly_active_days(days: pl.LazyFrame, window: Window) -> pl.LazyFrame:
     return per_user.group_by("week", "active_days").agg(pl.len().alias("users"))
 
 
-def feature_usage(
-    current: pl.LazyFrame, params: EngagementParams, has_account: bool
-) -> pl.LazyFrame:
+def feature_usage(current: pl.LazyFrame, params: EngagementParams) -> pl.LazyFrame:
+    """Per feature: distinct users and accounts, first and last use (from ranked events)."""
     if params.features:
         mapping = pl.LazyFrame(
             [(event, feature) for feature, events in params.features.items() for event in events],
@@ -310,37 +316,42 @@ def feature_usage(
         )
     else:
         used = current.with_columns(feature=pl.col("event"))
-    aggs = [
-        pl.col("user_id").n_unique().alias("users"),
-        pl.col("timestamp").min().alias("first_seen"),
-        pl.col("timestamp").max().alias("last_seen"),
-    ]
-    if has_account:
-        aggs.append(pl.col("account_id").drop_nulls().n_unique().alias("accounts"))
-    return used.group_by("feature").agg(aggs).with_columns(pl.col("feature").cast(pl.String))
+    return (
+        used.group_by("feature")
+        .agg(
+            pl.col("user_id").n_unique().alias("users"),
+            pl.col("timestamp").min().alias("first_seen"),
+            pl.col("timestamp").max().alias("last_seen"),
+            pl.col("rank").drop_nulls().n_unique().alias("accounts"),
+        )
+        .with_columns(pl.col("feature").cast(pl.String))
+    )
 
 
 def account_usage(
-    current: pl.LazyFrame, current_days: pl.LazyFrame, sessions: pl.LazyFrame
+    events: pl.LazyFrame,
+    current_days: pl.LazyFrame,
+    sessions: pl.LazyFrame,
+    ranks: pl.LazyFrame,
 ) -> pl.LazyFrame:
-    """Per account: distinct active users and days (from user-account-days), events, sessions."""
-    with_account = pl.col("account_id").is_not_null()
+    """Per account: distinct active users and days (from user-account-days), events, sessions;
+    counted by rank, named at the end."""
+    with_account = pl.col("rank").is_not_null()
     activity = (
         current_days.filter(with_account)
-        .group_by("account_id")
+        .group_by("rank")
         .agg(
             pl.col("user_id").n_unique().alias("active_users"),
             pl.col("day").n_unique().alias("active_days"),
         )
     )
-    events = current.filter(with_account).group_by("account_id").agg(pl.len().alias("events"))
-    per_account = (
-        sessions.filter(with_account).group_by("account_id").agg(pl.len().alias("sessions"))
+    per_account = sessions.filter(with_account).group_by("rank").agg(pl.len().alias("sessions"))
+    joined = (
+        activity.join(events, on="rank", how="left")
+        .join(per_account, on="rank", how="left")
+        .join(ranks, on="rank", how="left")
     )
-    joined = activity.join(events, on="account_id", how="left").join(
-        per_account, on="account_id", how="left"
-    )
-    return joined.with_columns(pl.col("account_id").cast(pl.String))
+    return joined.drop("rank")
 
 
 def _events(
@@ -358,10 +369,27 @@ def prepare(
     window: Window,
     params: EngagementParams,
 ) -> dict[str, pl.LazyFrame]:
-    """The timeline, read by every per-user output: materialised once by the runner."""
-    active = active_events(_events(frames, columns), window, params)
-    ranked, _ = with_account_rank(active)
-    return {"timeline": timeline(ranked, window, params.session_gap)}
+    """Everything read from the events themselves, materialised once by the runner: the
+    timeline, the account ranks, and the outputs that need each event (features, events per
+    account, sessions by session_id). `plan` derives the rest from these."""
+    active, ranks = with_account_rank(active_events(_events(frames, columns), window, params))
+    current = in_window(active, window)
+    prepared = {
+        "timeline": timeline(active, window, params.session_gap),
+        "ranks": ranks,
+        "features": feature_usage(current, params),
+        "account_events": current.filter(pl.col("rank").is_not_null())
+        .group_by("rank")
+        .agg(pl.len().alias("events")),
+    }
+    if _by_session_id(columns, params):
+        prepared["id_sessions"] = id_sessions(active, window)
+        prepared["no_session_id"] = current.select(pl.col("session_id").is_null().sum().alias("n"))
+    return prepared
+
+
+def _by_session_id(columns: Mapping[str, tuple[str, ...]], params: EngagementParams) -> bool:
+    return params.use_session_id and "session_id" in columns["events"]
 
 
 def plan(
@@ -370,37 +398,32 @@ def plan(
     window: Window,
     params: EngagementParams,
 ) -> dict[str, pl.LazyFrame]:
-    """Every output from the events and the materialised `timeline` (see `prepare`)."""
+    """Every output, from what `prepare` made."""
     has_account = "account_id" in columns["events"]
-    active = active_events(_events(frames, columns), window, params)
-    current = in_window(active, window)
-    _, rank_to_account = with_account_rank(active)
     ordered = frames["timeline"]
     # Intermediates read by several outputs are cached: computed once per collect_all.
-    account_days = rank_to_account(user_account_days(ordered)).cache()
     days = user_days(ordered).cache()
     current_days = window_user_days(days, window)
-    by_id = params.use_session_id and "session_id" in columns["events"]
-    sessions = (
-        id_sessions(active, window)
-        if by_id
-        else rank_to_account(gap_sessions(ordered, window, params.session_gap))
-    ).cache()
+    by_id = _by_session_id(columns, params)
+    sessions = (frames["id_sessions"] if by_id else gap_sessions(ordered, window)).cache()
     planned = {
         "daily": daily_counts(days),
         "totals": window_totals(ordered, window, has_account),
         "sessions": session_summary(sessions),
         "weekly_active_days": weekly_active_days(current_days, window),
-        "features": feature_usage(current, params, has_account),
+        "features": frames["features"],
     }
     if window.grain != "day":
         planned["buckets"] = bucket_active_users(current_days, window)
     if has_account:
         planned["accounts"] = account_usage(
-            current, window_user_days(account_days, window), sessions
+            frames["account_events"],
+            window_user_days(user_account_days(ordered), window),
+            sessions,
+            frames["ranks"],
         )
     if by_id:
-        planned["no_session_id"] = current.select(pl.col("session_id").is_null().sum().alias("n"))
+        planned["no_session_id"] = frames["no_session_id"]
     return planned
 
 
