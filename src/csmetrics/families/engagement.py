@@ -141,9 +141,10 @@ def user_days(ordered: pl.LazyFrame) -> pl.LazyFrame:
 
 
 def user_account_days(ordered: pl.LazyFrame) -> pl.LazyFrame:
-    """Distinct (user_id, rank, day): the rows starting a run of them first (a sixth of the
-    events), then a unique, as a user may switch accounts back and forth within a day."""
-    return ordered.filter("new_account_day").select("user_id", "rank", "day").unique()
+    """(user_id, rank, day) at the first row of each run of one user, account and day: every
+    distinct triple, repeated only when a user switches accounts back and forth within a day,
+    which distinct counts per account (all that reads it) ignore."""
+    return ordered.filter("new_account_day").select("user_id", "rank", "day")
 
 
 def daily_counts(days: pl.LazyFrame) -> pl.LazyFrame:
