@@ -67,14 +67,14 @@ def run_family(
         if (frame := window_counts(k, memory[k], columns[k], window)) is not None
     }
     counts = dict(zip(counting, pl.collect_all(counting.values()), strict=True))
-    if family.prepare is not None:
-        prepared = family.prepare(memory, columns, window, params)
-        # `plan` reads only what `prepare` made, so the sources' rows are freed here.
-        memory = dict(
-            zip(prepared, (f.lazy() for f in pl.collect_all(prepared.values())), strict=True)
+    for stage in family.stages:
+        made = stage(memory, columns, window, params)
+        # Each stage reads only what the one before made, so earlier rows are freed here.
+        memory = dict(zip(made, (f.lazy() for f in pl.collect_all(made.values())), strict=True))
+        del made
+        log.debug(
+            "%s made %s by %.3fs", stage.__name__, ", ".join(memory), time.perf_counter() - started
         )
-        del prepared
-        log.debug("prepared %s in %.3fs", ", ".join(memory), time.perf_counter() - started)
     planned = family.plan(memory, columns, window, params)
     names: list[str] = list(planned)
     frames: list[pl.LazyFrame] = list(planned.values())

@@ -311,3 +311,48 @@ def test_session_account_is_first_events_smallest_tied_account(tmp_path: Path) -
         zip(*report.tables["account_activity"].select("account_id", "sessions"), strict=True)
     )
     assert sessions == {"a7": 1, "b2": 1, "a1": 0}
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        INACTIVE,
+        EngagementParams(
+            inactive_events=("email_opened",),
+            features={"Reporting": ("report",), "Access": ("login", "report"), "Mobile": ("x",)},
+        ),
+    ],
+    ids=["by-event", "mapped"],
+)
+def test_feature_bits_and_distinct_counts_agree(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, params: EngagementParams
+) -> None:
+    # Up to 64 features are counted as bits per user and account; more fall back to distinct
+    # counts per feature. Forcing the fallback must not change the table.
+    path = write_events(tmp_path, CASE)
+    by_bits = engagement(path, params, **WINDOW).tables["feature_adoption"]
+    monkeypatch.setattr("csmetrics.families.engagement.MAX_FEATURE_BITS", 0)
+    by_counts = engagement(path, params, **WINDOW).tables["feature_adoption"]
+    assert by_bits.equals(by_counts)
+    assert by_bits.height == (2 if params.features is None else 3)
+
+
+def test_more_than_64_events_are_each_a_feature(tmp_path: Path) -> None:
+    # 70 event names: past the 64 feature bits; u1 does all of them, u2 only e0 and e69
+    rows = [("2026-11-02T10:00:00Z", "u1", f"e{i}", "a1") for i in range(70)]
+    rows += [
+        ("2026-11-02T11:00:00Z", "u2", "e0", "a2"),
+        ("2026-11-02T11:01:00Z", "u2", "e69", "a2"),
+    ]
+    report = engagement(write_events(tmp_path, rows), since="2026-11-02", until="2026-11-03")
+    table = {row["feature"]: row for row in report.tables["feature_adoption"].to_dicts()}
+    assert len(table) == 70
+    assert (table["e0"]["users"], table["e0"]["accounts"]) == (2, 2)  # u1 and u2, a1 and a2
+    assert (table["e69"]["users"], table["e1"]["users"]) == (2, 1)
+
+
+def test_feature_accounts_are_null_without_account_column(tmp_path: Path) -> None:
+    rows = [("2026-11-02T10:00:00Z", "u1", "login")]
+    report = engagement(write_events(tmp_path, rows, ("timestamp", "user_id", "event")))
+    row = report.tables["feature_adoption"].row(0, named=True)
+    assert (row["users"], row["accounts"], row["account_share"]) == (1, None, None)

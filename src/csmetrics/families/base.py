@@ -4,12 +4,12 @@ A family's `plan` builds LazyFrames from canonical source frames (no I/O, nothin
 runner collects every planned frame in one `pl.collect_all` with the sources' quality checks, so the
 scans are shared; `assemble` then turns the small collected frames into metrics and tables.
 
-A family whose outputs share a costly intermediate (engagement's per-user timeline) splits the work:
-`prepare` reads the sources and returns the intermediates, which the runner materialises once, and
-`plan` then reads only those (under the names `prepare` gave them), so the sources' rows are freed
-before it runs. That is a lazy `cache()` made explicit: a cache is split when its readers project
-different columns, and then recomputed; an engine that runs these plans distributed persists such
-a frame the same way.
+A family whose outputs share costly intermediates (engagement's per-user timeline) declares
+`stages`: each takes the frames the previous one made (the first, the sources) and returns new
+ones, which the runner materialises once; `plan` then reads only what the last stage made (under
+the names it gave them), so the sources' rows are freed before it runs. That is a lazy `cache()`
+made explicit: a cache is split when its readers project different columns, and then recomputed;
+an engine that runs these plans distributed persists such frames the same way.
 """
 
 from __future__ import annotations
@@ -41,23 +41,21 @@ class FamilyResult:
     warnings: list[DataWarning] = field(default_factory=list)
 
 
+# (frames, source columns, window, params) -> frames: the shape of `plan` and of every stage
+Stage = Callable[
+    [Mapping[str, pl.LazyFrame], Mapping[str, tuple[str, ...]], Window, Any],
+    dict[str, pl.LazyFrame],
+]
+
+
 @dataclass(frozen=True)
 class Family:
     name: str
     sources: tuple[str, ...]  # the first is the primary one: its range closes an open window
     needed_columns: Callable[[str, Any], set[str]]  # (source, params) -> canonical columns
-    plan: Callable[
-        [Mapping[str, pl.LazyFrame], Mapping[str, tuple[str, ...]], Window, Any],
-        dict[str, pl.LazyFrame],
-    ]
+    plan: Stage
     assemble: Callable[[Mapping[str, pl.DataFrame], RunContext, Any], FamilyResult]
     parameters: Callable[[Any], dict[str, Any]]  # params -> the JSON `parameters` object
-    prepare: (
-        Callable[
-            [Mapping[str, pl.LazyFrame], Mapping[str, tuple[str, ...]], Window, Any],
-            dict[str, pl.LazyFrame],
-        ]
-        | None
-    ) = None
+    stages: tuple[Stage, ...] = ()
     # Id columns the family only compares, never shows: read as 64-bit hashes (sources/read.py)
     key_columns: frozenset[str] = frozenset()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
@@ -16,16 +17,20 @@ COMPACT_COLUMNS = ("user_id", "account_id", "event", "session_id")
 KEY_SEED = 3
 
 
-def compact(frame: pl.LazyFrame, keys: Collection[str] = ()) -> pl.LazyFrame:
+def compact(frame: pl.LazyFrame, keys: Collection[str] = (), namespace: str = "") -> pl.LazyFrame:
     """Ids in compact, fast forms: `keys` (ids the caller only compares, never shows) as 64-bit
-    hashes, other low-cardinality text as Categorical.
+    hashes, other low-cardinality text as Categorical with one set of categories per column name
+    in `namespace` (one per run: an `event` column's codes then number this run's event names
+    alone, 0..n-1, and the same column of two sources shares its categories).
 
     A hash costs a twentieth of a Categorical cast for 100k+ distinct user ids; two distinct ids
     share a hash with probability ~n^2/2^65 (1e-9 for 200k users).
     """
     schema = frame.collect_schema()
     return frame.with_columns(
-        key_hash(name) if name in keys else pl.col(name).cast(pl.Categorical)
+        key_hash(name)
+        if name in keys
+        else pl.col(name).cast(pl.Categorical(pl.Categories(name, namespace)))
         for name in COMPACT_COLUMNS
         if schema.get(name) == pl.String
     )
@@ -38,12 +43,12 @@ def key_hash(name: str) -> pl.Expr:
 
 
 def read_sources(
-    sources: Mapping[str, LoadedSource], keys: Collection[str] = ()
+    sources: Mapping[str, LoadedSource], keys: Collection[str] = (), namespace: str = ""
 ) -> dict[str, pl.LazyFrame]:
     """One pass over every source's files into memory (compact dtypes); read errors are input
     errors naming the files. Everything after this reads memory, never the files again."""
     kinds = list(sources)
-    frames = collect([compact(sources[k].staged, keys) for k in kinds], sources)
+    frames = collect([compact(sources[k].staged, keys, namespace) for k in kinds], sources)
     return {k: frame.lazy() for k, frame in zip(kinds, frames, strict=True)}
 
 
@@ -80,7 +85,8 @@ def load_and_assess(
     mixed file costs a second read instead of a wrong error. `keys`: see `compact`.
     """
     sources = {kind: load_source(spec, needed) for kind, (spec, needed) in requests.items()}
-    staged = read_sources(sources, keys)
+    namespace = f"csmetrics-{uuid.uuid4().hex}"  # this run's categories
+    staged = read_sources(sources, keys, namespace)
     qualities, repeats = assess(sources, staged)
     retry = [
         kind
@@ -92,7 +98,7 @@ def load_and_assess(
             spec, needed = requests[kind]
             sources[kind] = load_source(spec, needed, detect_layouts=False)
         again = {kind: sources[kind] for kind in retry}
-        staged.update(read_sources(again, keys))
+        staged.update(read_sources(again, keys, namespace))
         more_qualities, more_repeats = assess(again, {k: staged[k] for k in retry})
         qualities.update(more_qualities)
         repeats.update(more_repeats)
