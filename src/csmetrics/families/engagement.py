@@ -513,9 +513,13 @@ def group_events(
         made["features"] = feature_usage(current, params)
     else:
         made["feature_bits"] = bits.table()
-        made["event_times"] = current.group_by(pl.col("event").cast(pl.String)).agg(
-            pl.col("timestamp").min().alias("first_seen"),
-            pl.col("timestamp").max().alias("last_seen"),
+        made["event_times"] = (
+            current.group_by("event")
+            .agg(
+                pl.col("timestamp").min().alias("first_seen"),
+                pl.col("timestamp").max().alias("last_seen"),
+            )
+            .with_columns(pl.col("event").cast(pl.String))
         )
     if _by_session_id(columns, params):
         made["id_sessions"] = id_sessions(active, window)
