@@ -1,18 +1,29 @@
 """Engagement: DAU/WAU/MAU, stickiness, sessions, feature adoption, account activity (metrics.md).
 
-The heavy work is a few lazy tables built once from the events: `active` (events that count as
-activity, before `until`), `user_account_days` (distinct user x account x local day, reaching 29
-days before `since` so MAU30 of the first window day is whole; user-days derive from it) and
-`sessions`.
+Two stages, each materialised once by the runner, then the plan:
+
+1. `group_events` reads the events once: per user, the timestamps and account ranks of their
+   active events in time order (a group_by with sorts inside the small groups, a sixth of a global
+   (user, time) sort) and the bits of the features they used; per account, events and feature
+   bits; per event, first and last use; the account ranks (lexical positions of the account ids).
+2. `order_events` explodes the per-user lists into the timeline: one row per event, users one
+   after another, each row flagged by comparing it with its neighbours (first row of a user, of a
+   user-day, of a user-account-day, starts or ends a session, same instant as the previous).
+3. `plan` reads only those: user-days are the rows flagged as a user-day's first, sessions the
+   rows flagged as starting or ending one, distinct users in the window a count of flags. No
+   output hashes the 20M events again.
+
+The timeline reaches back from `since` far enough for MAU30 of the window's first day (29 days)
+and for the gap before a session's first event (`history_start`).
 
 Rolling distinct counts (WAU7, MAU30) come from user-days without any per-day self-join: each
 user-day "covers" the days from itself until the user's next active day or the end of the rolling
 window, whichever comes first; the covered spans of one user never overlap, so the distinct users
 covering day d is a running sum of +1 at span starts and -1 at span ends.
 
-Sessions come from one (user, time) ordering of the window's events: a row starts a session when
-the user changes or the gap exceeds `session_gap`, ends one when the next row does, and each
-session is read at its last row with its start gathered from its first.
+Feature adoption: with at most 64 features, each event maps to a bit mask of the features it
+counts for, and distinct users (accounts) per feature are bit counts over one OR per user
+(account); with more, distinct counts per feature (`feature_usage`).
 """
 
 from __future__ import annotations
@@ -177,7 +188,9 @@ def user_events(
     """
     start = history_start(window, gap)
     frame = active if start is None else active.filter(pl.col("timestamp") >= start)
-    aggs = [pl.col(TIMELINE_LISTS).sort_by("timestamp")]
+    # Sorting the times directly costs less than sorting them by a key (sort_by); the ranks
+    # follow. Tied times may pair with their ranks in another order: they are equal times.
+    aggs = [pl.col("timestamp").sort(), pl.col("rank").sort_by("timestamp")]
     if bits is not None:
         used = pl.col("event_bits").filter(_inside(window)).bitwise_or().fill_null(0)
         aggs.append(used.alias("features"))
