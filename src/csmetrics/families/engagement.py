@@ -276,13 +276,17 @@ def gap_sessions(ordered: pl.LazyFrame, window: Window) -> pl.LazyFrame:
     is seen.
     """
     ts = pl.col("timestamp")
+    # the next event of the user is at the same instant: the session's account needs a tie-break
+    tied = pl.col("same_instant").shift(-1, fill_value=False)
     # One lineage, not two filtered copies zipped: a recomputed timeline may order users anew.
     sessions = (
-        ordered.filter(pl.col("starts_session") | pl.col("ends_session"))
+        ordered.with_columns(tied=tied)
+        .filter(pl.col("starts_session") | pl.col("ends_session"))
         .select(
             "user_id",
             "rank",
             "starts_session",
+            "tied",
             start="timestamp",
             end=pl.when("ends_session").then(ts).otherwise(ts.shift(-1)),
         )
@@ -295,16 +299,22 @@ def gap_sessions(ordered: pl.LazyFrame, window: Window) -> pl.LazyFrame:
 
 def with_tied_rank(sessions: pl.LazyFrame, ordered: pl.LazyFrame) -> pl.LazyFrame:
     """A session's account is that of its first event; when other events of the user share that
-    instant (rare), the smallest of their account ids, so the result never depends on row order."""
+    instant (rare), the smallest of their account ids, so the result never depends on row order.
+    Only those few sessions are joined to the smallest ranks of their first instant."""
     tied_rows = pl.col("same_instant") | pl.col("same_instant").shift(-1, fill_value=False)
-    tied = (
+    smallest = (
         ordered.filter(tied_rows)
         .group_by("user_id", "timestamp")
         .agg(pl.col("rank").min().alias("tied_rank"))
     )
-    return sessions.join(
-        tied, left_on=["user_id", "start"], right_on=["user_id", "timestamp"], how="left"
-    ).select("user_id", pl.coalesce("tied_rank", "rank").alias("rank"), "start", "end")
+    columns = ["user_id", "rank", "start", "end"]
+    untied = sessions.filter(~pl.col("tied")).select(columns)
+    retied = (
+        sessions.filter("tied")
+        .join(smallest, left_on=["user_id", "start"], right_on=["user_id", "timestamp"])
+        .select("user_id", pl.col("tied_rank").alias("rank"), "start", "end")
+    )
+    return pl.concat([untied, retied])
 
 
 def with_account_rank(frame: pl.LazyFrame) -> tuple[pl.LazyFrame, pl.LazyFrame]:
@@ -365,19 +375,21 @@ def session_summary(sessions: pl.LazyFrame) -> pl.LazyFrame:
     )
 
 
-def window_totals(ordered: pl.LazyFrame, window: Window, has_account: bool) -> pl.LazyFrame:
-    """Active users, events and active accounts of the window, from the timeline: a user's window
+def window_totals(
+    ordered: pl.LazyFrame, account_events: pl.LazyFrame, window: Window
+) -> pl.LazyFrame:
+    """Active users and active accounts of the window. Users from the timeline: a user's window
     rows are the last of theirs, so its first window row is a new user or follows an earlier row,
-    and counting those counts distinct users without hashing."""
+    and counting those counts distinct users without hashing. Accounts: one row each in
+    `account_events`."""
     if window.since is None:
-        first_in_window, inside = pl.col("new_user"), pl.lit(True)
+        first_in_window = pl.col("new_user")
     else:
         inside = pl.col("timestamp") >= window.since
         first_in_window = inside & (pl.col("new_user") | ~inside.shift(1, fill_value=False))
-    aggs = [first_in_window.sum().alias("active_users"), inside.sum().alias("events")]
-    if has_account:
-        aggs.append(pl.col("rank").filter(inside).drop_nulls().n_unique().alias("active_accounts"))
-    return ordered.select(aggs)
+    users = ordered.select(first_in_window.sum().alias("active_users"))
+    accounts = account_events.select(pl.len().alias("active_accounts"))
+    return pl.concat([users, accounts], how="horizontal")
 
 
 def window_user_days(days: pl.LazyFrame, window: Window) -> pl.LazyFrame:
@@ -575,7 +587,7 @@ def plan(
     sessions = (frames["id_sessions"] if by_id else gap_sessions(ordered, window)).cache()
     planned = {
         "daily": daily_counts(days),
-        "totals": window_totals(ordered, window, has_account),
+        "totals": window_totals(ordered, frames["account_events"], window),
         "sessions": session_summary(sessions),
         "weekly_active_days": weekly_active_days(current_days, window),
         "features": frames["features"]
