@@ -8,6 +8,7 @@ import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -41,7 +42,27 @@ def _umask() -> int:
 
 
 def json_text(report: Report) -> str:
-    return json.dumps(report.to_json_dict(), indent=2, ensure_ascii=False) + "\n"
+    return indented_json(report.to_json_dict()) + "\n"
+
+
+def indented_json(value: Any, level: int = 0) -> str:
+    """JSON indented by two spaces, except that a list of objects (a table's rows) holds one
+    compact row per line: as readable and as easy to diff and grep, and the rows go through
+    the json module's C encoder, which `indent` turns off (5x slower for 20k rows)."""
+    pad = "  " * level
+    if isinstance(value, dict) and value:
+        members = (
+            f"{pad}  {json.dumps(key, ensure_ascii=False)}: {indented_json(item, level + 1)}"
+            for key, item in value.items()
+        )
+        return "{\n" + ",\n".join(members) + f"\n{pad}}}"
+    if isinstance(value, list) and value:
+        if all(isinstance(item, dict) for item in value):
+            rows = (f"{pad}  {json.dumps(item, ensure_ascii=False)}" for item in value)
+        else:
+            rows = (f"{pad}  {indented_json(item, level + 1)}" for item in value)
+        return "[\n" + ",\n".join(rows) + f"\n{pad}]"
+    return json.dumps(value, ensure_ascii=False)
 
 
 def markdown_text(report: Report) -> str:
