@@ -180,8 +180,8 @@ def user_events(
     active: pl.LazyFrame, window: Window, gap: timedelta, bits: FeatureBits | None
 ) -> pl.LazyFrame:
     """One row per user: the timestamps and account ranks of their active events from
-    `history_start` on, in time order, and (with `bits`) `features`, the OR of the `event_bits` of
-    their window events: the features they used.
+    `history_start` on, in time order, and (with `bits`) `features`, the OR of the `event_bits`
+    (zero outside the window) of their events: the features they used in the window.
 
     Sorting inside per-user groups costs a sixth of a global (user, time) sort on 20M rows, and
     the feature bits ride along the same grouping for a tenth of a distinct count per feature.
@@ -192,7 +192,7 @@ def user_events(
     # follow. Tied times may pair with their ranks in another order: they are equal times.
     aggs = [pl.col("timestamp").sort(), pl.col("rank").sort_by("timestamp")]
     if bits is not None:
-        used = pl.col("event_bits").filter(_inside(window)).bitwise_or().fill_null(0)
+        used = pl.col("event_bits").bitwise_or().fill_null(0)
         aggs.append(used.alias("features"))
     return frame.group_by("user_id").agg(aggs)
 
@@ -521,8 +521,10 @@ def group_events(
     active, ranks = with_account_rank(active_events(_events(frames, columns), window, params))
     bits = feature_bits(active.collect_schema()["event"], params)
     if bits is not None:
-        # a column before grouping: inside an aggregation the lookup would run once per group
-        active = active.with_columns(event_bits=bits.of_events())
+        # A column before grouping, zero outside the window: inside an aggregation the lookup
+        # would run once per group, and a filter by time would gather the times once more.
+        in_window_bits = pl.when(_inside(window)).then(bits.of_events()).otherwise(0)
+        active = active.with_columns(event_bits=in_window_bits.cast(bits.masks.dtype))
     current = in_window(active, window)
     per_account = [pl.len().alias("events")]
     if bits is not None:
