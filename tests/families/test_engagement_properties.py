@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import statistics
 import tempfile
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import polars as pl
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from csmetrics.families.engagement import EngagementParams
 from tests.helpers import engagement
 
 START = datetime(2026, 10, 1, tzinfo=UTC)
@@ -118,3 +122,92 @@ def test_daily_table_matches_brute_force_in_a_dst_time_zone(rows) -> None:
         assert dau == len(by_day.get(day, set())), day
         recent = set().union(*(v for d, v in by_day.items() if 0 <= (day - d).days < 30))
         assert mau30 == len(recent), day
+
+
+# Few distinct instants over a few days: same-instant events of one user in several accounts,
+# gaps on both sides of 30 minutes, and sessions crossing `since`, all come up often.
+DENSE_EVENTS = st.tuples(
+    st.integers(0, 4 * 24 * 4).map(lambda quarter: quarter * 15),  # minutes, on quarter hours
+    st.sampled_from(["u1", "u2", "u3"]),
+    st.sampled_from(["login", "report", "export", "email_opened"]),
+    st.sampled_from(["a1", "a2", "b1"]),
+)
+DENSE_LOGS = st.lists(DENSE_EVENTS, min_size=1, max_size=80)
+SINCE, UNTIL = START + timedelta(days=1), START + timedelta(days=3)
+
+
+def _brute_force_sessions(rows) -> list[tuple[str, str, datetime, datetime]]:
+    """(user, account, start, end) of every gap session starting in [SINCE, UNTIL), the plain
+    way: each user's activity in time order, cut where the gap exceeds 30 minutes; the account
+    is the smallest among the session's first-instant events."""
+    active = sorted(
+        (user, START + timedelta(minutes=m), account)
+        for m, user, event, account in rows
+        if event != "email_opened" and START + timedelta(minutes=m) < UNTIL
+    )
+    sessions: list[list[tuple[str, datetime, str]]] = []
+    for event in active:
+        previous = sessions[-1][-1] if sessions else None
+        if previous and previous[0] == event[0] and event[1] - previous[1] <= timedelta(minutes=30):
+            sessions[-1].append(event)
+        else:
+            sessions.append([event])
+    out = []
+    for session in sessions:
+        user, start, _ = session[0]
+        if start >= SINCE:
+            account = min(a for _, ts, a in session if ts == start)
+            out.append((user, account, start, session[-1][1]))
+    return out
+
+
+@given(DENSE_LOGS)
+def test_gap_sessions_equal_brute_force(rows) -> None:
+    params = EngagementParams(inactive_events=("email_opened",))
+    report = _run_with(_frame(rows), params)
+    expected = _brute_force_sessions(rows)
+    assert report.metrics["engagement.sessions_count"] == len(expected)
+    minutes = sorted((end - start).total_seconds() / 60 for _, _, start, end in expected)
+    if minutes:
+        assert report.metrics["engagement.session_duration_mean_minutes"] == pytest.approx(
+            sum(minutes) / len(minutes)
+        )
+        assert report.metrics["engagement.session_duration_median_minutes"] == pytest.approx(
+            statistics.median(minutes)
+        )
+    per_account = Counter(account for _, account, _, _ in expected)
+    table = report.tables["account_activity"]
+    got = {a: s for a, s in zip(table["account_id"], table["sessions"], strict=True) if s}
+    assert got == dict(per_account)
+
+
+@given(DENSE_LOGS, st.booleans())
+def test_feature_adoption_equals_brute_force(rows, mapped) -> None:
+    features = {"Reporting": ("report", "export"), "Access": ("login",)} if mapped else None
+    params = EngagementParams(inactive_events=("email_opened",), features=features)
+    report = _run_with(_frame(rows), params)
+    window = [
+        (START + timedelta(minutes=m), user, event, account)
+        for m, user, event, account in rows
+        if event != "email_opened" and SINCE <= START + timedelta(minutes=m) < UNTIL
+    ]
+    groups = features or {event: (event,) for _, _, event, _ in window}
+    table = {row["feature"]: row for row in report.tables["feature_adoption"].to_dicts()}
+    for feature, events in groups.items():
+        used = [r for r in window if r[2] in events]
+        row = table[feature]
+        assert row["users"] == len({user for _, user, _, _ in used}), feature
+        assert row["accounts"] == len({account for _, _, _, account in used}), feature
+        if used:
+            assert row["first_seen"] == min(ts for ts, *_ in used), feature
+            assert row["last_seen"] == max(ts for ts, *_ in used), feature
+    assert set(table) == set(groups)
+
+
+def _run_with(frame: pl.DataFrame, params: EngagementParams):
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "events.parquet"
+        frame.write_parquet(path)
+        return engagement(
+            path, params, since=SINCE.date().isoformat(), until=UNTIL.date().isoformat()
+        )
