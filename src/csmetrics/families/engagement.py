@@ -7,11 +7,12 @@ Two stages, each materialised once by the runner, then the plan:
    (user, time) sort) and the bits of the features they used; per account, events and feature
    bits; per event, first and last use; the account ranks (lexical positions of the account ids).
 2. `order_events` explodes the per-user lists into the timeline: one row per event, users one
-   after another, each row flagged by comparing it with its neighbours (first row of a user, of a
-   user-day, of a user-account-day, starts or ends a session, same instant as the previous).
+   after another, each row flagged by comparing it with its neighbours (first row of a user-day,
+   of a user-account-day, of a session, with the session's end; first in the window; same
+   instant as the previous), keeping only the rows that mark something.
 3. `plan` reads only those: user-days are the rows flagged as a user-day's first, sessions the
-   rows flagged as starting or ending one, distinct users in the window a count of flags. No
-   output hashes the 20M events again.
+   rows flagged as starting one, distinct users in the window a count of flags. No output hashes
+   the 20M events again.
 
 The timeline reaches back from `since` far enough for MAU30 of the window's first day (29 days)
 and for the gap before a session's first event (`history_start`).
