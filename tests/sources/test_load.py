@@ -167,3 +167,30 @@ def test_layout_from_sample_and_fallback_for_mixed_files(tmp_path: Path) -> None
     assert sources["events"].layouts == {}  # read again with the general parser
     assert qualities["events"]["timestamp__invalid"] == 0
     assert qualities["events"]["last"] == datetime(2026, 11, 4, tzinfo=UTC)
+
+
+def test_repeated_event_ids_keep_the_first_copy(tmp_path: Path) -> None:
+    # e1 three times and e2 twice, the copies differing: the first row of each id stays
+    path = tmp_path / "events.csv"
+    path.write_text(
+        "event_id,timestamp,user_id,event\n"
+        "e1,2026-11-02T10:00:00Z,u1,first\n"
+        "e2,2026-11-02T11:00:00Z,u2,first\n"
+        "e1,2026-11-02T12:00:00Z,u3,second\n"
+        "e3,2026-11-02T13:00:00Z,u4,only\n"
+        "e2,2026-11-02T09:00:00Z,u5,second\n"
+        "e1,2026-11-02T08:00:00Z,u6,third\n"
+    )
+    frame, quality = read_one(SourceSpec("events", str(path)), {"event_id", "event"})
+    kept = dict(zip(frame["event_id"], frame["event"], strict=True))
+    assert kept == {"e1": "first", "e2": "first", "e3": "only"}
+    assert quality["duplicates"] == 3  # 6 rows - 3 distinct ids
+
+
+def test_no_repeated_event_ids_drops_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "events.csv"
+    path.write_text(
+        "event_id,timestamp,user_id,event\ne1,2026-11-02T10:00:00Z,u1,a\ne2,2026-11-02T11:00:00Z,u1,b\n"
+    )
+    frame, quality = read_one(SourceSpec("events", str(path)), {"event_id"})
+    assert (frame.height, quality["duplicates"]) == (2, 0)
