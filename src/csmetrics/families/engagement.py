@@ -217,7 +217,8 @@ def timeline(users: pl.LazyFrame, window: Window, gap: timedelta) -> pl.LazyFram
     - `first_in_window`: the user's first row at or after `since`.
 
     Every per-user measure reads these flags instead of hashing 20M events, and keeping only the
-    marked rows (a quarter of them in the benchmark) makes every later pass and the materialised frame smaller.
+    marked rows (a quarter of them in the benchmark) makes every later pass and the materialised
+    frame smaller.
     """
     ts, user = pl.col("timestamp"), pl.col("user_id")
     new_user, same_instant = pl.col("new_user"), pl.col("same_instant")
