@@ -1,8 +1,8 @@
 """What a family provides to the runner: the columns it needs, a lazy plan, and an assembler.
 
 A family's `plan` builds LazyFrames from canonical source frames (no I/O, nothing collected); the
-runner collects every planned frame in one `pl.collect_all` with the sources' quality checks, so the
-scans are shared; `assemble` then turns the small collected frames into metrics and tables.
+runner collects every planned frame in one `pl.collect_all`, so shared inputs are read once;
+`assemble` then turns the small collected frames into metrics and tables.
 
 A family whose outputs share costly intermediates (engagement's per-user timeline) declares
 `stages`: each takes the frames the previous one made (the first, the sources) and returns new
