@@ -222,12 +222,13 @@ def timeline(users: pl.LazyFrame, window: Window, gap: timedelta) -> pl.LazyFram
     """
     ts, user = pl.col("timestamp"), pl.col("user_id")
     new_user, same_instant = pl.col("new_user"), pl.col("same_instant")
-    starts, ends = pl.col("starts_session"), pl.col("ends_session")
+    starts = pl.col("starts_session")
     if window.since is None:
         first_in_window = new_user
     else:
         inside = ts >= window.since
         first_in_window = inside & (new_user | ~inside.shift(1, fill_value=False))
+    step = ts.diff()  # null on the first row
     return (
         users.select("user_id", *TIMELINE_LISTS)
         .explode(TIMELINE_LISTS)
@@ -235,22 +236,21 @@ def timeline(users: pl.LazyFrame, window: Window, gap: timedelta) -> pl.LazyFram
             day=local_date(ts, window.timezone),
             new_user=user.ne_missing(user.shift(1)),  # user_id is never missing
         )
-        .with_columns(new_day=new_user | pl.col("day").ne_missing(pl.col("day").shift(1)))
         .with_columns(
-            new_account_day=pl.col("new_day") | pl.col("rank").ne_missing(pl.col("rank").shift(1)),
-            same_instant=~new_user & (ts == ts.shift(1)),
-            starts_session=new_user | ((ts - ts.shift(1)) > gap),
+            new_day=new_user | pl.col("day").ne_missing(pl.col("day").shift(1)),
+            same_instant=~new_user & (step == timedelta(0)),
+            starts_session=new_user | (step > gap),
             first_in_window=first_in_window,
         )
-        .with_columns(ends_session=starts.shift(-1, fill_value=True))
         .with_columns(
+            new_account_day=pl.col("new_day") | pl.col("rank").ne_missing(pl.col("rank").shift(1)),
             # a user's last row ends a session, so the next end is always the user's own
-            session_end=pl.when(ends).then(ts).backward_fill(),
+            session_end=pl.when(starts.shift(-1, fill_value=True)).then(ts).backward_fill(),
             tied=starts & same_instant.shift(-1, fill_value=False),
             in_tie=same_instant | same_instant.shift(-1, fill_value=False),
         )
         .filter(pl.col("new_account_day") | starts | pl.col("in_tie") | pl.col("first_in_window"))
-        .drop("new_user", "ends_session")
+        .drop("new_user")
     )
 
 
