@@ -91,9 +91,7 @@ def active_events(events: pl.LazyFrame, window: Window, params: EngagementParams
 
 
 def in_window(active: pl.LazyFrame, window: Window) -> pl.LazyFrame:
-    if window.since is None:
-        return active
-    return active.filter(pl.col("timestamp") >= window.since)
+    return active if window.since is None else active.filter(_inside(window))
 
 
 def history_start(window: Window, gap: timedelta) -> datetime | None:
@@ -409,18 +407,21 @@ def weekly_active_days(days: pl.LazyFrame, window: Window) -> pl.LazyFrame:
     return per_user.group_by("week", "active_days").agg(pl.len().alias("users"))
 
 
+def feature_mapping(features: Mapping[str, tuple[str, ...]]) -> pl.LazyFrame:
+    """(event, feature) for each event a configured feature lists."""
+    return pl.LazyFrame(
+        [(event, feature) for feature, events in features.items() for event in events],
+        schema={"event": pl.String, "feature": pl.String},
+        orient="row",
+    )
+
+
 def feature_usage(current: pl.LazyFrame, params: EngagementParams) -> pl.LazyFrame:
     """Per feature: distinct users and accounts, first and last use (from ranked events)."""
     if params.features:
-        mapping = pl.LazyFrame(
-            [(event, feature) for feature, events in params.features.items() for event in events],
-            schema={"event": pl.String, "feature": pl.String},
-            orient="row",
-        )
         event_dtype = current.collect_schema()["event"]
-        used = current.join(
-            mapping.with_columns(pl.col("event").cast(event_dtype)), on="event", how="inner"
-        )
+        mapping = feature_mapping(params.features).with_columns(pl.col("event").cast(event_dtype))
+        used = current.join(mapping, on="event", how="inner")
     else:
         used = current.with_columns(feature=pl.col("event"))
     return (
@@ -448,19 +449,15 @@ def features_from_bits(
         .join(accounts, on="bit", how="left")
         .filter(pl.col("users") > 0)
     )
-    times = frames["event_times"].rename({"event": "feature"})
     if params.features:
-        mapping = pl.LazyFrame(
-            [(event, feature) for feature, events in params.features.items() for event in events],
-            schema={"event": pl.String, "feature": pl.String},
-            orient="row",
-        )
         times = (
             frames["event_times"]
-            .join(mapping, on="event", how="inner")
+            .join(feature_mapping(params.features), on="event", how="inner")
             .group_by("feature")
             .agg(pl.col("first_seen").min(), pl.col("last_seen").max())
         )
+    else:
+        times = frames["event_times"].rename({"event": "feature"})
     return counted.join(times, on="feature", how="left").select(
         "feature",
         pl.col("users").cast(pl.UInt32),
@@ -575,7 +572,7 @@ def plan(
     window: Window,
     params: EngagementParams,
 ) -> dict[str, pl.LazyFrame]:
-    """Every output, from what `prepare` made."""
+    """Every output, from what the stages (group_events, order_events) made."""
     has_account = "account_id" in columns["events"]
     ordered = frames["timeline"]
     # Intermediates read by several outputs are cached: computed once per collect_all.
