@@ -48,7 +48,7 @@ def json_text(report: Report) -> str:
 def indented_json(value: Any, level: int = 0) -> str:
     """JSON indented by two spaces, except that a list of objects (a table's rows) holds one
     compact row per line: as readable and as easy to diff and grep, and the rows go through
-    the json module's C encoder, which `indent` turns off (5x slower for 20k rows)."""
+    the json module's C encoder, which `indent` turns off (0.10 s against 0.16 s for 20k rows)."""
     pad = "  " * level
     if isinstance(value, dict) and value:
         members = (
