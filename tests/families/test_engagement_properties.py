@@ -124,6 +124,38 @@ def test_daily_table_matches_brute_force_in_a_dst_time_zone(rows) -> None:
         assert mau30 == len(recent), day
 
 
+@given(LOGS, st.sampled_from(["monday", "sunday"]))
+def test_active_days_distribution_equals_brute_force(rows, week_start) -> None:
+    # Local days in Europe/Paris around its DST change, weeks cut by the window: each user's
+    # distinct active days per (partial) week, counted the plain way.
+    from zoneinfo import ZoneInfo
+
+    paris = ZoneInfo("Europe/Paris")
+    frame = _frame(rows)
+    report = _run(
+        frame,
+        since="2026-10-07",
+        until="2026-10-29",
+        timezone="Europe/Paris",
+        week_start=week_start,
+    )
+    first, last = datetime(2026, 10, 7).date(), datetime(2026, 10, 28).date()
+    days_of: dict = {}  # (user, week start) -> local days active
+    for ts, user in zip(frame["timestamp"], frame["user_id"], strict=True):
+        day = ts.astimezone(paris).date()
+        if first <= day <= last:
+            shift = day.weekday() if week_start == "monday" else (day.weekday() + 1) % 7
+            days_of.setdefault((user, day - timedelta(days=shift)), set()).add(day)
+    expected = Counter((week, len(days)) for (_, week), days in days_of.items())
+    table = report.tables["active_days_distribution"]
+    got = {
+        (week, n): users
+        for week, n, users in table.select("week", "active_days", "users").iter_rows()
+        if users
+    }
+    assert got == dict(expected)
+
+
 # Few distinct instants over a few days: same-instant events of one user in several accounts,
 # gaps on both sides of 30 minutes, and sessions crossing `since`, all come up often.
 DENSE_EVENTS = st.tuples(

@@ -401,10 +401,22 @@ def bucket_active_users(days: pl.LazyFrame, window: Window) -> pl.LazyFrame:
 
 
 def weekly_active_days(days: pl.LazyFrame, window: Window) -> pl.LazyFrame:
-    """(week, active_days, users): how many users were active on n days of each week."""
-    week = week_start_expr(pl.col("day"), window.week_start).alias("week")
-    per_user = days.group_by(week, "user_id").agg(pl.len().alias("active_days"))
-    return per_user.group_by("week", "active_days").agg(pl.len().alias("users"))
+    """(week, active_days, users): how many users were active on n days of each week.
+
+    `days` is ordered by user then day, so a user's days of one week are one run of rows and
+    its length is their active days: the distance from the previous run's last row to this
+    run's. No user id is hashed (a third of the time of grouping by week and user).
+    """
+    week = week_start_expr(pl.col("day"), window.week_start)
+    user = pl.col("user_id")
+    ends_run = user.ne_missing(user.shift(-1)) | week.ne_missing(week.shift(-1))
+    row = pl.int_range(pl.len(), dtype=pl.Int64)
+    runs = (
+        days.select(week.alias("week"), row.alias("row"), ends_run.alias("ends_run"))
+        .filter("ends_run")
+        .select("week", active_days=pl.col("row") - pl.col("row").shift(1, fill_value=-1))
+    )
+    return runs.group_by("week", "active_days").agg(pl.len().alias("users"))
 
 
 def feature_mapping(features: Mapping[str, tuple[str, ...]]) -> pl.LazyFrame:
