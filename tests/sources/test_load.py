@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 
 import polars as pl
@@ -144,14 +145,15 @@ def test_decimal_comma_amounts(tmp_path: Path) -> None:
         "invoice_id;account_id;amount;issued_at\ni1;a1;104,40;2026-11-02\ni2;a1;-5;2026-11-02\n"
     )
     source = load_source(SourceSpec("billing", str(path)))
-    assert read_one(source.spec)[0].sort("invoice_id")["amount"].to_list() == [104.40, -5.0]
+    amounts = read_one(source.spec)[0].sort("invoice_id")["amount"].to_list()
+    assert amounts == [Decimal("104.40"), Decimal("-5")]  # exact: money is never a float
 
 
 def test_cents_unit(tmp_path: Path) -> None:
     path = tmp_path / "bill.csv"
     path.write_text("id,customer_id,total,date\ni1,c1,4990,1762074900\n")
     source = load_source(SourceSpec("billing", str(path), preset="chargebee"))
-    assert read_one(source.spec)[0]["amount"].item() == pytest.approx(49.90)
+    assert read_one(source.spec)[0]["amount"].item() == Decimal("49.90")  # 4990 cents
 
 
 def test_layout_from_sample_and_fallback_for_mixed_files(tmp_path: Path) -> None:

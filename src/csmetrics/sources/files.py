@@ -30,7 +30,9 @@ _EXTENSIONS: dict[str, tuple[str, bool]] = {
     ".json.gz": ("ndjson", True),
 }
 _DELIMITERS = (",", ";", "\t", "|")
-NULL_TOKENS = ["", "NULL", "null", "NaN", "nan", "N/A", "n/a", "NA", "None", "none"]
+# Only an empty cell is missing: a real id may be "NA" or "None" (data.md). Other tokens are
+# missing only when the mapping lists them (`null_values`), applied in load.py.
+NULL_TOKENS = [""]
 _HIVE_SEGMENT = re.compile(r"^([^=/]+)=([^/]*)$")
 
 

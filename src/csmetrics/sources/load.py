@@ -14,11 +14,17 @@ from pathlib import Path
 import polars as pl
 
 from csmetrics.errors import InputError
-from csmetrics.sources.files import describe_files, first_line, resolve_files, scan_raw
+from csmetrics.sources.files import (
+    describe_files,
+    first_line,
+    format_of,
+    resolve_files,
+    scan_raw,
+)
 from csmetrics.sources.presets import PRESETS
-from csmetrics.sources.schema import DEDUP_COLUMN, SCHEMAS
+from csmetrics.sources.schema import DEDUP_COLUMN, DEDUP_ONLY, SCHEMAS
 from csmetrics.sources.spec import SourceSpec
-from csmetrics.sources.values import convert, detect_layout
+from csmetrics.sources.values import UNRATED_WORDS, convert, detect_layout
 
 __all__ = ["LoadedSource", "SourceSpec", "load_source"]
 
@@ -50,7 +56,7 @@ class LoadedSource:
 
     @property
     def label(self) -> str:
-        return self.files[0].as_posix() if len(self.files) == 1 else self.spec.path
+        return self.files[0].as_posix() if len(self.files) == 1 else self.spec.label
 
 
 # --- column mapping --------------------------------------------------------------------------------
@@ -110,94 +116,156 @@ def load_source(
 ) -> LoadedSource:
     """The source as a canonical LazyFrame with only the `needed` columns (all when None).
 
-    Required columns are always read. Nothing is collected here.
+    Required columns are always read; a column read only to find repeated rows (DEDUP_ONLY) is
+    dropped afterwards unless `needed` names it. Nothing is collected here.
     """
     if spec.kind not in SCHEMAS:
         raise InputError(f"unknown source kind {spec.kind!r}")
-    files, fmt, gz, root = resolve_files(spec)
-    try:
-        raw = scan_raw(spec, files, fmt, gz, root)
-        raw_schema = raw.collect_schema()
-    except InputError:
-        raise
-    except Exception as exc:  # polars raises many types for unreadable files
-        raise InputError(
-            f"{spec.kind}: {describe_files(files)}: cannot be read as {fmt}: {first_line(exc)}"
-        ) from exc
+    files, raw = _scan(spec)
+    raw_schema = raw.collect_schema()
     schema = SCHEMAS[spec.kind]
-    wanted = (
-        set(schema)
-        if needed is None
-        else set(needed) | {c for c, col in schema.items() if col.required}
-    )
-    if DEDUP_COLUMN.get(spec.kind):
-        wanted.add(DEDUP_COLUMN[spec.kind])  # type: ignore[arg-type]
+    required = {c for c, col in schema.items() if col.required}
+    wanted = set(schema) if needed is None else set(needed) | required
+    key = DEDUP_COLUMN.get(spec.kind)
+    if key:
+        wanted.add(key)
     preset = PRESETS.get(spec.preset) if spec.preset else None
     conversions: dict[str, pl.Expr] = {}
     raws: dict[str, pl.Expr] = {}
     headers: dict[str, str] = {}
     dtypes: dict[str, pl.DataType] = {}
     layouts: dict[str, str] = {}
+    missing: list[tuple[str, tuple[str, ...], bool]] = []
     for name, (candidates, explicit) in _mapping(spec).items():
         if name not in wanted:
             continue
+        if name == "survey" and spec.survey:
+            conversions[name] = pl.lit(spec.survey, pl.String).alias(name)
+            headers[name] = f"--survey {spec.survey}"
+            continue
         found = [(c, hit) for c in candidates if (hit := _find_header(c, raw_schema)) is not None]
         if not found:
-            if explicit or schema[name].required:
-                raise _missing_column(spec, files, name, candidates, explicit, raw_schema)
+            if explicit or name in required:
+                missing.append((name, candidates, explicit))
             continue
         column = schema[name]
-        converted = []
+        nulls = (*spec.null_values, *(preset.null_values.get(name, ()) if preset else ()))
         fmt = spec.formats.get(name)
         sniff = detect_layouts and column.kind == "datetime" and not fmt
+        converted = []
         for _, (expr, dtype) in found:
+            value = _without_nulls(expr, dtype, nulls, blank=files == [] or _not_csv(files))
             layout = None
             if sniff and dtype == pl.String:
-                layout = detect_layout(_sample(raw, expr), spec.source_timezone)
+                layout = detect_layout(_sample(raw, value), spec.source_timezone)
                 if layout:
                     layouts[name] = layout
-            converted.append(convert(expr, column.kind, dtype, fmt, spec.source_timezone, layout))
-        value = converted[0] if len(converted) == 1 else pl.coalesce(*converted)
-        raw_value = (
-            found[0][1][0]
-            if len(found) == 1
-            else pl.coalesce(*(e.cast(pl.String) for _, (e, _) in found))
-        )
-        if preset and name in preset.null_values:
-            value = (
-                pl.when(raw_value.cast(pl.String).is_in(preset.null_values[name]))
-                .then(None)
-                .otherwise(value)
+            converted.append(
+                convert(
+                    value,
+                    column.kind,
+                    dtype,
+                    fmt,
+                    spec.source_timezone,
+                    layout,
+                    decimal=spec.decimal,
+                    cents=column.kind == "money" and _amount_unit(spec) == "cents",
+                )
             )
-        if name == "amount" and _amount_unit(spec) == "cents":
-            value = value / 100
+        raw_value = (
+            _without_nulls(found[0][1][0], found[0][1][1], nulls, blank=True)
+            if len(found) == 1
+            else pl.coalesce(
+                *(
+                    _without_nulls(e.cast(pl.String), pl.String(), nulls, True)
+                    for _, (e, _) in found
+                )
+            )
+        )
+        value = converted[0] if len(converted) == 1 else pl.coalesce(*converted)
         conversions[name] = value.alias(name)
         raws[name] = raw_value
         headers[name] = found[0][0]
         dtypes[name] = found[0][1][1] if len(found) == 1 else pl.String()
-    checked = tuple(
-        name
-        for name in conversions
-        if schema[name].kind in ("datetime", "number", "integer", "boolean")
-        and dtypes[name] == pl.String  # typed columns (Parquet datetimes) cannot be invalid
-    )
+    if missing:
+        raise _missing_columns(spec, files, missing, raw_schema)
+    checked = tuple(name for name in raws if _can_be_invalid(schema[name].kind, dtypes[name]))
     staged_columns = [*conversions.values()]
     staged_columns += [
-        (raws[n].is_not_null() & conversions[n].is_null()).alias(f"__invalid__{n}") for n in checked
+        _unreadable(raws[n], conversions[n], schema[n].kind).alias(f"__invalid__{n}")
+        for n in checked
     ]
-    key = DEDUP_COLUMN.get(spec.kind)
     if key and key in conversions:
         # Ids are compared by their 64-bit hash: 3x faster than strings on 20M ids; two distinct
         # ids collide with probability ~n^2/2^65 (1e-5 for 20M rows), which would drop one row.
-        staged_columns.append(conversions[key].hash(seed=11).alias("__key"))
-    # The dedup key is read to drop repeats; the caller gets it only when it asked for it.
-    kept = tuple(c for c in conversions if needed is None or c in needed or schema[c].required)
+        # A missing id is no id: its row is never a repeat.
+        hashed = pl.when(conversions[key].is_not_null()).then(conversions[key].hash(seed=11))
+        staged_columns.append(hashed.alias("__key"))
+    dedup_only = set(DEDUP_ONLY.get(spec.kind, ())) - set(needed or ())
+    kept = tuple(c for c in conversions if (needed is None or c in wanted) and c not in dedup_only)
     staged = raw.select(staged_columns)
-    if key and key in conversions and key not in kept:
-        staged = staged.drop(key)
+    dropped = [c for c in conversions if c not in kept]
+    if dropped:
+        staged = staged.drop(dropped)
     return LoadedSource(
         spec, files, staged, kept, headers, checked, raw, raws, conversions, layouts, needed
     )
+
+
+def _scan(spec: SourceSpec) -> tuple[list[Path], pl.LazyFrame]:
+    """The files and their raw scan; an in-memory frame has no files."""
+    if spec.data is not None:
+        return [], spec.data
+    files, fmt, gz, root = resolve_files(spec)
+    try:
+        raw = scan_raw(spec, files, fmt, gz, root)
+        raw.collect_schema()
+    except InputError:
+        raise
+    except Exception as exc:  # polars raises many types for unreadable files
+        raise InputError(
+            f"{spec.kind}: {describe_files(files)}: cannot be read as {fmt}: {first_line(exc)}"
+        ) from exc
+    return files, raw
+
+
+def _not_csv(files: list[Path]) -> bool:
+    """CSV reads empty cells as missing already; other formats may hold empty strings."""
+    return any(format_of(f) not in (("csv", False), ("csv", True)) for f in files)
+
+
+def _without_nulls(
+    expr: pl.Expr, dtype: pl.DataType, tokens: tuple[str, ...], blank: bool
+) -> pl.Expr:
+    """The column with the `null_values` tokens, and (`blank`) empty strings, as missing."""
+    checks = []
+    if tokens:
+        checks.append(expr.cast(pl.String).is_in(list(tokens)))
+    if blank and dtype == pl.String:
+        checks.append(expr.str.len_bytes() == 0)
+    if not checks:
+        return expr
+    return pl.when(~pl.any_horizontal(checks)).then(expr)
+
+
+def _unreadable(raw: pl.Expr, value: pl.Expr, kind: str) -> pl.Expr:
+    """Rows with a value present in the file that did not convert."""
+    unread = raw.is_not_null() & value.is_null()
+    if kind == "rating":  # "offered", "unoffered": a state, not an unreadable rating
+        words = raw.cast(pl.String).str.strip_chars().str.to_lowercase()
+        return unread & ~words.is_in(list(UNRATED_WORDS))
+    return unread
+
+
+def _can_be_invalid(kind: str, dtype: pl.DataType) -> bool:
+    """Whether a present value of this column can fail to convert (and so needs a flag)."""
+    if kind == "datetime":
+        return dtype == pl.String or dtype.is_numeric()  # epoch numbers out of range
+    if kind in ("number", "money", "boolean", "rating"):
+        return dtype == pl.String
+    if kind == "integer":
+        return dtype == pl.String or dtype.is_float()  # fractions
+    return False
 
 
 def _sample(raw: pl.LazyFrame, expr: pl.Expr, rows: int = 2000) -> pl.Series:
@@ -213,18 +281,23 @@ def _amount_unit(spec: SourceSpec) -> str:
     return spec.amount_unit or (preset.amount_unit if preset else "units")
 
 
-def _missing_column(
+def _missing_columns(
     spec: SourceSpec,
     files: list[Path],
-    name: str,
-    candidates: tuple[str, ...],
-    explicit: bool,
+    missing: list[tuple[str, tuple[str, ...], bool]],
     raw_schema: pl.Schema,
 ) -> InputError:
+    """One error listing every missing column, the headers found and the --map lines to add."""
     shown = ", ".join(raw_schema.names()[:20]) + (" ..." if len(raw_schema) > 20 else "")
-    looked = " or ".join(repr(c) for c in candidates)
-    how = "mapped by you" if explicit else "expected"
+    where = describe_files(files) if files else spec.label
+    parts = []
+    for name, candidates, explicit in missing:
+        looked = " or ".join(repr(c) for c in candidates)
+        how = "mapped by you to" if explicit else "expected"
+        parts.append(f"{name!r} ({how} {looked})")
+    fixes = " ".join(f"--map {spec.kind}.{name}=HEADER" for name, _, _ in missing)
+    noun = "column" if len(missing) == 1 else "columns"
     return InputError(
-        f"{describe_files(files)}: {spec.kind} column {name!r} not found ({how}: a header named {looked}; "
-        f"map it with --map {spec.kind}.{name}=HEADER). Headers: {shown}"
+        f"{where}: {spec.kind} {noun} not found: {', '.join(parts)}; map with {fixes}. "
+        f"Headers: {shown}"
     )

@@ -6,7 +6,9 @@ path goes back to the files, to show a bad value and the file it is in.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 import polars as pl
@@ -15,8 +17,17 @@ from csmetrics.diagnostics import DataWarning
 from csmetrics.errors import InputError
 from csmetrics.sources.files import head_text, resolve_files, sniff_delimiter
 from csmetrics.sources.load import LoadedSource
+from csmetrics.sources.rules import apply_rules, normalised, rules_for
 from csmetrics.sources.schema import DEDUP_COLUMN, SCHEMAS, TIME_COLUMN
-from csmetrics.sources.values import AMBIGUOUS_DATE, EXPECTED_TIMESTAMP
+from csmetrics.sources.values import (
+    AMBIGUOUS_DATE,
+    COMMA_NUMBER,
+    DOT_NUMBER,
+    EXPECTED_TIMESTAMP,
+    MONEY_PLACES,
+)
+
+PLAUSIBLE_START = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 def repeated_keys(staged: pl.LazyFrame) -> pl.LazyFrame | None:
@@ -28,7 +39,8 @@ def repeated_keys(staged: pl.LazyFrame) -> pl.LazyFrame | None:
     if "__key" not in staged.collect_schema():
         return None
     key = pl.col("__key")
-    return staged.select(key.sort()).filter((key == key.shift(1)).fill_null(False)).unique()
+    present = staged.select(key).filter(key.is_not_null())  # a missing id is never a repeat
+    return present.select(key.sort()).filter(key == key.shift(1)).unique()
 
 
 def repeated_rows(staged: pl.LazyFrame, keys: pl.Series) -> pl.LazyFrame:
@@ -53,7 +65,7 @@ def clean_frame(
         row = pl.int_range(pl.len(), dtype=pl.UInt32)
         frame = frame.filter(~row.is_in(repeated.implode()))
     frame = frame.filter(pl.all_horizontal(pl.col(c).is_not_null() for c in required))
-    return frame.select(source.columns)
+    return apply_rules(source.spec.kind, frame, source.columns).select(source.columns)
 
 
 def quality_frame(source: LoadedSource, staged: pl.LazyFrame) -> pl.LazyFrame:
@@ -72,14 +84,17 @@ def quality_frame(source: LoadedSource, staged: pl.LazyFrame) -> pl.LazyFrame:
     if time_column and time_column in names:
         aggs.append(pl.col(time_column).min().alias("first"))
         aggs.append(pl.col(time_column).max().alias("last"))
+    for rule in rules_for(spec.kind, names):
+        aggs.append(rule.hits.fill_null(False).sum().alias(f"rule__{rule.code}"))
     if "__key" in names:
         aggs.append(pl.lit(DEDUP_COLUMN[spec.kind]).alias("duplicates_by"))
+        aggs.append(pl.col("__key").null_count().alias("without_key"))
     else:
         canonical = [n for n in names if n in schema]
         rows = pl.struct(*canonical).hash(seed=7)
         aggs.append((pl.len() - rows.n_unique()).alias("duplicates"))
         aggs.append(pl.lit(None, pl.String).alias("duplicates_by"))
-    return staged.select(aggs)
+    return staged.with_columns(normalised(spec.kind, names)).select(aggs)
 
 
 def assess(
@@ -146,11 +161,9 @@ def check_quality(source: LoadedSource, quality: dict[str, Any]) -> list[DataWar
                     f'day/month order; give its format, e.g. formats = {{ {name} = "%d-%m-%Y %H:%M" }} '
                     f"under [sources.{kind}]"
                 )
-            expected = (
-                EXPECTED_TIMESTAMP if schema[name].kind == "datetime" else f"a {schema[name].kind}"
-            )
             raise InputError(
-                f"{where}: {kind} column {header!r} ({name}): cannot read {sample!r}; expected {expected}"
+                f"{where}: {kind} column {header!r} ({name}): cannot read {sample!r}; "
+                f"expected {_expected(schema[name].kind, sample)}"
             )
         missing = quality.get(f"{name}__missing") or 0
         if missing and schema[name].required:
@@ -171,12 +184,57 @@ def check_quality(source: LoadedSource, quality: dict[str, Any]) -> list[DataWar
             else f"{kind}: {duplicates} rows are exact duplicates of another row (kept: no event_id to tell them apart)"
         )
         warnings.append(DataWarning("duplicate_rows", message, count=duplicates, source=kind))
+    for rule in rules_for(kind, source.columns):
+        count = int(quality.get(f"rule__{rule.code}") or 0)
+        if count:
+            message = f"{kind}: " + rule.message.format(count=count)
+            warnings.append(DataWarning(rule.code, message, count=count, source=kind))
+    warnings.extend(_implausible_range(kind, quality))
     return warnings
+
+
+def _implausible_range(kind: str, quality: dict[str, Any]) -> list[DataWarning]:
+    """A time range before 2000 or after next year is more likely a wrong unit or format."""
+    first, last = quality.get("first"), quality.get("last")
+    if first is None or last is None:
+        return []
+    latest = datetime(datetime.now(UTC).year + 2, 1, 1, tzinfo=UTC)
+    if first >= PLAUSIBLE_START and last < latest:
+        return []
+    return [
+        DataWarning(
+            "implausible_time_range",
+            f"{kind}: timestamps run from {first:%Y-%m-%d} to {last:%Y-%m-%d}, outside "
+            f"2000 to {latest.year - 1}: check the time column's unit or format",
+            source=kind,
+        )
+    ]
+
+
+def _expected(kind: str, sample: str | None) -> str:
+    """What a column of `kind` expects, and why `sample` is not it."""
+    if kind == "datetime":
+        return EXPECTED_TIMESTAMP
+    if kind == "integer":
+        return "a whole number (a fraction is never rounded)"
+    if kind == "rating":
+        return "a rating of 1-5, good or bad (offered/unoffered: not rated)"
+    if kind == "boolean":
+        return "true/false, yes/no or 1/0"
+    text = (sample or "").strip()
+    if re.fullmatch(DOT_NUMBER, text) or re.fullmatch(COMMA_NUMBER, text):
+        return (
+            "one decimal convention per column, but the column mixes decimal points and "
+            'decimal commas; say which with decimal = "." or decimal = "," in the mapping'
+        )
+    if kind == "money":
+        return f"an amount such as 49.90 or 1.234,56 (at most {MONEY_PLACES} decimal places)"
+    return "a number such as 49.90 or 1.234,56"
 
 
 def _file_with_value(source: LoadedSource, name: str, value: object) -> str:
     """The file holding a bad value (an extra, small query run only on the error path)."""
-    if len(source.files) == 1 or value is None:
+    if len(source.files) <= 1 or value is None:
         return source.label
     header = source.headers[name].split(".")[0]
     try:

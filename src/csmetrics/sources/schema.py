@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-Kind = Literal["string", "datetime", "number", "integer", "boolean", "raw"]
+Kind = Literal["string", "datetime", "number", "money", "integer", "boolean", "rating"]
 
 
 @dataclass(frozen=True)
@@ -44,12 +44,12 @@ SCHEMAS: dict[str, dict[str, Column]] = {
         Column("assignee", "string"),
         Column("agent_replies", "integer"),
         Column("reopens", "integer"),
-        Column("satisfaction", "raw"),
+        Column("satisfaction", "rating"),
     ),
     "billing": _schema(
         Column("invoice_id", "string", required=True),
         Column("account_id", "string", required=True),
-        Column("amount", "number", required=True),
+        Column("amount", "money", required=True),
         Column("issued_at", "datetime", required=True),
         Column("currency", "string"),
         Column("period_start", "datetime"),
@@ -98,3 +98,9 @@ DEDUP_COLUMN: dict[str, str | None] = {
     "surveys": None,
     "accounts": "account_id",
 }
+
+# Ids only ever compared, never shown: read as 64-bit hashes (sources/read.py `compact`).
+HASHED_COLUMNS: dict[str, tuple[str, ...]] = {"events": ("user_id", "session_id")}
+
+# Columns read only to find repeated rows, dropped afterwards unless asked for.
+DEDUP_ONLY: dict[str, tuple[str, ...]] = {"events": ("event_id",)}

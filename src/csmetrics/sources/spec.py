@@ -1,16 +1,22 @@
-"""Where a source is and how to read it: what the config and the command line say."""
+"""Where a source is and how to read it: what the config, the command line or a notebook says."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import polars as pl
+
 
 @dataclass(frozen=True)
 class SourceSpec:
-    """Where a source is and how to read it (from the config and the command line)."""
+    """Where a source is and how to read it.
+
+    `path` names a file, a glob or a folder; `data` (instead of a path) is an in-memory frame read
+    exactly like a file's rows: the same mapping, value rules and checks.
+    """
 
     kind: str
-    path: str
+    path: str = ""
     format_in: str | None = None
     preset: str | None = None
     columns: dict[str, str] = field(default_factory=dict)
@@ -18,3 +24,11 @@ class SourceSpec:
     amount_unit: str | None = None  # "cents" for minor units; None: the preset's, else units
     encoding: str | None = None
     source_timezone: str = "UTC"
+    decimal: str | None = None  # "." or ","; None: each number column decides from its values
+    null_values: tuple[str, ...] = ()  # tokens read as missing besides empty cells
+    survey: str | None = None  # surveys of one kind without a `survey` column: nps, csat or ces
+    data: pl.LazyFrame | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def label(self) -> str:
+        return self.path if self.data is None else f"{self.kind} (in-memory frame)"
