@@ -105,6 +105,7 @@ def engagement_reference(
     total = values.pop("total_minutes") or 0.0
     return {
         "engagement.dau_mean": values["dau_mean"],
+        "engagement.active_users": users,
         "engagement.wau": values["wau"],
         "engagement.mau": values["mau"],
         "engagement.stickiness": values["stickiness"],

@@ -44,6 +44,15 @@ METRICS: tuple[Metric, ...] = (
         "Daily active users (mean)",
     ),
     Metric(
+        "engagement.active_users",
+        "users",
+        "higher",
+        "Distinct active users in the window (for --period 2026-03: everyone active in March).",
+        ("events",),
+        _EVENTS,
+        "Active users in the window",
+    ),
+    Metric(
         "engagement.wau",
         "users",
         "higher",

@@ -1,104 +1,98 @@
-"""Runs a family: load its sources, plan, collect everything in one pass, assemble a Report."""
+"""Computing a family on loaded inputs: resolve the window, run the stages, plan, collect once,
+assemble a Report. Nothing here reads a file; `run_family` is loading plus `compute`."""
 
 from __future__ import annotations
 
 import logging
 import time
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 import polars as pl
 
 from csmetrics.diagnostics import DataWarning
 from csmetrics.errors import InputError
-from csmetrics.families.base import Family, RunContext
+from csmetrics.families.base import Family, Lookback, RunContext
+from csmetrics.inputs import Inputs, Source, load_inputs
 from csmetrics.report import Report
-from csmetrics.sources.load import LoadedSource
-from csmetrics.sources.quality import check_quality, clean_frame
-from csmetrics.sources.read import load_and_assess
 from csmetrics.sources.schema import TIME_COLUMN
 from csmetrics.sources.spec import SourceSpec
-from csmetrics.window import Window
+from csmetrics.timeparts import zone
+from csmetrics.window import Window, WindowSpec
 
 log = logging.getLogger("csmetrics")
 
 
-def window_counts(
-    kind: str, frame: pl.LazyFrame, columns: tuple[str, ...], window: Window
-) -> pl.LazyFrame | None:
-    """Rows of the cleaned source before, inside and after the window (by its time column)."""
-    column = TIME_COLUMN.get(kind)
-    if column is None or column not in columns:
-        return None
-    ts = pl.col(column)
-    before = (ts < window.since).sum() if window.since is not None else pl.lit(0)
-    after = (ts >= window.until).sum() if window.until is not None else pl.lit(0)
-    return frame.select(pl.len().alias("clean_rows"), before.alias("before"), after.alias("after"))
-
-
 def run_family(
-    family: Family, specs: Mapping[str, SourceSpec], window: Window, params: Any
+    family: Family[Any], specs: Mapping[str, SourceSpec], window: WindowSpec, params: Any
 ) -> Report:
+    """Load the family's sources (only the columns it reads), then compute it."""
+    require_sources(family, specs)
+    chosen = {kind: spec for kind, spec in specs.items() if kind in family.sources}
+    needed = {kind: family.needed_columns(kind, params) for kind in chosen}
     started = time.perf_counter()
-    missing = [kind for kind in family.sources[:1] if kind not in specs]
+    inputs = load_inputs(chosen, needed)
+    log.debug("loaded %s in %.3fs", ", ".join(chosen), time.perf_counter() - started)
+    return compute(family, inputs, window, params)
+
+
+def require_sources(family: Family[Any], given: Mapping[str, object] | Inputs) -> None:
+    """An input error naming every required source that is missing, and how to give it."""
+    missing = [kind for kind in family.required if kind not in given]
     if missing:
+        flags = " and ".join(f"--{kind} PATH" for kind in missing)
+        tables = ", ".join(f"[sources.{kind}]" for kind in missing)
         raise InputError(
-            f"{family.name} needs {missing[0]}: pass --{missing[0]} PATH or set [sources.{missing[0]}] path in the config"
+            f"{family.name} needs {', '.join(missing)}: pass {flags} or set {tables} path in the config"
         )
-    requests = {
-        kind: (specs[kind], family.needed_columns(kind, params))
-        for kind in family.sources
-        if kind in specs
-    }
-    sources, staged, qualities, repeats = load_and_assess(requests, family.key_columns)
-    log.debug("read sources in %.3fs", time.perf_counter() - started)
-    columns = {kind: source.columns for kind, source in sources.items()}
-    kinds = list(sources)
+
+
+def compute(
+    family: Family[Any], inputs: Inputs, window: WindowSpec | Window, params: Any
+) -> Report:
+    """The family's Report for the window, from loaded inputs."""
+    started = time.perf_counter()
+    require_sources(family, inputs)
+    kinds = [kind for kind in family.sources if kind in inputs]
+    primary = inputs.sources[family.primary]
+    resolved = (
+        window
+        if isinstance(window, Window)
+        else window.resolved(primary.first, primary.last, f"{primary.kind}: {primary.label}")
+    )
+    columns = {kind: inputs.sources[kind].columns for kind in kinds}
     warnings: list[DataWarning] = []
     for kind in kinds:
-        warnings.extend(check_quality(sources[kind], qualities[kind]))
-    # Cleaned once into memory, however many of the family's outputs read it.
-    cleaned = pl.collect_all([clean_frame(sources[k], staged[k], repeats[k]) for k in kinds])
-    memory = {k: frame.lazy() for k, frame in zip(kinds, cleaned, strict=True)}
-    del staged, cleaned  # the staged copies (with ids and flags) are no longer needed: free them
-    counting = {
-        k: frame
-        for k in kinds
-        if (frame := window_counts(k, memory[k], columns[k], window)) is not None
-    }
-    counts = dict(zip(counting, pl.collect_all(counting.values()), strict=True))
+        warnings.extend(inputs.sources[kind].warnings)
+    lookback = family.lookback(resolved, params)
+    source_info: dict[str, dict[str, Any]] = {}
+    for kind in kinds:
+        info, outside = describe_source(
+            inputs.sources[kind], resolved, lookback, kind == primary.kind
+        )
+        source_info[kind] = info
+        warnings.extend(outside)
+    memory: dict[str, pl.LazyFrame] = {kind: inputs[kind].lazy() for kind in kinds}
     for stage in family.stages:
-        made = stage(memory, columns, window, params)
+        made = stage(memory, columns, resolved, params)
         # Each stage reads only what the one before made, so earlier rows are freed here. Its
         # frames are collected one by one: a stage holds one heavy query (engagement's grouping
-        # by user) that runs fastest with every core to itself; side by side in collect_all the
-        # stage took 0.2-0.5 s longer on 20M events.
+        # by user) that runs fastest with every core to itself.
         memory = {name: frame.collect().lazy() for name, frame in made.items()}
         del made
         log.debug(
             "%s made %s by %.3fs", stage.__name__, ", ".join(memory), time.perf_counter() - started
         )
-    planned = family.plan(memory, columns, window, params)
-    names: list[str] = list(planned)
-    frames: list[pl.LazyFrame] = list(planned.values())
+    planned = family.plan(memory, columns, resolved, params)
     if log.isEnabledFor(logging.DEBUG):
-        for name, frame in zip(names, frames, strict=True):
+        for name, frame in planned.items():
             log.debug("query plan of %s:\n%s", name, frame.explain())
-    results = dict(zip(names, pl.collect_all(frames), strict=True))
+    results = dict(zip(planned, pl.collect_all(list(planned.values())), strict=True))
     log.debug("computed in %.3fs", time.perf_counter() - started)
-
-    observed = {k: (q.get("first"), q.get("last")) for k, q in qualities.items()}
-    source_info = {
-        kind: describe_source(source, qualities[kind], counts.get(kind), warnings)
-        for kind, source in sources.items()
-    }
-    primary = family.sources[0]
-    resolved = window.resolved(*observed.get(primary, (None, None)))
-    if not resolved.is_resolved:
-        raise InputError(f"{primary}: {sources[primary].label}: holds no rows to report on")
+    observed = {kind: inputs.sources[kind].observed for kind in kinds}
     context = RunContext(window=resolved, observed=observed, columns=columns)
     result = family.assemble(results, context, params)
-    log.debug("assembled in %.3fs", time.perf_counter() - started)
     return Report(
         family=family.name,
         window=resolved,
@@ -111,32 +105,55 @@ def run_family(
 
 
 def describe_source(
-    source: LoadedSource,
-    quality: dict[str, Any],
-    counts: pl.DataFrame | None,
-    warnings: list[DataWarning],
-) -> dict[str, Any]:
-    """The report's `sources` entry; rows outside the window are added to `warnings`."""
+    source: Source, window: Window, lookback: Lookback, primary: bool
+) -> tuple[dict[str, Any], list[DataWarning]]:
+    """The report's `sources` entry, and the warnings about rows outside the window: which rows
+    before it the family reads (its look-back on the primary source) and why, and which rows it
+    does not use at all."""
     info: dict[str, Any] = {
-        "paths": [f.as_posix() for f in source.files],
-        "rows": int(quality["rows"]),
-        "first_timestamp": quality.get("first"),
-        "last_timestamp": quality.get("last"),
+        "paths": list(source.paths),
+        "rows": source.rows,
+        "rows_used": source.frame.height,
+        "first_timestamp": source.first,
+        "last_timestamp": source.last,
     }
-    if counts is None:
-        return info
-    row = counts.row(0, named=True)
-    before, after = int(row["before"]), int(row["after"])
-    info["rows_in_window"] = int(row["clean_rows"]) - before - after
+    warnings: list[DataWarning] = []
+    column = TIME_COLUMN.get(source.kind)
+    if column is None or column not in source.columns:
+        return info, warnings
+    start = min(lookback.start, window.since) if primary else window.since
+    ts = pl.col(column)
+    counts = source.frame.select(
+        (ts < start).sum().alias("unused_before"),
+        ((ts >= start) & (ts < window.since)).sum().alias("lookback"),
+        (ts >= window.until).sum().alias("after"),
+    ).row(0, named=True)
+    before, read_before, after = counts["unused_before"], counts["lookback"], counts["after"]
+    info["rows_in_window"] = source.frame.height - before - read_before - after
+    kind = source.kind
     if before + after:
-        kind = source.spec.kind
         warnings.append(
             DataWarning(
                 "rows_outside_window",
-                f"{kind}: {before + after} rows fall outside the window ({before} before, "
-                f"{after} at or after its end) and were not counted in it",
+                f"{kind}: {before + after:,} rows were not used: {before:,} before "
+                f"{_day(start, window)} and {after:,} at or after the window's end",
                 count=before + after,
                 source=kind,
             )
         )
-    return info
+    if read_before:
+        warnings.append(
+            DataWarning(
+                "rows_before_window",
+                f"{kind}: {read_before:,} rows from {_day(start, window)} up to the window's "
+                f"start were read only for {lookback.reason}; no metric counts them in the window",
+                count=read_before,
+                source=kind,
+            )
+        )
+    return info, warnings
+
+
+def _day(instant: datetime, window: Window) -> str:
+    """An instant as local time in the report's zone, as a reader of the window thinks of it."""
+    return instant.astimezone(zone(window.timezone)).strftime("%Y-%m-%d %H:%M")

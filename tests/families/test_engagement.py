@@ -280,12 +280,25 @@ def test_empty_window_gives_nulls_not_zeros(tmp_path: Path) -> None:
     }
 
 
-def test_rows_outside_window_are_counted(tmp_path: Path) -> None:
+def test_rows_outside_window_are_counted_as_read_or_not(tmp_path: Path) -> None:
     report = engagement(write_events(tmp_path, CASE), INACTIVE, **WINDOW)
-    # 2 rows before 11-02 (10-20, 11-01) and 1 after (11-06)
-    outside = [w for w in report.warnings if w.code == "rows_outside_window"]
-    assert [w.count for w in outside] == [3]
+    by_code = {w.code: w for w in report.warnings}
+    # the look-back reaches 29 days before 11-02, to 10-04: 10-20 and 11-01 are read for MAU30
+    # and the session running into the window, and the warning says so
+    assert by_code["rows_before_window"].count == 2
+    assert "MAU30/WAU7" in by_code["rows_before_window"].message
+    # 11-06 is after the window: not used at all
+    assert by_code["rows_outside_window"].count == 1
     assert report.sources["events"]["rows_in_window"] == len(CASE) - 3
+
+
+def test_rows_before_the_look_back_are_not_used(tmp_path: Path) -> None:
+    rows = [("2026-09-01T10:00:00Z", "u1", "login", "a1"), *CASE]  # 62 days before 11-02
+    report = engagement(write_events(tmp_path, rows), INACTIVE, **WINDOW)
+    outside = next(w for w in report.warnings if w.code == "rows_outside_window")
+    # 09-01 before the look-back's 10-04 and 11-06 after the window
+    assert outside.count == 2
+    assert "1 before 2026-10-04 00:00" in outside.message
 
 
 def test_parquet_and_csv_agree(tmp_path: Path) -> None:
@@ -311,30 +324,6 @@ def test_session_account_is_first_events_smallest_tied_account(tmp_path: Path) -
         zip(*report.tables["account_activity"].select("account_id", "sessions"), strict=True)
     )
     assert sessions == {"a7": 1, "b2": 1, "a1": 0}
-
-
-@pytest.mark.parametrize(
-    "params",
-    [
-        INACTIVE,
-        EngagementParams(
-            inactive_events=("email_opened",),
-            features={"Reporting": ("report",), "Access": ("login", "report"), "Mobile": ("x",)},
-        ),
-    ],
-    ids=["by-event", "mapped"],
-)
-def test_feature_bits_and_distinct_counts_agree(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, params: EngagementParams
-) -> None:
-    # Up to 64 features are counted as bits per user and account; more fall back to distinct
-    # counts per feature. Forcing the fallback must not change the table.
-    path = write_events(tmp_path, CASE)
-    by_bits = engagement(path, params, **WINDOW).tables["feature_adoption"]
-    monkeypatch.setattr("csmetrics.families.engagement.MAX_FEATURE_BITS", 0)
-    by_counts = engagement(path, params, **WINDOW).tables["feature_adoption"]
-    assert by_bits.equals(by_counts)
-    assert by_bits.height == (2 if params.features is None else 3)
 
 
 def test_more_than_64_events_are_each_a_feature(tmp_path: Path) -> None:

@@ -1,15 +1,16 @@
-"""What a family provides to the runner: the columns it needs, a lazy plan, and an assembler.
+"""What a family provides to the runner: its sources, the columns it reads, stages, a lazy plan
+and an assembler.
 
-A family's `plan` builds LazyFrames from canonical source frames (no I/O, nothing collected); the
-runner collects every planned frame in one `pl.collect_all`, so shared inputs are read once;
-`assemble` then turns the small collected frames into metrics and tables.
+A family's `plan` builds LazyFrames from canonical source frames (no I/O, nothing collected) for
+a resolved window (both bounds set); the runner collects every planned frame in one
+`pl.collect_all`, so shared inputs are computed once; `assemble` then turns the small collected
+frames into metrics and tables.
 
 A family whose outputs share costly intermediates (engagement's per-user timeline) declares
 `stages`: each takes the frames the previous one made (the first, the sources) and returns new
 ones, which the runner materialises once; `plan` then reads only what the last stage made (under
 the names it gave them), so the sources' rows are freed before it runs. That is a lazy `cache()`
-made explicit: a cache is split when its readers project different columns, and then recomputed;
-an engine that runs these plans distributed persists such frames the same way.
+made explicit: a cache is split when its readers project different columns, and then recomputed.
 """
 
 from __future__ import annotations
@@ -17,21 +18,25 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import polars as pl
 
 from csmetrics.diagnostics import DataWarning
-from csmetrics.window import Window
+from csmetrics.window import Observed, Window
+
+P = TypeVar("P")
+Frames = Mapping[str, pl.LazyFrame]
+Columns = Mapping[str, tuple[str, ...]]
 
 
 @dataclass(frozen=True)
 class RunContext:
     """What `assemble` knows besides the collected frames."""
 
-    window: Window  # resolved: both bounds set
-    observed: Mapping[str, tuple[datetime | None, datetime | None]]  # source -> first, last
-    columns: Mapping[str, tuple[str, ...]]  # source -> canonical columns present
+    window: Window
+    observed: Mapping[str, Observed]  # source -> first, last timestamp
+    columns: Columns  # source -> canonical columns present
 
 
 @dataclass
@@ -41,21 +46,35 @@ class FamilyResult:
     warnings: list[DataWarning] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Lookback:
+    """The rows before the window that a family reads, and what for (for the report's warning):
+    its primary source's rows from `start` on are read, those before are not used."""
+
+    start: datetime
+    reason: str
+
+
 # (frames, source columns, window, params) -> frames: the shape of `plan` and of every stage
-Stage = Callable[
-    [Mapping[str, pl.LazyFrame], Mapping[str, tuple[str, ...]], Window, Any],
-    dict[str, pl.LazyFrame],
-]
+Stage = Callable[[Frames, Columns, Window, P], dict[str, pl.LazyFrame]]
 
 
 @dataclass(frozen=True)
-class Family:
+class Family(Generic[P]):
     name: str
-    sources: tuple[str, ...]  # the first is the primary one: its range closes an open window
-    needed_columns: Callable[[str, Any], set[str]]  # (source, params) -> canonical columns
-    plan: Stage
-    assemble: Callable[[Mapping[str, pl.DataFrame], RunContext, Any], FamilyResult]
-    parameters: Callable[[Any], dict[str, Any]]  # params -> the JSON `parameters` object
-    stages: tuple[Stage, ...] = ()
-    # Id columns the family only compares, never shows: read as 64-bit hashes (sources/read.py)
-    key_columns: frozenset[str] = frozenset()
+    required: tuple[str, ...]  # the first is the primary source: its range closes an open window
+    needed_columns: Callable[[str, P], set[str]]  # (source, params) -> canonical columns
+    plan: Stage[P]
+    assemble: Callable[[Mapping[str, pl.DataFrame], RunContext, P], FamilyResult]
+    parameters: Callable[[P], dict[str, Any]]  # params -> the JSON `parameters` object
+    lookback: Callable[[Window, P], Lookback]
+    optional: tuple[str, ...] = ()  # read when given, never an error when absent
+    stages: tuple[Stage[P], ...] = ()
+
+    @property
+    def primary(self) -> str:
+        return self.required[0]
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        return (*self.required, *self.optional)

@@ -11,6 +11,7 @@ import polars as pl
 from csmetrics.errors import InputError
 from csmetrics.sources.load import LoadedSource, load_source
 from csmetrics.sources.quality import assess, clean_frame
+from csmetrics.sources.schema import HASHED_COLUMNS
 from csmetrics.sources.spec import SourceSpec
 
 COMPACT_COLUMNS = ("user_id", "account_id", "event", "session_id")
@@ -43,12 +44,19 @@ def key_hash(name: str) -> pl.Expr:
 
 
 def read_sources(
-    sources: Mapping[str, LoadedSource], keys: Collection[str] = (), namespace: str = ""
+    sources: Mapping[str, LoadedSource], hash_keys: bool = True, namespace: str = ""
 ) -> dict[str, pl.LazyFrame]:
-    """One pass over every source's files into memory (compact dtypes); read errors are input
-    errors naming the files. Everything after this reads memory, never the files again."""
+    """One pass over every source's files into memory (compact dtypes; with `hash_keys`, the
+    HASHED_COLUMNS as hashes); read errors are input errors naming the files. Everything after
+    this reads memory, never the files again."""
     kinds = list(sources)
-    frames = collect([compact(sources[k].staged, keys, namespace) for k in kinds], sources)
+    frames = collect(
+        [
+            compact(sources[k].staged, HASHED_COLUMNS.get(k, ()) if hash_keys else (), namespace)
+            for k in kinds
+        ],
+        sources,
+    )
     return {k: frame.lazy() for k, frame in zip(kinds, frames, strict=True)}
 
 
@@ -71,7 +79,7 @@ def collect(frames: list[pl.LazyFrame], sources: Mapping[str, LoadedSource]) -> 
 
 def load_and_assess(
     requests: Mapping[str, tuple[SourceSpec, Iterable[str] | None]],
-    keys: Collection[str] = (),
+    hash_keys: bool = True,
 ) -> tuple[
     dict[str, LoadedSource],
     dict[str, pl.LazyFrame],
@@ -82,11 +90,11 @@ def load_and_assess(
 
     A timestamp column read with a layout chosen from a sample may hold other forms further down;
     when some of its values then fail, that source is read again with the general parser, so a
-    mixed file costs a second read instead of a wrong error. `keys`: see `compact`.
+    mixed file costs a second read instead of a wrong error. `hash_keys`: see `read_sources`.
     """
     sources = {kind: load_source(spec, needed) for kind, (spec, needed) in requests.items()}
     namespace = f"csmetrics-{uuid.uuid4().hex}"  # this run's categories
-    staged = read_sources(sources, keys, namespace)
+    staged = read_sources(sources, hash_keys, namespace)
     qualities, repeats = assess(sources, staged)
     retry = [
         kind
@@ -98,7 +106,7 @@ def load_and_assess(
             spec, needed = requests[kind]
             sources[kind] = load_source(spec, needed, detect_layouts=False)
         again = {kind: sources[kind] for kind in retry}
-        staged.update(read_sources(again, keys, namespace))
+        staged.update(read_sources(again, hash_keys, namespace))
         more_qualities, more_repeats = assess(again, {k: staged[k] for k in retry})
         qualities.update(more_qualities)
         repeats.update(more_repeats)
@@ -108,8 +116,10 @@ def load_and_assess(
 def read_one(
     spec: SourceSpec, needed: Iterable[str] | None = None
 ) -> tuple[pl.DataFrame, dict[str, Any]]:
-    """One source's cleaned rows and quality row (for tools and tests; runs read all at once)."""
-    sources, staged, qualities, repeats = load_and_assess({spec.kind: (spec, needed)})
+    """One source's cleaned rows, ids as read, and its quality row (for tools and tests)."""
+    sources, staged, qualities, repeats = load_and_assess(
+        {spec.kind: (spec, needed)}, hash_keys=False
+    )
     source = sources[spec.kind]
     return clean_frame(source, staged[spec.kind], repeats[spec.kind]).collect(), qualities[
         spec.kind

@@ -1,0 +1,30 @@
+"""Engagement (metrics.md): DAU/WAU/MAU, stickiness, sessions, feature adoption, account activity.
+
+One module per concept: `timeline` (the per-user timeline every output reads), `actives` (DAU,
+rolling WAU/MAU, active days), `sessions`, `features`, `accounts`; `stages` wires them into the
+family's stages and plan, `assemble` turns the collected frames into the report.
+"""
+
+from csmetrics.families.base import Family
+from csmetrics.families.engagement.assemble import assemble
+from csmetrics.families.engagement.params import (
+    EngagementParams,
+    needed_columns,
+    parameters,
+    params_from_config,
+)
+from csmetrics.families.engagement.stages import group_events, order_events, plan
+from csmetrics.families.engagement.timeline import lookback
+
+FAMILY: Family[EngagementParams] = Family(
+    name="engagement",
+    required=("events",),
+    needed_columns=needed_columns,
+    plan=plan,
+    stages=(group_events, order_events),
+    assemble=assemble,
+    parameters=parameters,
+    lookback=lookback,
+)
+
+__all__ = ["FAMILY", "EngagementParams", "params_from_config"]

@@ -1,0 +1,112 @@
+"""Engagement's headline metrics, tables and warnings from the small collected frames."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import polars as pl
+
+from csmetrics.diagnostics import DataWarning
+from csmetrics.families.base import FamilyResult, RunContext
+from csmetrics.families.engagement.accounts import accounts_table
+from csmetrics.families.engagement.actives import active_days_table, activity_table, daily_table
+from csmetrics.families.engagement.features import features_table
+from csmetrics.families.engagement.params import EngagementParams
+
+
+def _mean_or_none(series: pl.Series) -> float | None:
+    return None if series.len() == 0 else float(series.mean())  # type: ignore[arg-type]
+
+
+def _null_because(code: str, why: str, *metrics: str) -> list[DataWarning]:
+    return [DataWarning(code, why, metric) for metric in metrics]
+
+
+def assemble(
+    results: Mapping[str, pl.DataFrame], ctx: RunContext, params: EngagementParams
+) -> FamilyResult:
+    window = ctx.window
+    observed = ctx.observed["events"]
+    daily = daily_table(results["daily"], window, observed)
+    complete = daily.filter(~pl.col("partial"))
+    totals = results["totals"].row(0, named=True)
+    active_users = int(totals["active_users"])
+    sessions = results["sessions"].row(0, named=True)
+    has_account = "account_id" in ctx.columns["events"]
+    last_day = daily.tail(1)
+
+    def per_user(value: float) -> float | None:
+        return value / active_users if active_users else None
+
+    metrics: dict[str, float | None] = {
+        "engagement.dau_mean": _mean_or_none(complete["dau"]),
+        "engagement.active_users": float(active_users),
+        "engagement.wau": float(last_day["wau7"].item()) if last_day.height else None,
+        "engagement.mau": float(last_day["mau30"].item()) if last_day.height else None,
+        "engagement.stickiness": _mean_or_none(complete["stickiness"].drop_nulls()),
+        "engagement.sessions_count": float(sessions["sessions"]),
+        "engagement.sessions_per_user": per_user(sessions["sessions"]),
+        "engagement.session_duration_median_minutes": sessions["median_minutes"],
+        "engagement.session_duration_mean_minutes": sessions["mean_minutes"],
+        "engagement.time_per_user_minutes": per_user(sessions["total_minutes"] or 0.0),
+        "engagement.active_accounts_count": float(totals["active_accounts"])
+        if has_account
+        else None,
+    }
+    warnings: list[DataWarning] = []
+    if complete.height == 0:
+        warnings += _null_because(
+            "no_complete_days",
+            "no complete day in the window and the data's range",
+            "engagement.dau_mean",
+            "engagement.stickiness",
+        )
+    elif metrics["engagement.stickiness"] is None:
+        warnings += _null_because(
+            "empty_denominator", "MAU30 is 0 on every complete day", "engagement.stickiness"
+        )
+    if not active_users:
+        warnings += _null_because(
+            "empty_denominator",
+            "no active users in the window",
+            "engagement.sessions_per_user",
+            "engagement.time_per_user_minutes",
+        )
+    if not sessions["sessions"]:
+        warnings += _null_because(
+            "empty_denominator",
+            "no session starts in the window",
+            "engagement.session_duration_median_minutes",
+            "engagement.session_duration_mean_minutes",
+        )
+    if not has_account:
+        warnings += _null_because(
+            "missing_column",
+            "events have no account_id column: account metrics and the account_activity table "
+            "are left out",
+            "engagement.active_accounts_count",
+        )
+    if "no_session_id" in results and (missing := int(results["no_session_id"]["n"][0])):
+        warnings.append(
+            DataWarning(
+                "missing_value",
+                f"{missing} window events have no session_id and belong to no session",
+                "engagement.sessions_count",
+                count=missing,
+            )
+        )
+    tables = {
+        "activity": activity_table(daily, results.get("buckets"), window, observed),
+        "active_days_distribution": active_days_table(
+            results["weekly_active_days"], window, observed
+        ),
+        "feature_adoption": features_table(
+            results["features"],
+            params,
+            active_users,
+            int(totals["active_accounts"]) if has_account else None,
+        ),
+    }
+    if has_account:
+        tables["account_activity"] = accounts_table(results["accounts"])
+    return FamilyResult(metrics, tables, warnings)
