@@ -1,3 +1,64 @@
-"""csmetrics: customer-success metrics from exported product, help-desk, billing and survey data."""
+"""csmetrics: customer-success metrics from exported product, help-desk, billing and survey data.
+
+    import csmetrics as cm
+    inputs = cm.load(events="exports/events/*.parquet", accounts="accounts.csv",
+                     preset={"events": "segment"})
+    rep = cm.engagement(inputs, period="2026-10", timezone="Europe/Paris", session_gap="30m")
+    rep.metrics["engagement.stickiness"]; rep.tables["activity"]   # a polars DataFrame
+    rep.to_json(); rep.write("out/", format="parquet")
+
+The names below are the public API; everything else is internal. They are imported on first use,
+so `csmetrics --help` does not pay for Polars.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+
+if TYPE_CHECKING:
+    from csmetrics.api import engagement, load, window_of
+    from csmetrics.diagnostics import DataWarning
+    from csmetrics.errors import ConfigError, CsMetricsError, InputError
+    from csmetrics.inputs import Inputs, Source
+    from csmetrics.report import Report
+    from csmetrics.window import Window
+
+_EXPORTS = {
+    "load": "csmetrics.api",
+    "engagement": "csmetrics.api",
+    "window_of": "csmetrics.api",
+    "Inputs": "csmetrics.inputs",
+    "Source": "csmetrics.inputs",
+    "Report": "csmetrics.report",
+    "Window": "csmetrics.window",
+    "DataWarning": "csmetrics.diagnostics",
+    "CsMetricsError": "csmetrics.errors",
+    "InputError": "csmetrics.errors",
+    "ConfigError": "csmetrics.errors",
+}
+
+__all__ = [
+    "ConfigError",
+    "CsMetricsError",
+    "DataWarning",
+    "InputError",
+    "Inputs",
+    "Report",
+    "Source",
+    "Window",
+    "__version__",
+    "engagement",
+    "load",
+    "window_of",
+]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'csmetrics' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(module), name)

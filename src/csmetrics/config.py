@@ -7,11 +7,13 @@ are relative to the config file's folder.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from csmetrics.errors import ConfigError
+from csmetrics.sources.rules import SURVEY_SCALES
 from csmetrics.sources.schema import SOURCE_KINDS
 from csmetrics.sources.spec import SourceSpec
 
@@ -44,6 +46,9 @@ SOURCE_KEYS = (
     "encoding",
     "format_in",
     "source_timezone",
+    "decimal",
+    "null_values",
+    "survey",
 )
 
 
@@ -132,19 +137,50 @@ def _parse_sources(value: Any, path: Path) -> dict[str, dict[str, Any]]:
             )
         if not isinstance(source, dict):
             raise ConfigError(f"{path}: [sources.{kind}] must be a table")
-        unknown = sorted(set(source) - set(SOURCE_KEYS))
-        if unknown:
-            raise ConfigError(
-                f"{path}: [sources.{kind}]: unknown key {unknown[0]!r} (known: {', '.join(SOURCE_KEYS)})"
-            )
-        for mapping in ("columns", "formats"):
-            if mapping in source and not isinstance(source[mapping], dict):
-                raise ConfigError(f"{path}: [sources.{kind}] {mapping} must be a table")
+        check_source_entry(kind, source, f"{path}: [sources.{kind}]")
         entry = dict(source)
         if "path" in entry:
             entry["path"] = _relative_to(str(entry["path"]), path.parent)
         out[kind] = entry
     return out
+
+
+def check_source_entry(kind: str, entry: Mapping[str, Any], where: str) -> None:
+    """A ConfigError for an unknown key or a value of the wrong shape in a source's settings."""
+    unknown = sorted(set(entry) - set(SOURCE_KEYS))
+    if unknown:
+        raise ConfigError(f"{where}: unknown key {unknown[0]!r} (known: {', '.join(SOURCE_KEYS)})")
+    for mapping in ("columns", "formats"):
+        if mapping in entry and not isinstance(entry[mapping], Mapping):
+            raise ConfigError(f"{where}: {mapping} must be a table")
+    if entry.get("decimal") not in (None, ".", ","):
+        raise ConfigError(f'{where}: decimal must be "." or ",", got {entry["decimal"]!r}')
+    if entry.get("amount_unit") not in (None, "units", "cents"):
+        raise ConfigError(f'{where}: amount_unit must be "units" or "cents"')
+    if entry.get("survey") not in (None, *SURVEY_SCALES):
+        raise ConfigError(f"{where}: survey must be one of {', '.join(SURVEY_SCALES)}")
+    if not isinstance(entry.get("null_values", []), list | tuple):
+        raise ConfigError(f'{where}: null_values must be a list such as ["NA", "-"]')
+
+
+def spec_from_entry(kind: str, entry: Mapping[str, Any], source_timezone: str) -> SourceSpec:
+    """A SourceSpec from a source's settings (the config's [sources.KIND] keys)."""
+    data = entry.get("data")
+    return SourceSpec(
+        kind=kind,
+        path="" if data is not None else str(entry["path"]),
+        format_in=entry.get("format_in"),
+        preset=entry.get("preset"),
+        columns={str(k): str(v) for k, v in entry.get("columns", {}).items()},
+        formats={str(k): str(v) for k, v in entry.get("formats", {}).items()},
+        amount_unit=entry.get("amount_unit"),
+        encoding=entry.get("encoding"),
+        source_timezone=str(entry.get("source_timezone") or source_timezone),
+        decimal=entry.get("decimal"),
+        null_values=tuple(map(str, entry.get("null_values", ()))),
+        survey=entry.get("survey"),
+        data=data,
+    )
 
 
 def _relative_to(text: str, base: Path) -> str:
@@ -184,13 +220,14 @@ def parse_presets(values: list[str]) -> dict[str, str]:
 
 def source_specs(
     config: Config,
-    paths: dict[str, str | None],
+    paths: Mapping[str, str | None],
     mappings: list[str],
     presets: list[str],
     *,
     source_timezone: str | None = None,
     format_in: str | None = None,
     encoding: str | None = None,
+    survey: str | None = None,
 ) -> dict[str, SourceSpec]:
     """Merge the config's sources with the command line's (the command line wins)."""
     cli_columns = parse_assignments(mappings, "--map")
@@ -206,23 +243,17 @@ def source_specs(
                     f"--map/--preset name {kind}, but no {kind} source is given (--{kind} PATH)"
                 )
             continue
-        columns = {**entry.get("columns", {}), **cli_columns.get(kind, {})}
-        tz = (
-            source_timezone
-            or entry.get("source_timezone")
-            or config.setting("source_timezone", "UTC")
-        )
-        specs[kind] = SourceSpec(
-            kind=kind,
-            path=str(entry["path"]),
-            format_in=format_in or entry.get("format_in"),
-            preset=cli_presets.get(kind, entry.get("preset")),
-            columns={str(k): str(v) for k, v in columns.items()},
-            formats={str(k): str(v) for k, v in entry.get("formats", {}).items()},
-            amount_unit=entry.get("amount_unit"),
-            encoding=encoding or entry.get("encoding"),
-            source_timezone=str(tz),
-        )
+        entry["columns"] = {**entry.get("columns", {}), **cli_columns.get(kind, {})}
+        if kind in cli_presets:
+            entry["preset"] = cli_presets[kind]
+        for key, value in (("format_in", format_in), ("encoding", encoding)):
+            if value:
+                entry[key] = value
+        if survey and kind == "surveys":
+            entry["survey"] = survey
+        check_source_entry(kind, entry, f"[sources.{kind}]")
+        tz = source_timezone or entry.pop("source_timezone", None)
+        specs[kind] = spec_from_entry(kind, entry, tz or config.setting("source_timezone", "UTC"))
     return specs
 
 

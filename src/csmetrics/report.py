@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import math
+import os
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 import polars as pl
@@ -25,6 +27,27 @@ class Report:
     tables: dict[str, pl.DataFrame]
     warnings: list[DataWarning] = field(default_factory=list)
     generated_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    def __repr__(self) -> str:
+        return (
+            f"Report({self.family!r}, window={self.window.name!r}, "
+            f"metrics={len(self.metrics)}, tables={list(self.tables)}, "
+            f"warnings={len(self.warnings)})"
+        )
+
+    def to_json(self) -> str:
+        """The JSON report (schema_version 1, cli.md), as text."""
+        from csmetrics.render.files import json_text
+
+        return json_text(self)
+
+    def write(self, path: str | os.PathLike[str], format: str = "json") -> list[Path]:
+        """Write the report: `json` or `markdown` to the file `path`; `csv` or `parquet` as one
+        file per table into the folder `path`. Every write is atomic (a temporary file, then a
+        rename). Returns the files written."""
+        from csmetrics.render.files import write_report
+
+        return write_report(self, Path(path), format)
 
     def to_json_dict(self) -> dict[str, Any]:
         return {

@@ -12,6 +12,7 @@ from typing import Any
 
 import polars as pl
 
+from csmetrics.errors import ConfigError
 from csmetrics.registry import metric as metric_info
 from csmetrics.render.values import format_cell, format_metric
 from csmetrics.report import Report
@@ -171,3 +172,19 @@ def write_tables(report: Report, folder: Path, fmt: str) -> list[Path]:
 
 def write_text(path: Path, text: str) -> None:
     atomic_write(path, lambda temp: temp.write_text(text, encoding="utf-8"))
+
+
+REPORT_FORMATS = ("json", "markdown", "csv", "parquet")
+
+
+def write_report(report: Report, path: Path, fmt: str) -> list[Path]:
+    """The report as `fmt`: one file (json, markdown) or a folder of tables (csv, parquet)."""
+    if fmt == "json":
+        write_text(path, json_text(report))
+        return [path]
+    if fmt == "markdown":
+        write_text(path, markdown_text(report))
+        return [path]
+    if fmt in ("csv", "parquet"):
+        return write_tables(report, path, fmt)
+    raise ConfigError(f"format: expected one of {', '.join(REPORT_FORMATS)}, got {fmt!r}")

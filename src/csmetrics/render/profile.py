@@ -18,6 +18,11 @@ def render_profiles(profiles: list[dict[str, Any]], console: Console) -> None:
             f"  rows {profile['rows']:,} (used {profile['rows_used']:,}), duplicates {profile['duplicates']:,}, "
             f"time range {_ts(profile['first_timestamp'])} to {_ts(profile['last_timestamp'])}"
         )
+        if profile.get("without_dedup_key"):
+            console.print(
+                f"  rows without {profile['dedup_key']}: {profile['without_dedup_key']:,} "
+                "(never taken for duplicates)"
+            )
         table = Table(box=box.SIMPLE, show_edge=False)
         for column in ("column", "header", "type", "required", "nulls"):
             table.add_column(column, justify="right" if column == "nulls" else "left")

@@ -1,43 +1,47 @@
-"""`csmetrics validate`: each source read against its contract, profiled in one pass."""
+"""`csmetrics validate`: each source read against its contract, profiled from one load."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
-import polars as pl
-
-from csmetrics.sources.quality import check_quality, clean_frame
-from csmetrics.sources.read import load_and_assess
-from csmetrics.sources.schema import SCHEMAS
+from csmetrics.sources.rules import rules_for
+from csmetrics.sources.schema import DEDUP_COLUMN, SCHEMAS
 from csmetrics.sources.spec import SourceSpec
 
 
 def profile_sources(specs: Mapping[str, SourceSpec]) -> list[dict[str, Any]]:
-    loaded, staged, qualities, repeats = load_and_assess(
-        {kind: (spec, None) for kind, spec in specs.items()}
-    )
-    counts = pl.collect_all(
-        [clean_frame(s, staged[k], repeats[k]).select(pl.len()) for k, s in loaded.items()]
-    )
+    from csmetrics.inputs import load_inputs
+
+    inputs = load_inputs(specs)
     profiles = []
-    for index, source in enumerate(loaded.values()):
-        quality = qualities[source.spec.kind]
-        warnings = check_quality(source, quality)
-        schema = SCHEMAS[source.spec.kind]
+    for source in inputs.sources.values():
+        quality = source.quality
+        schema = SCHEMAS[source.kind]
+        key = DEDUP_COLUMN.get(source.kind)
         profiles.append(
             {
-                "source": source.spec.kind,
-                "paths": [f.as_posix() for f in source.files],
-                "rows": int(quality["rows"]),
-                "rows_used": int(counts[index].item()),
-                "first_timestamp": quality.get("first"),
-                "last_timestamp": quality.get("last"),
+                "source": source.kind,
+                "paths": list(source.paths) or [source.label],
+                "rows": source.rows,
+                "rows_used": source.frame.height,
+                "first_timestamp": source.first,
+                "last_timestamp": source.last,
                 "duplicates": int(quality.get("duplicates") or 0),
+                "duplicates_by": quality.get("duplicates_by"),
+                # rows whose dedup id is missing: never taken for repeats of one another
+                "without_dedup_key": int(quality["without_key"])
+                if "without_key" in quality
+                else None,
+                "dedup_key": key,
+                "rules": {
+                    rule.code: int(quality.get(f"rule__{rule.code}") or 0)
+                    for rule in rules_for(source.kind, source.columns)
+                },
                 "columns": [
                     {
                         "column": name,
-                        "header": source.headers[name],
+                        "header": source.headers.get(name, name),
                         "type": schema[name].kind,
                         "required": schema[name].required,
                         "nulls": int(quality.get(f"{name}__missing") or 0),
@@ -45,7 +49,7 @@ def profile_sources(specs: Mapping[str, SourceSpec]) -> list[dict[str, Any]]:
                     for name in source.columns
                 ],
                 "absent_columns": [name for name in schema if name not in source.columns],
-                "warnings": [w.message for w in warnings],
+                "warnings": [w.message for w in source.warnings],
             }
         )
     return profiles

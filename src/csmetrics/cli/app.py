@@ -1,4 +1,6 @@
-"""The command line: each command parses options, calls one library function, renders the result."""
+"""The command line: each command parses options, calls one library function, renders the result.
+
+Shared options are declared once, as groups, in options.py."""
 
 from __future__ import annotations
 
@@ -7,12 +9,26 @@ import os
 import sys
 import traceback
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from csmetrics import __version__
+from csmetrics.cli.options import (
+    OUTPUT_PANEL,
+    SOURCE_PATHS,
+    OutputOptions,
+    SourceOptions,
+    WindowOptions,
+    command,
+)
 from csmetrics.errors import ConfigError, CsMetricsError
+
+if TYPE_CHECKING:
+    from csmetrics.config import Config
+    from csmetrics.families.base import Family
+    from csmetrics.sources.spec import SourceSpec
+    from csmetrics.window import WindowSpec
 
 app = typer.Typer(
     name="csmetrics",
@@ -22,117 +38,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode="rich",
 )
-
-SOURCES_PANEL = "Sources"
-WINDOW_PANEL = "Window"
-OUTPUT_PANEL = "Output"
-
-# --- options shared by many commands, defined once ---------------------------------------------
-
-
-def _option(kind: Any, flag: str, help_text: str, panel: str | None = None, **extra: Any) -> Any:
-    """An option type for a command signature: `kind` annotated with its Typer option."""
-    # Rich markup would swallow "[default: UTC]" and "[tool.csmetrics]" as tags: escape them.
-    text = help_text.replace("[", "\\[")
-    return Annotated[kind, typer.Option(flag, help=text, rich_help_panel=panel, **extra)]
-
-
-_TEXT = str | None
-_TEXTS = list[str] | None
-_UNSHOWN = {"show_default": False}
-
-ConfigOpt = _option(
-    Path | None,
-    "--config",
-    "Config file (default: ./csmetrics.toml, else [tool.csmetrics] in ./pyproject.toml).",
-    **_UNSHOWN,
-)
-EventsOpt = _option(
-    _TEXT, "--events", "Product events: a file, a quoted glob or a folder.", SOURCES_PANEL
-)
-TicketsOpt = _option(_TEXT, "--tickets", "Help-desk tickets.", SOURCES_PANEL)
-BillingOpt = _option(_TEXT, "--billing", "Invoice lines.", SOURCES_PANEL)
-SurveysOpt = _option(_TEXT, "--surveys", "NPS/CSAT/CES responses.", SOURCES_PANEL)
-AccountsOpt = _option(_TEXT, "--accounts", "Account dimension.", SOURCES_PANEL)
-MapOpt = _option(
-    _TEXTS,
-    "--map",
-    'Column mapping SOURCE.COLUMN=HEADER (repeatable), e.g. events.user_id="User ID".',
-    SOURCES_PANEL,
-)
-PresetOpt = _option(
-    _TEXTS,
-    "--preset",
-    "Known export layout SOURCE=NAME (segment, amplitude, mixpanel, posthog, zendesk, "
-    "freshdesk, intercom, stripe, chargebee).",
-    SOURCES_PANEL,
-)
-FormatInOpt = _option(
-    _TEXT,
-    "--format-in",
-    "Input format when the extension does not tell: csv, parquet or ndjson.",
-    SOURCES_PANEL,
-)
-EncodingOpt = _option(
-    _TEXT, "--encoding", "CSV text encoding when not UTF-8 (e.g. latin-1).", SOURCES_PANEL
-)
-SourceTzOpt = _option(
-    _TEXT,
-    "--source-timezone",
-    "Time zone of timestamps without an offset [default: UTC].",
-    SOURCES_PANEL,
-    **_UNSHOWN,
-)
-SinceOpt = _option(
-    _TEXT, "--since", "Window start (date or ISO datetime, inclusive).", WINDOW_PANEL
-)
-UntilOpt = _option(_TEXT, "--until", "Window end (exclusive).", WINDOW_PANEL)
-PeriodOpt = _option(
-    _TEXT,
-    "--period",
-    "last-week, last-month, last-quarter, this-week, this-month, last-7d, last-30d, last-90d, "
-    "2026-10, 2026-W46, 2026-Q3 or all [default: all].",
-    WINDOW_PANEL,
-    **_UNSHOWN,
-)
-AsOfOpt = _option(
-    _TEXT,
-    "--as-of",
-    "The 'now' relative periods count from (cron: set it for reproducible reruns).",
-    WINDOW_PANEL,
-)
-TimezoneOpt = _option(
-    _TEXT,
-    "--timezone",
-    "IANA time zone of calendar buckets [default: UTC].",
-    WINDOW_PANEL,
-    **_UNSHOWN,
-)
-WeekStartOpt = _option(
-    _TEXT, "--week-start", "monday (ISO) or sunday [default: monday].", WINDOW_PANEL, **_UNSHOWN
-)
-GrainOpt = _option(
-    _TEXT,
-    "--grain",
-    "Time-series buckets: day, week or month [default: day].",
-    WINDOW_PANEL,
-    **_UNSHOWN,
-)
-FormatOpt = _option(str, "--format", "table, json, csv, parquet or markdown.", OUTPUT_PANEL)
-OutputOpt = _option(
-    Path | None,
-    "--output",
-    "File (json, markdown) or folder (csv, parquet: one file per table); '-' or absent: stdout.",
-    OUTPUT_PANEL,
-)
-QuietOpt = _option(bool, "--quiet", "Errors only on stderr.", OUTPUT_PANEL)
-VerboseOpt = _option(
-    bool,
-    "--verbose",
-    "Timings and query plans on stderr, and tracebacks of internal errors.",
-    OUTPUT_PANEL,
-)
-NoProgressOpt = _option(bool, "--no-progress", "No spinner on stderr.", OUTPUT_PANEL)
 
 
 def _version(value: bool) -> None:
@@ -158,24 +63,15 @@ def _setup_logging(verbose: bool, quiet: bool) -> None:
     logging.basicConfig(level=level, format="csmetrics: %(message)s", stream=sys.stderr, force=True)
 
 
-@app.command(
+@command(
+    app,
+    sources=("events",),
+    window=True,
+    output=True,
     epilog="Example: csmetrics engagement --events events.parquet --period last-30d --grain week",
 )
 def engagement(
-    events: EventsOpt = None,
-    config: ConfigOpt = None,
-    map_: MapOpt = None,
-    preset: PresetOpt = None,
-    format_in: FormatInOpt = None,
-    encoding: EncodingOpt = None,
-    source_timezone: SourceTzOpt = None,
-    since: SinceOpt = None,
-    until: UntilOpt = None,
-    period: PeriodOpt = None,
-    as_of: AsOfOpt = None,
-    timezone: TimezoneOpt = None,
-    week_start: WeekStartOpt = None,
-    grain: GrainOpt = None,
+    *,
     session_gap: Annotated[
         str | None,
         typer.Option(
@@ -191,64 +87,42 @@ def engagement(
             help="Event that does not make a user active (repeatable), e.g. email_opened.",
         ),
     ] = None,
-    output_format: FormatOpt = "table",
-    output: OutputOpt = None,
-    quiet: QuietOpt = False,
-    verbose: VerboseOpt = False,
-    no_progress: NoProgressOpt = False,
+    sources: SourceOptions,
+    window: WindowOptions,
+    output: OutputOptions,
 ) -> None:
     """DAU/WAU/MAU, stickiness, sessions, feature adoption and account activity."""
     from csmetrics.families.engagement import FAMILY, params_from_config
-    from csmetrics.output import emit, progress
-    from csmetrics.runner import run_family
 
-    _setup_logging(verbose, quiet)
-    settings = _load(config)
-    window = _window(settings, since, until, period, as_of, timezone, week_start, grain)
-    specs = _specs(settings, {"events": events}, map_, preset, source_timezone, format_in, encoding)
+    settings = _start(sources, output)
     params = params_from_config(
         settings.family("engagement"), session_gap=session_gap, inactive_events=inactive_event
     )
-    with progress("computing engagement", quiet or no_progress):
-        report = run_family(FAMILY, specs, window, params)
-    emit(report, output_format, output, quiet=quiet)
+    _run_family(FAMILY, params, settings, sources, window, output)
 
 
-@app.command(
-    epilog="Example: csmetrics validate --events 'exports/events/*.csv' --tickets tickets.csv"
+@command(
+    app,
+    sources=SOURCE_PATHS,
+    epilog="Example: csmetrics validate --events 'exports/events/*.csv' --tickets tickets.csv",
 )
 def validate(
-    events: EventsOpt = None,
-    tickets: TicketsOpt = None,
-    billing: BillingOpt = None,
-    surveys: SurveysOpt = None,
-    accounts: AccountsOpt = None,
-    config: ConfigOpt = None,
-    map_: MapOpt = None,
-    preset: PresetOpt = None,
-    format_in: FormatInOpt = None,
-    encoding: EncodingOpt = None,
-    source_timezone: SourceTzOpt = None,
+    *,
     output_format: Annotated[
         str, typer.Option("--format", help="table or json.", rich_help_panel=OUTPUT_PANEL)
     ] = "table",
-    quiet: QuietOpt = False,
-    verbose: VerboseOpt = False,
+    quiet: Annotated[bool, typer.Option("--quiet", help="Errors only on stderr.")] = False,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", help="Timings and tracebacks of internal errors.")
+    ] = False,
+    sources: SourceOptions,
 ) -> None:
     """Read each source against its contract and print a profile: rows, time range, nulls, duplicates, warnings."""
     from csmetrics.output import emit_profiles
     from csmetrics.sources.profile import profile_sources
 
     _setup_logging(verbose, quiet)
-    settings = _load(config)
-    paths = {
-        "events": events,
-        "tickets": tickets,
-        "billing": billing,
-        "surveys": surveys,
-        "accounts": accounts,
-    }
-    specs = _specs(settings, paths, map_, preset, source_timezone, format_in, encoding)
+    specs = _specs(_load(sources.config), sources)
     if not specs:
         raise ConfigError(
             "validate: no source given; pass --events/--tickets/--billing/--surveys/--accounts or a config"
@@ -297,7 +171,7 @@ def sample(
     events_per_user_day: Annotated[
         float, typer.Option("--events-per-user-day", help="Mean events per active user-day.")
     ] = 6.0,
-    quiet: QuietOpt = False,
+    quiet: Annotated[bool, typer.Option("--quiet", help="Errors only on stderr.")] = False,
 ) -> None:
     """Write a realistic, linked, deterministic sample dataset (accounts, events, tickets, billing, surveys)."""
     from csmetrics.output import stderr_console
@@ -338,41 +212,65 @@ def init(
 # --- helpers: option plumbing only --------------------------------------------------------------
 
 
-def _load(config: Path | None) -> Any:
+def _load(config: Path | None) -> Config:
     from csmetrics.config import load_config
 
     return load_config(config)
 
 
-def _window(settings: Any, since, until, period, as_of, timezone, week_start, grain) -> Any:
+def _start(sources: SourceOptions, output: OutputOptions) -> Config:
+    _setup_logging(output.verbose, output.quiet)
+    return _load(sources.config)
+
+
+def _window(settings: Config, window: WindowOptions) -> WindowSpec:
+    """The window: the command line's bounds, else the config's; other settings likewise."""
     from csmetrics.window import build_window
 
-    cli_bounds = since or until or period
+    cli_bounds = window.since or window.until or window.period
     return build_window(
-        since=since if cli_bounds else settings.setting("since"),
-        until=until if cli_bounds else settings.setting("until"),
-        period=period if cli_bounds else settings.setting("period"),
-        as_of=as_of or settings.setting("as_of"),
-        timezone=timezone or settings.setting("timezone", "UTC"),
-        week_start=week_start or settings.setting("week_start", "monday"),
-        grain=grain or settings.setting("grain", "day"),
+        since=window.since if cli_bounds else settings.setting("since"),
+        until=window.until if cli_bounds else settings.setting("until"),
+        period=window.period if cli_bounds else settings.setting("period"),
+        as_of=window.as_of or settings.setting("as_of"),
+        timezone=window.timezone or settings.setting("timezone", "UTC"),
+        week_start=window.week_start or settings.setting("week_start", "monday"),
+        grain=window.grain or settings.setting("grain", "day"),
     )
 
 
-def _specs(
-    settings: Any, paths: dict[str, str | None], mappings, presets, source_tz, format_in, encoding
-) -> Any:
+def _specs(settings: Config, sources: SourceOptions) -> dict[str, SourceSpec]:
     from csmetrics.config import source_specs
 
     return source_specs(
         settings,
-        paths,
-        list(mappings or []),
-        list(presets or []),
-        source_timezone=source_tz,
-        format_in=format_in,
-        encoding=encoding,
+        sources.paths(),
+        list(sources.map_ or []),
+        list(sources.preset or []),
+        source_timezone=sources.source_timezone,
+        format_in=sources.format_in,
+        encoding=sources.encoding,
+        survey=sources.survey,
     )
+
+
+def _run_family(
+    family: Family[Any],
+    params: Any,
+    settings: Config,
+    sources: SourceOptions,
+    window: WindowOptions,
+    output: OutputOptions,
+) -> None:
+    """Load the family's sources, compute it, emit the report: every family command's end."""
+    from csmetrics.output import emit, progress
+    from csmetrics.runner import run_family
+
+    spec = _window(settings, window)
+    specs = _specs(settings, sources)
+    with progress(f"computing {family.name}", output.quiet or output.no_progress):
+        report = run_family(family, specs, spec, params)
+    emit(report, output.output_format, output.output, quiet=output.quiet)
 
 
 def run(argv: list[str] | None = None) -> int:
