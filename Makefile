@@ -16,14 +16,16 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)  ## set up .venv and run the engagement report on sample_data/
 	$(BIN)/csmetrics engagement --config sample_data/csmetrics.toml
 
-test: $(STAMP)  ## set up .venv, then ruff and the whole test suite
+test: $(STAMP)  ## set up .venv, then ruff, mypy and the whole test suite
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/pytest
 
-lint: $(STAMP)  ## ruff check and format check only
+lint: $(STAMP)  ## ruff check, format check and mypy only
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 format: $(STAMP)  ## apply ruff fixes and formatting
 	$(BIN)/ruff check --fix .

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import gzip
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import polars as pl
@@ -446,3 +448,23 @@ def test_python_dash_m(events: Path) -> None:
         check=False,
     )
     assert done.returncode == 0 and json.loads(done.stdout)["family"] == "engagement"
+
+
+@pytest.mark.parametrize("fmt", ["json", "table"])
+def test_piping_into_head_exits_quietly(tmp_path: Path, fmt: str) -> None:
+    # 4,000 accounts make the report far larger than a pipe's 64 KiB buffer, so `head -1`
+    # closes the pipe while csmetrics is still writing
+    rows = [f"2026-11-02T10:00:00Z,u{i},login,account-{i:05d}" for i in range(4000)]
+    events = tmp_path / "events.csv"
+    events.write_text("timestamp,user_id,event,account_id\n" + "\n".join(rows) + "\n")
+    command = (
+        f"{sys.executable} -m csmetrics engagement --events {events} --format {fmt} --quiet"
+        " | head -1;"
+        " exit ${PIPESTATUS[0]}"
+    )
+    done = subprocess.run(
+        command, shell=True, executable="/bin/bash", capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("\n") == 1
+    assert done.stderr == ""

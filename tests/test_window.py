@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from csmetrics.errors import ConfigError
-from csmetrics.window import build_window
+from csmetrics.errors import ConfigError, InputError
+from csmetrics.window import Window, build_window
 
 AS_OF = "2026-11-18T15:30:00Z"  # a Wednesday
 
@@ -105,3 +105,84 @@ def test_bad_windows_are_config_errors(options: dict, message: str) -> None:
 def test_as_of_date_only() -> None:
     window = build_window(period="last-month", as_of="2026-01-15")
     assert (window.since.date(), window.until.date()) == (date(2025, 12, 1), date(2026, 1, 1))
+
+
+# --- the calendar of a resolved window ----------------------------------------------------------
+
+
+def _resolved(**options) -> Window:
+    spec = build_window(**options)
+    return spec.resolved(spec.since, spec.until)
+
+
+def test_buckets_with_partial_flags() -> None:
+    # Window Wed 11-04 .. Wed 11-18 (exclusive), week grain: weeks of Mon 11-02, 11-09, 11-16;
+    # the first and last are cut by the window; data observed 11-01 .. 11-30 covers all
+    window = _resolved(since="2026-11-04", until="2026-11-18", grain="week")
+    observed = (datetime(2026, 11, 1, tzinfo=UTC), datetime(2026, 11, 30, tzinfo=UTC))
+    buckets = window.buckets(observed)
+    assert buckets["bucket"].to_list() == [date(2026, 11, 2), date(2026, 11, 9), date(2026, 11, 16)]
+    assert buckets["partial"].to_list() == [True, False, True]
+    # data ending on 11-14 at noon makes the middle week partial too
+    short = (observed[0], datetime(2026, 11, 14, 12, tzinfo=UTC))
+    assert window.buckets(short)["partial"].to_list() == [True, True, True]
+
+
+def test_month_ends_in_a_time_zone() -> None:
+    # Q3 in Paris: ends of July, August, September, each the instant before local midnight
+    window = _resolved(period="2026-Q3", timezone="Europe/Paris", as_of=AS_OF)
+    ends = window.month_ends()
+    assert [month for month, _ in ends] == [date(2026, 7, 1), date(2026, 8, 1), date(2026, 9, 1)]
+    # Paris midnight of 08-01 is 07-31 22:00 UTC (CEST); the last instant is 1 µs before it
+    assert ends[0][1] == datetime(2026, 7, 31, 21, 59, 59, 999999, tzinfo=UTC)
+
+
+def test_month_ends_only_inside_the_window() -> None:
+    # 10-15 .. 11-15: only October ends inside it
+    window = _resolved(since="2026-10-15", until="2026-11-15")
+    assert [month for month, _ in window.month_ends()] == [date(2026, 10, 1)]
+
+
+def test_previous_window_of_whole_months_is_the_previous_months() -> None:
+    october = _resolved(period="2026-10", as_of=AS_OF)
+    assert _days(october.previous()) == ("2026-09-01", "2026-10-01")  # 30 days, not 31
+    quarter = _resolved(period="2026-Q1", as_of=AS_OF)
+    assert _days(quarter.previous()) == ("2025-10-01", "2026-01-01")
+
+
+def test_previous_window_of_days_has_the_same_length() -> None:
+    week = _resolved(period="last-week", as_of=AS_OF)  # 11-09 .. 11-16
+    assert _days(week.previous()) == ("2026-11-02", "2026-11-09")
+
+
+def test_cohort_grid_offsets_and_observability() -> None:
+    # Window 11-09 .. 11-23 (two ISO weeks), 2 periods: cohorts from min(since, until - 2
+    # weeks) = the week of 11-09 through the week of 11-16; offsets 0..2 each
+    window = _resolved(since="2026-11-09", until="2026-11-23", grain="week")
+    horizon = datetime(2026, 11, 25, 12, tzinfo=UTC)  # a Wednesday, inside the week of 11-23
+    grid = window.cohort_grid("week", 2, horizon)
+    rows = grid.select("cohort", "offset", "bucket", "observable", "partial").rows()
+    assert rows == [
+        (date(2026, 11, 9), 0, date(2026, 11, 9), True, False),
+        (date(2026, 11, 9), 1, date(2026, 11, 16), True, False),
+        (date(2026, 11, 9), 2, date(2026, 11, 23), True, True),  # the horizon is inside it
+        (date(2026, 11, 16), 0, date(2026, 11, 16), True, False),
+        (date(2026, 11, 16), 1, date(2026, 11, 23), True, True),
+        (date(2026, 11, 16), 2, date(2026, 11, 30), False, False),  # after the horizon: null
+    ]
+
+
+def test_cohort_grid_reaches_back_periods_before_a_short_window() -> None:
+    # November, month grain, 3 periods: cohorts from min(11-01, 12-01 - 3 months = 09-01)
+    window = _resolved(period="2026-11", as_of=AS_OF, grain="month")
+    grid = window.cohort_grid("month", 3, window.until)
+    assert grid["cohort"].unique().sort().to_list() == [
+        date(2026, 9, 1),
+        date(2026, 10, 1),
+        date(2026, 11, 1),
+    ]
+
+
+def test_empty_data_cannot_close_an_open_window() -> None:
+    with pytest.raises(InputError, match=r"events\.csv: holds no rows"):
+        build_window().resolved(None, None, "events.csv")

@@ -25,10 +25,19 @@ def _plain_requested() -> bool:
     return bool(os.environ.get("NO_COLOR"))
 
 
+class StdoutConsole(Console):
+    """A Console for results on stdout. When the reader goes away (`| head`), Rich would exit
+    with code 1; like every Unix tool, csmetrics stops quietly instead (cli.run exits 0)."""
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True
+        raise BrokenPipeError
+
+
 def stdout_console(file: Any = None) -> Console:
     target = file or sys.stdout
     terminal = hasattr(target, "isatty") and target.isatty()
-    return Console(
+    return StdoutConsole(
         file=target,
         width=None if terminal else PLAIN_WIDTH,
         soft_wrap=False,

@@ -10,6 +10,7 @@ benchmarks; the small sources use plain loops over accounts (hundreds of rows, n
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -106,16 +107,14 @@ def write_sample(folder: Path, options: SampleOptions) -> dict[Path, int]:
     for name, frame in frames.items():
         path = folder / name
         if name.endswith(".parquet"):
-            atomic_write(
-                path, lambda temp, f=frame: f.write_parquet(temp, row_group_size=1_000_000)
-            )
+            atomic_write(path, functools.partial(_write_parquet, frame))
         else:
             out = frame.with_columns(
                 pl.col(c).dt.strftime("%Y-%m-%dT%H:%M:%SZ")
                 for c, t in frame.schema.items()
                 if isinstance(t, pl.Datetime)
             )
-            atomic_write(path, lambda temp, f=out: f.write_csv(temp))
+            atomic_write(path, functools.partial(_write_csv, out))
         written[path] = frame.height
     return written
 
@@ -355,7 +354,7 @@ def make_billing(rng: np.random.Generator, accounts: pl.DataFrame, end: date) ->
             if rng.random() < 0.01:
                 status = "void"
             elif late and rng.random() < 0.1:
-                status, paid = "uncollectible", None
+                status, paid = "uncollectible", None  # type: ignore[assignment]
             lines = [(price, True, plan)]
             if discount:
                 lines.append((-round(price * discount, 2), True, plan))
@@ -407,7 +406,7 @@ def make_surveys(
     nps = asked.select(
         (
             pl.col("signup").cast(pl.Datetime("us")).dt.replace_time_zone("UTC")
-            + pl.duration(days=pl.Series(rng.integers(20, 200, n)))
+            + pl.duration(days=pl.lit(pl.Series(rng.integers(20, 200, n))))
         ).alias("submitted_at"),
         pl.lit("nps").alias("survey"),
         pl.Series("score", rng.choice(11, size=n, p=nps_shares)),
@@ -438,3 +437,11 @@ def make_surveys(
         [f.select(columns).with_columns(pl.col("score").cast(pl.Int64)) for f in (nps, ces, csat)]
     )
     return frame.filter(pl.col("submitted_at") < until).sort("submitted_at", "survey", "account_id")
+
+
+def _write_parquet(frame: pl.DataFrame, path: Path) -> None:
+    frame.write_parquet(path, row_group_size=1_000_000)
+
+
+def _write_csv(frame: pl.DataFrame, path: Path) -> None:
+    frame.write_csv(path)

@@ -110,15 +110,6 @@ def next_bucket_start(start: date, grain: Grain) -> date:
     return add_months(start, 1)
 
 
-def previous_bucket_start(start: date, grain: Grain) -> date:
-    """The first day of the bucket before the one starting at `start`."""
-    if grain == "day":
-        return start - timedelta(days=1)
-    if grain == "week":
-        return start - timedelta(days=7)
-    return add_months(start, -1)
-
-
 def local_midnight(day: date, tz: str) -> datetime:
     """The UTC instant at which `day` starts in time zone `tz`."""
     return datetime(day.year, day.month, day.day, tzinfo=ZoneInfo(tz)).astimezone(UTC)

@@ -27,7 +27,6 @@ from csmetrics.timeparts import (
     local_midnight,
     month_start_of,
     next_bucket_start,
-    previous_bucket_start,
     week_start_of,
     zone,
 )
@@ -161,7 +160,7 @@ class Window:
     def month_ends(self) -> list[tuple[date, datetime]]:
         """(month, its last instant) for each calendar month whose end lies in the window, in
         the window's time zone: the instants of monthly snapshots such as month-end MRR."""
-        out = []
+        out: list[tuple[date, datetime]] = []
         month = month_start_of(self.first_day)
         while True:
             end = self.midnight(add_months(month, 1))
@@ -194,12 +193,11 @@ class Window:
         buckets starting at or after min(since, until - `periods` buckets) and before `until`;
         a cell is `observable` when its bucket starts before `horizon` and `partial` when the
         horizon falls inside it (metrics.md, retention)."""
-        last = bucket_start_of(self.last_day, grain, self.week_start)
-        first = bucket_start_of(self.first_day, grain, self.week_start)
-        earliest = last
-        for _ in range(periods):
-            earliest = previous_bucket_start(earliest, grain)
-        cohort = min(first, earliest)
+        until_day = local_day_of(self.until, self.timezone)
+        threshold = min(self.since, self.midnight(shift_by_buckets(until_day, grain, -periods)))
+        cohort = bucket_start_of(local_day_of(threshold, self.timezone), grain, self.week_start)
+        if self.midnight(cohort) < threshold:
+            cohort = next_bucket_start(cohort, grain)
         rows: list[tuple[date, int, date, datetime, datetime]] = []
         while self.midnight(cohort) < self.until:
             bucket = cohort
@@ -217,13 +215,21 @@ class Window:
         )
 
 
+def shift_by_buckets(day: date, grain: Grain, count: int) -> date:
+    """`day` moved by `count` buckets of `grain` (a month keeps its day, clamped to the end)."""
+    if grain == "day":
+        return day + timedelta(days=count)
+    if grain == "week":
+        return day + timedelta(days=7 * count)
+    first = add_months(day, count)
+    last_of_month = (add_months(first, 1) - timedelta(days=1)).day
+    return first.replace(day=min(day.day, last_of_month))
+
+
 Observed = tuple[datetime | None, datetime | None]  # a source's first and last timestamp
-BUCKET_SCHEMA = {
-    "bucket": pl.Date,
-    "start": TIMESTAMP_DTYPE,
-    "end": TIMESTAMP_DTYPE,
-    "partial": pl.Boolean,
-}
+BUCKET_SCHEMA = pl.Schema(
+    {"bucket": pl.Date(), "start": TIMESTAMP_DTYPE, "end": TIMESTAMP_DTYPE, "partial": pl.Boolean()}
+)
 
 
 def parse_instant(text: str, tz: str, option: str) -> datetime:

@@ -171,7 +171,10 @@ def write_tables(report: Report, folder: Path, fmt: str) -> list[Path]:
 
 
 def write_text(path: Path, text: str) -> None:
-    atomic_write(path, lambda temp: temp.write_text(text, encoding="utf-8"))
+    def write(temp: Path) -> None:
+        temp.write_text(text, encoding="utf-8")
+
+    atomic_write(path, write)
 
 
 REPORT_FORMATS = ("json", "markdown", "csv", "parquet")

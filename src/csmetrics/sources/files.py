@@ -91,7 +91,7 @@ def resolve_files(spec: SourceSpec) -> tuple[list[Path], str, bool, Path | None]
 def head_text(path: Path, gz: bool, encoding: str | None, size: int = 65536) -> str:
     opener = gzip.open if gz else open
     try:
-        with opener(path, "rb") as handle:  # type: ignore[operator]
+        with opener(path, "rb") as handle:
             head: bytes = handle.read(size)
     except OSError as exc:
         raise InputError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
