@@ -1,5 +1,6 @@
 """Feature adoption: per feature (an event name, or a configured feature listing events), the
-users and accounts that used it in the window, and its first and last use there."""
+users and accounts that used it in the window, and its first and last use there. Counted from
+the distinct events of each user and account (made in the groupings that read the events)."""
 
 from __future__ import annotations
 
@@ -19,24 +20,53 @@ def feature_mapping(features: Mapping[str, tuple[str, ...]]) -> pl.LazyFrame:
     )
 
 
-def feature_usage(current: pl.LazyFrame, params: EngagementParams) -> pl.LazyFrame:
-    """Per feature: distinct users and accounts, first and last use (from the window's ranked
-    active events)."""
-    if params.features:
-        event_dtype = current.collect_schema()["event"]
-        mapping = feature_mapping(params.features).with_columns(pl.col("event").cast(event_dtype))
-        used = current.join(mapping, on="event", how="inner")
-    else:
-        used = current.with_columns(feature=pl.col("event"))
+def event_times(current: pl.LazyFrame) -> pl.LazyFrame:
+    """Each event's first and last use in the window."""
+    return current.group_by("event").agg(
+        pl.col("timestamp").min().alias("first_seen"),
+        pl.col("timestamp").max().alias("last_seen"),
+    )
+
+
+def feature_usage(
+    user_used: pl.LazyFrame,
+    account_used: pl.LazyFrame,
+    times: pl.LazyFrame,
+    params: EngagementParams,
+) -> pl.LazyFrame:
+    """Per feature: distinct users and accounts that used it in the window, first and last use.
+
+    `user_used` and `account_used` hold each user's and account's distinct window events
+    (`used`); a feature's users are the distinct users whose events include one of its events.
+    """
+
+    def per_feature(frame: pl.LazyFrame, key: str, name: str) -> pl.LazyFrame:
+        pairs = frame.select(key, pl.col("used").alias("event")).explode("event").drop_nulls()
+        pairs = _to_features(pairs, params).unique([key, "feature"])
+        return pairs.group_by("feature").agg(pl.len().alias(name))
+
+    first_last = (
+        _to_features(times, params)
+        .group_by("feature")
+        .agg(pl.col("first_seen").min(), pl.col("last_seen").max())
+    )
     return (
-        used.group_by("feature")
-        .agg(
-            pl.col("user_id").n_unique().alias("users"),
-            pl.col("timestamp").min().alias("first_seen"),
-            pl.col("timestamp").max().alias("last_seen"),
-            pl.col("rank").drop_nulls().n_unique().alias("accounts"),
-        )
-        .with_columns(pl.col("feature").cast(pl.String))
+        per_feature(user_used, "user_id", "users")
+        .join(per_feature(account_used, "rank", "accounts"), on="feature", how="left")
+        .join(first_last, on="feature", how="left")
+        .with_columns(pl.col("accounts").fill_null(0))
+    )
+
+
+def _to_features(frame: pl.LazyFrame, params: EngagementParams) -> pl.LazyFrame:
+    """The frame's rows by feature: the event itself, or each configured feature listing it."""
+    if not params.features:
+        return frame.with_columns(feature=pl.col("event").cast(pl.String)).drop("event")
+    mapping = feature_mapping(params.features)
+    return (
+        frame.with_columns(pl.col("event").cast(pl.String))
+        .join(mapping, on="event", how="inner")
+        .drop("event")
     )
 
 

@@ -1,7 +1,8 @@
 """Engagement's two materialised stages and its plan (see families/base.py for the contract).
 
 1. `group_events` reads the events once: the per-user grouping (timeline.user_events), the
-   account ranks, events per account, feature usage and, with a session_id column, its sessions.
+   account ranks, events and distinct events per account, each event's first and last use in
+   the window and, with a session_id column, its sessions.
 2. `order_events` explodes the per-user grouping into the marked timeline.
 3. `plan` derives every output from what the stages made; no output reads the raw events again.
 """
@@ -20,7 +21,7 @@ from csmetrics.families.engagement.actives import (
     window_totals,
     window_user_days,
 )
-from csmetrics.families.engagement.features import feature_usage
+from csmetrics.families.engagement.features import event_times, feature_usage
 from csmetrics.families.engagement.params import EngagementParams
 from csmetrics.families.engagement.sessions import gap_sessions, id_sessions, session_summary
 from csmetrics.families.engagement.timeline import (
@@ -55,8 +56,8 @@ def group_events(
         "ranks": ranks,
         "account_events": current.filter(pl.col("rank").is_not_null())
         .group_by("rank")
-        .agg(pl.len().alias("events")),
-        "features": feature_usage(current, params),
+        .agg(pl.len().alias("events"), pl.col("event").unique().alias("used")),
+        "event_times": event_times(current),
     }
     if by_session_id(columns, params):
         made["id_sessions"] = id_sessions(active, window)
@@ -70,6 +71,7 @@ def order_events(
     """Stage 2: the timeline from the per-user grouping; the rest passes through."""
     made = {name: frame for name, frame in frames.items() if name != "user_events"}
     made["timeline"] = timeline(frames["user_events"], window, params.session_gap)
+    made["user_features"] = frames["user_events"].select("user_id", "used")
     return made
 
 
@@ -88,7 +90,9 @@ def plan(
         "totals": window_totals(ordered, frames["account_events"]),
         "sessions": session_summary(sessions),
         "weekly_active_days": weekly_active_days(current_days, window),
-        "features": frames["features"],
+        "features": feature_usage(
+            frames["user_features"], frames["account_events"], frames["event_times"], params
+        ),
     }
     if window.grain != "day":
         planned["buckets"] = bucket_active_users(current_days, window)
