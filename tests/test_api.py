@@ -103,3 +103,17 @@ def test_report_repr_and_write_formats(tmp_path: Path) -> None:
     assert (tmp_path / "r.md").read_text().startswith("# engagement")
     with pytest.raises(cm.ConfigError, match="format"):
         rep.write(tmp_path / "r.xml", format="xml")
+
+
+def test_docstring_examples_run() -> None:
+    import doctest
+
+    import csmetrics.api
+
+    result = doctest.testmod(csmetrics.api, optionflags=doctest.ELLIPSIS)
+    assert result.attempted >= 4 and result.failed == 0
+
+
+def test_report_json_names_its_currency() -> None:
+    rep = cm.engagement(cm.load(events=pl.DataFrame(ROWS)))
+    assert '"currency": null' in rep.to_json()  # engagement holds no money

@@ -27,6 +27,7 @@ class Report:
     tables: dict[str, pl.DataFrame]
     warnings: list[DataWarning] = field(default_factory=list)
     generated_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    currency: str | None = None  # ISO 4217 code of every money value; None: no money in it
 
     def __repr__(self) -> str:
         return (
@@ -62,6 +63,7 @@ class Report:
                 "grain": self.window.grain,
                 "label": self.window.name,
             },
+            "currency": self.currency,
             "parameters": self.parameters,
             "sources": {name: jsonable(info) for name, info in self.sources.items()},
             "metrics": {key: number_or_null(value) for key, value in self.metrics.items()},

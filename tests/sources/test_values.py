@@ -85,7 +85,9 @@ def test_mixed_decimal_conventions_are_an_error(tmp_path: Path) -> None:
         tmp_path,
         'invoice_id,account_id,amount,issued_at\ni1,a1,"1.234,56",2026-11-02\ni2,a1,49.90,2026-11-02\n',
     )
-    with pytest.raises(InputError, match=r"data\.csv: billing column 'amount'.*mixes decimal"):
+    with pytest.raises(
+        InputError, match=r"data\.csv, row 1: billing column 'amount'.*mixes decimal"
+    ):
         _read("billing", path)
 
 
@@ -97,9 +99,20 @@ def test_decimal_setting_wins(tmp_path: Path) -> None:
 
 
 def test_fraction_in_an_integer_column_is_an_error(tmp_path: Path) -> None:
-    path = _write(tmp_path, "ticket_id,created_at,reopens\nt1,2026-11-02,2.7\n")
-    with pytest.raises(InputError, match=r"'reopens'.*cannot read '2\.7'; expected a whole number"):
+    path = _write(tmp_path, "ticket_id,created_at,reopens\nt1,2026-11-02,1\nt2,2026-11-02,2.7\n")
+    with pytest.raises(
+        InputError, match=r"row 2: tickets column 'reopens'.*cannot read '2\.7'; expected a whole"
+    ):
         _read("tickets", path)
+
+
+def test_error_in_a_folder_names_the_file_and_its_row(tmp_path: Path) -> None:
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    (folder / "a.csv").write_text("timestamp,user_id,event\n2026-11-02,u1,a\n")
+    (folder / "b.csv").write_text("timestamp,user_id,event\n2026-11-02,u1,a\nsoon,u2,a\n")
+    with pytest.raises(InputError, match=r"b\.csv, row 2: events column 'timestamp'.*'soon'"):
+        _read("events", folder)
 
 
 def test_whole_numbers_written_as_floats_are_integers(tmp_path: Path) -> None:

@@ -23,6 +23,8 @@ def render_profiles(profiles: list[dict[str, Any]], console: Console) -> None:
                 f"  rows without {profile['dedup_key']}: {profile['without_dedup_key']:,} "
                 "(never taken for duplicates)"
             )
+        for currency, total in profile.get("amount_by_currency", {}).items():
+            console.print(f"  amount total {currency}: {total}")
         table = Table(box=box.SIMPLE, show_edge=False)
         for column in ("column", "header", "type", "required", "nulls"):
             table.add_column(column, justify="right" if column == "nulls" else "left")

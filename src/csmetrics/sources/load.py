@@ -192,7 +192,7 @@ def load_source(
     checked = tuple(name for name in raws if _can_be_invalid(schema[name].kind, dtypes[name]))
     staged_columns = [*conversions.values()]
     staged_columns += [
-        _unreadable(raws[n], conversions[n], schema[n].kind).alias(f"__invalid__{n}")
+        unreadable(raws[n], conversions[n], schema[n].kind).alias(f"__invalid__{n}")
         for n in checked
     ]
     if key and key in conversions:
@@ -248,7 +248,7 @@ def _without_nulls(
     return pl.when(~pl.any_horizontal(checks)).then(expr)
 
 
-def _unreadable(raw: pl.Expr, value: pl.Expr, kind: str) -> pl.Expr:
+def unreadable(raw: pl.Expr, value: pl.Expr, kind: str) -> pl.Expr:
     """Rows with a value present in the file that did not convert."""
     unread = raw.is_not_null() & value.is_null()
     if kind == "rating":  # "offered", "unoffered": a state, not an unreadable rating

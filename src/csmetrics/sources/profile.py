@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import polars as pl
+
 from csmetrics.sources.rules import rules_for
 from csmetrics.sources.schema import DEDUP_COLUMN, SCHEMAS
 from csmetrics.sources.spec import SourceSpec
@@ -52,4 +54,22 @@ def profile_sources(specs: Mapping[str, SourceSpec]) -> list[dict[str, Any]]:
                 "warnings": [w.message for w in source.warnings],
             }
         )
+        if source.kind == "billing":
+            profiles[-1]["amount_by_currency"] = amount_by_currency(source.frame)
     return profiles
+
+
+def amount_by_currency(frame: pl.DataFrame) -> dict[str, str]:
+    """Total amount per currency, exact (so a cents/units mix-up shows at a glance)."""
+    currency = (
+        pl.col("currency").cast(pl.String).str.to_uppercase()
+        if "currency" in frame.columns
+        else pl.lit("(no currency column)")
+    )
+    totals = (
+        frame.group_by(currency.fill_null("(none)").alias("currency"))
+        .agg(pl.col("amount").sum())
+        .sort("currency")
+    )
+    amounts = (format(value.normalize(), "f") for value in totals["amount"].to_list())
+    return dict(zip(totals["currency"].to_list(), amounts, strict=True))

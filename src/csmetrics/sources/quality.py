@@ -16,7 +16,7 @@ import polars as pl
 from csmetrics.diagnostics import DataWarning
 from csmetrics.errors import InputError
 from csmetrics.sources.files import head_text, resolve_files, sniff_delimiter
-from csmetrics.sources.load import LoadedSource
+from csmetrics.sources.load import LoadedSource, unreadable
 from csmetrics.sources.rules import apply_rules, normalised, rules_for
 from csmetrics.sources.schema import DEDUP_COLUMN, SCHEMAS, TIME_COLUMN
 from csmetrics.sources.values import (
@@ -134,7 +134,7 @@ def _bad_value(source: LoadedSource, name: str) -> tuple[str | None, str | None]
     """The first unreadable value of a column, and the first day/month-ambiguous one (error path)."""
     raw, value = source.raws[name], source.conversions[name]
     text = raw.cast(pl.String)
-    invalid = raw.is_not_null() & value.is_null()
+    invalid = unreadable(raw, value, SCHEMAS[source.spec.kind][name].kind)
     row = (
         source.raw.select(
             text.filter(invalid).first().alias("sample"),
@@ -154,7 +154,7 @@ def check_quality(source: LoadedSource, quality: dict[str, Any]) -> list[DataWar
         header = source.headers[name]
         if (quality.get(f"{name}__invalid") or 0) > 0:
             sample, ambiguous = _bad_value(source, name)
-            where = _file_with_value(source, name, sample)
+            where = _where(source, name, ambiguous or sample)
             if ambiguous is not None and not source.spec.formats.get(name):
                 raise InputError(
                     f"{where}: {kind} column {header!r} ({name}): {ambiguous!r} has an ambiguous "
@@ -232,33 +232,46 @@ def _expected(kind: str, sample: str | None) -> str:
     return "a number such as 49.90 or 1.234,56"
 
 
-def _file_with_value(source: LoadedSource, name: str, value: object) -> str:
-    """The file holding a bad value (an extra, small query run only on the error path)."""
-    if len(source.files) <= 1 or value is None:
+def _where(source: LoadedSource, name: str, value: str | None) -> str:
+    """ "FILE, row N": where a bad value first stands (data rows counted from 1 after any header;
+    an extra, small query run only on the error path)."""
+    if value is None:
         return source.label
-    header = source.headers[name].split(".")[0]
     try:
-        files, fmt, gz, _ = resolve_files(source.spec)
-        if fmt == "parquet":
-            frame = pl.scan_parquet([f.as_posix() for f in files], include_file_paths="__file")
-        elif fmt == "csv" and not gz:
-            separator = sniff_delimiter(
-                head_text(files[0], gz, source.spec.encoding).splitlines()[0]
-            )
-            frame = pl.scan_csv(
-                [f.as_posix() for f in files],
-                separator=separator,
-                infer_schema=False,
-                include_file_paths="__file",
-            )
-        else:
-            return source.label
-        hit = (
-            frame.filter(pl.col(header).cast(pl.String) == str(value))
-            .select("__file")
-            .head(1)
-            .collect()
-        )
-        return hit.item() if hit.height else source.label
+        if len(source.files) <= 1:
+            text = source.raws[name].cast(pl.String)
+            index = pl.int_range(pl.len()).filter(text == value).first()
+            row = source.raw.select(index).collect().item()
+            return source.label if row is None else f"{source.label}, row {row + 1}"
+        return _file_and_row(source, name, value)
     except Exception:  # the hunt for a better message must never hide the real error
         return source.label
+
+
+def _file_and_row(source: LoadedSource, name: str, value: str) -> str:
+    """The file of a multi-file source holding `value` in the column's header, and its row."""
+    header = source.headers[name].split(".")[0]
+    files, fmt, gz, _ = resolve_files(source.spec)
+    names = [f.as_posix() for f in files]
+    if fmt == "parquet":
+        frame = pl.scan_parquet(names, include_file_paths="__file")
+    elif fmt == "csv" and not gz:
+        separator = sniff_delimiter(head_text(files[0], gz, source.spec.encoding).splitlines()[0])
+        frame = pl.scan_csv(
+            names, separator=separator, infer_schema=False, include_file_paths="__file"
+        )
+    else:
+        return source.label
+    hit = (
+        frame.select(
+            "__file",
+            pl.int_range(pl.len()).over("__file").alias("__row"),
+            pl.col(header).cast(pl.String).alias("__value"),
+        )
+        .filter(pl.col("__value") == value)
+        .head(1)
+        .collect()
+    )
+    if not hit.height:
+        return source.label
+    return f"{hit['__file'].item()}, row {hit['__row'].item() + 1}"
