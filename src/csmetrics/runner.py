@@ -132,11 +132,12 @@ def describe_source(
     info["rows_in_window"] = source.frame.height - before - read_before - after
     kind = source.kind
     if before + after:
+        parts = [f"{before:,} before {_day(start, window)}"] if before else []
+        parts += [f"{after:,} at or after the window's end"] if after else []
         warnings.append(
             DataWarning(
                 "rows_outside_window",
-                f"{kind}: {before + after:,} rows were not used: {before:,} before "
-                f"{_day(start, window)} and {after:,} at or after the window's end",
+                f"{kind}: {before + after:,} rows were not used: {' and '.join(parts)}",
                 count=before + after,
                 source=kind,
             )
