@@ -15,7 +15,7 @@ import os
 from collections.abc import Iterable, Mapping
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 import polars as pl
 
@@ -113,46 +113,37 @@ def _source_value(value: SourceArg) -> dict[str, Any]:
     )
 
 
-def window_of(
-    *,
-    period: str | None = None,
-    since: str | None = None,
-    until: str | None = None,
-    as_of: str | None = None,
-    timezone: str = "UTC",
-    week_start: str = "monday",
-    grain: str = "day",
-) -> WindowSpec:
-    """The window from the same words as the command line's options (`period="last-week"`,
-    `since="2026-10-01"`, ...); an open bound is closed by the data's observed range."""
-    return build_window(
-        since=since,
-        until=until,
-        period=period,
-        as_of=as_of,
-        timezone=timezone,
-        week_start=week_start,
-        grain=grain,
-    )
+class WindowArgs(TypedDict, total=False):
+    """The window, in the command line's words: `period` ("last-week", "2026-10", "2026-Q3",
+    ...) or `since`/`until` (dates or ISO datetimes, `until` exclusive), `as_of` (the "now" of
+    relative periods), `timezone` (IANA, of calendar buckets), `week_start` (monday or sunday),
+    `grain` (day, week or month). Without bounds the data's observed range is the window."""
+
+    period: str | None
+    since: str | None
+    until: str | None
+    as_of: str | None
+    timezone: str
+    week_start: str
+    grain: str
+
+
+def window_of(**window: Unpack[WindowArgs]) -> WindowSpec:
+    """The window from the same words as the command line's options (see WindowArgs)."""
+    return build_window(**window)
 
 
 def engagement(
     inputs: Inputs,
     *,
-    period: str | None = None,
-    since: str | None = None,
-    until: str | None = None,
-    as_of: str | None = None,
-    timezone: str = "UTC",
-    week_start: str = "monday",
-    grain: str = "day",
     session_gap: str | timedelta = "30m",
     inactive_events: Iterable[str] = (),
     features: Mapping[str, Iterable[str]] | None = None,
+    **window: Unpack[WindowArgs],
 ) -> Report:
     """DAU/WAU/MAU, stickiness, sessions, feature adoption and account activity (metrics.md).
 
-    Window options as on the command line; `session_gap` ends a session after that much
+    `window`: period, since, until, as_of, timezone, week_start, grain (WindowArgs); `session_gap` ends a session after that much
     inactivity ("30m", "4h" or a timedelta); `inactive_events` do not make a user active;
     `features` maps a feature name to the events that count as using it.
 
@@ -163,22 +154,22 @@ def engagement(
     >>> rep.metrics["engagement.sessions_count"], rep.metrics["engagement.session_duration_mean_minutes"]
     (1.0, 10.0)
     """
-    window = window_of(
-        period=period,
-        since=since,
-        until=until,
-        as_of=as_of,
-        timezone=timezone,
-        week_start=week_start,
-        grain=grain,
-    )
     params = params_from_config(
         {},
         session_gap=session_gap,
         inactive_events=tuple(inactive_events),
         features={k: tuple(v) for k, v in features.items()} if features is not None else None,
     )
-    return compute(ENGAGEMENT, inputs, window, params)
+    return compute(ENGAGEMENT, inputs, window_of(**window), params)
 
 
-__all__ = ["Inputs", "Report", "SourceArg", "SourceSpec", "engagement", "load", "window_of"]
+__all__ = [
+    "Inputs",
+    "Report",
+    "SourceArg",
+    "SourceSpec",
+    "WindowArgs",
+    "engagement",
+    "load",
+    "window_of",
+]
