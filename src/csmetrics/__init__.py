@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
-    from csmetrics.api import engagement, load, window_of
+    from csmetrics.api import engagement, load, onboarding, retention, window_of
     from csmetrics.diagnostics import DataWarning
     from csmetrics.errors import ConfigError, CsMetricsError, InputError
     from csmetrics.inputs import Inputs, Source
@@ -29,6 +29,8 @@ _EXPORTS = {
     "load": "csmetrics.api",
     "engagement": "csmetrics.api",
     "window_of": "csmetrics.api",
+    "onboarding": "csmetrics.api",
+    "retention": "csmetrics.api",
     "Inputs": "csmetrics.inputs",
     "Source": "csmetrics.inputs",
     "Report": "csmetrics.report",
@@ -51,6 +53,8 @@ __all__ = [
     "__version__",
     "engagement",
     "load",
+    "onboarding",
+    "retention",
     "window_of",
 ]
 

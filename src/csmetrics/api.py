@@ -23,6 +23,10 @@ from csmetrics.config import check_source_entry, load_config, spec_from_entry
 from csmetrics.errors import ConfigError
 from csmetrics.families.engagement import FAMILY as ENGAGEMENT
 from csmetrics.families.engagement import params_from_config
+from csmetrics.families.onboarding import FAMILY as ONBOARDING
+from csmetrics.families.onboarding import params_from_config as onboarding_params
+from csmetrics.families.retention import FAMILY as RETENTION
+from csmetrics.families.retention import params_from_config as retention_params
 from csmetrics.inputs import Inputs, load_inputs
 from csmetrics.report import Report
 from csmetrics.runner import compute
@@ -163,6 +167,90 @@ def engagement(
     return compute(ENGAGEMENT, inputs, window_of(**window), params)
 
 
+def onboarding(
+    inputs: Inputs,
+    *,
+    activation_events: Iterable[str] = (),
+    activation_window: str | timedelta = "14d",
+    value_event: str | None = None,
+    steps: Iterable[str] = (),
+    conversion_window: str | timedelta = "14d",
+    signup_event: str | None = None,
+    level: str = "user",
+    **window: Unpack[WindowArgs],
+) -> Report:
+    """Signups, activation rate, time to value, days to onboard and the funnel (metrics.md).
+
+    `activation_events` must all be done within `activation_window` of signup; `value_event`
+    defaults to the last activation event; `steps` is the ordered funnel, each step within
+    `conversion_window` of the first; `signup_event` defaults to a user's first event; `level`
+    is "user" or "account" (account signup from the accounts source's created_at when loaded).
+
+    >>> import polars as pl, csmetrics as cm
+    >>> frame = pl.DataFrame({"timestamp": ["2026-11-02T10:00:00Z", "2026-11-03T10:00:00Z"],
+    ...                       "user_id": ["u1", "u1"], "event": ["signed_up", "created_project"]})
+    >>> rep = cm.onboarding(cm.load(events=frame), activation_events=["created_project"],
+    ...                     since="2026-11-01", until="2026-12-01")
+    >>> rep.metrics["onboarding.activation_rate"], rep.metrics["onboarding.days_to_onboard_mean"]
+    (1.0, 1.0)
+    """
+    params = onboarding_params(
+        {},
+        activation_events=tuple(activation_events),
+        activation_window=activation_window,
+        value_event=value_event,
+        steps=tuple(steps),
+        conversion_window=conversion_window,
+        signup_event=signup_event,
+        level=level,
+    )
+    return compute(ONBOARDING, inputs, window_of(**window), params)
+
+
+def retention(
+    inputs: Inputs,
+    *,
+    cohort_grain: str | None = None,
+    periods: int = 12,
+    signup_event: str | None = None,
+    return_events: Iterable[str] = (),
+    inactive_events: Iterable[str] = (),
+    retention_type: str = "first_time",
+    retention_mode: str = "on",
+    level: str = "user",
+    **window: Unpack[WindowArgs],
+) -> Report:
+    """The cohort table, retention in the window, lifecycle and user churn (metrics.md).
+
+    `cohort_grain` (day, week, month; default the `grain` given, else week) buckets cohorts,
+    lifecycle and churn; `periods` offsets follow each cohort; `signup_event` starts a
+    first_time cohort (default a user's first event); `return_events` count as returns (default
+    every event but `inactive_events`); `retention_type` first_time or recurring;
+    `retention_mode` on or on_or_after; `level` user or account.
+
+    >>> import polars as pl, csmetrics as cm
+    >>> frame = pl.DataFrame({"timestamp": ["2026-11-02T10:00:00Z", "2026-11-10T10:00:00Z",
+    ...                                     "2026-11-20T10:00:00Z"],  # the export runs past until
+    ...                       "user_id": ["u1", "u1", "u2"], "event": ["login"] * 3})
+    >>> rep = cm.retention(cm.load(events=frame), since="2026-11-02", until="2026-11-16",
+    ...                    periods=1)
+    >>> rep.metrics["retention.period_1_rate"]
+    1.0
+    """
+    params = retention_params(
+        {},
+        cohort_grain=cohort_grain or window.get("grain"),
+        periods=periods,
+        signup_event=signup_event,
+        return_events=tuple(return_events),
+        inactive_events=tuple(inactive_events),
+        retention_type=retention_type,
+        retention_mode=retention_mode,
+        level=level,
+    )
+    return compute(RETENTION, inputs, window_of(**window), params)
+
+
 __all__ = [
     "Inputs",
     "Report",
@@ -171,5 +259,7 @@ __all__ = [
     "WindowArgs",
     "engagement",
     "load",
+    "onboarding",
+    "retention",
     "window_of",
 ]

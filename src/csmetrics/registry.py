@@ -134,6 +134,129 @@ METRICS: tuple[Metric, ...] = (
         (*_EVENTS, "events.account_id"),
         "Active accounts",
     ),
+    Metric(
+        "onboarding.signups_count",
+        "count",
+        "higher",
+        "Users (accounts) whose signup (first signup_event, else first event) falls in the window.",
+        ("events",),
+        _EVENTS,
+        "Signups",
+    ),
+    Metric(
+        "onboarding.activation_rate",
+        "share",
+        "higher",
+        "Among window signups whose activation window has elapsed by the window's end, the share "
+        "that did every activation event within it; the others are pending, not failures.",
+        ("events",),
+        _EVENTS,
+        "Activation rate",
+    ),
+    Metric(
+        "onboarding.time_to_value_median_hours",
+        "hours",
+        "lower",
+        "Median hours from signup to the first value_event, over window signups who reached it.",
+        ("events",),
+        _EVENTS,
+        "Time to value (median)",
+    ),
+    Metric(
+        "onboarding.time_to_value_p90_hours",
+        "hours",
+        "lower",
+        "90th percentile of hours from signup to the first value_event (linear interpolation).",
+        ("events",),
+        _EVENTS,
+        "Time to value (p90)",
+    ),
+    Metric(
+        "onboarding.reached_value_share",
+        "share",
+        "higher",
+        "Share of window signups who did the value_event by the window's end.",
+        ("events",),
+        _EVENTS,
+        "Reached value",
+    ),
+    Metric(
+        "onboarding.days_to_onboard_mean",
+        "days",
+        "lower",
+        "Mean fractional days from signup to activation (the first instant every activation "
+        "event was done), over window signups activated within their activation window.",
+        ("events",),
+        _EVENTS,
+        "Days to onboard (mean)",
+    ),
+    Metric(
+        "onboarding.days_to_onboard_median",
+        "days",
+        "lower",
+        "Median fractional days from signup to activation, over the same signups.",
+        ("events",),
+        _EVENTS,
+        "Days to onboard (median)",
+    ),
+    Metric(
+        "onboarding.funnel_conversion_rate",
+        "share",
+        "higher",
+        "Entities that reached the last funnel step within conversion_window of their first "
+        "step-1 event in the window, each step at or after the previous / entities that entered.",
+        ("events",),
+        _EVENTS,
+        "Funnel conversion",
+    ),
+    Metric(
+        "retention.period_1_rate",
+        "share",
+        "higher",
+        "Retention one bucket after the cohort's, measured in the window: cohort-size-weighted "
+        "mean of retention(c, 1) over cohorts whose bucket c+1 lies wholly inside the window and "
+        "is observable.",
+        ("events",),
+        _EVENTS,
+        "Period 1 retention",
+    ),
+    Metric(
+        "retention.period_3_rate",
+        "share",
+        "higher",
+        "Month grain: retention three months after the cohort's, measured in the window.",
+        ("events",),
+        _EVENTS,
+        "Period 3 retention",
+    ),
+    Metric(
+        "retention.period_4_rate",
+        "share",
+        "higher",
+        "Week grain: retention four weeks after the cohort's, measured in the window.",
+        ("events",),
+        _EVENTS,
+        "Period 4 retention",
+    ),
+    Metric(
+        "retention.period_7_rate",
+        "share",
+        "higher",
+        "Day grain: retention seven days after the cohort's, measured in the window.",
+        ("events",),
+        _EVENTS,
+        "Period 7 retention",
+    ),
+    Metric(
+        "retention.user_churn_rate",
+        "share",
+        "lower",
+        "Users (accounts) active in the bucket before the window's last complete bucket but not "
+        "in it / those active in the bucket before.",
+        ("events",),
+        _EVENTS,
+        "User churn",
+    ),
 )
 
 TABLES: tuple[Table, ...] = (
@@ -163,6 +286,46 @@ TABLES: tuple[Table, ...] = (
         ("account_id", "active_users", "active_days", "sessions", "events"),
         "Per account: active users, days with any activity, sessions started and active events in "
         "the window.",
+    ),
+)
+
+TABLES += (
+    Table(
+        "onboarding",
+        "activation_by_cohort",
+        ("cohort", "signups", "activated", "pending", "activation_rate"),
+        "Per signup week or month: signups, activated (decided ones), pending (activation window "
+        "not yet elapsed), activation_rate = activated / (signups - pending).",
+    ),
+    Table(
+        "onboarding",
+        "funnel",
+        (
+            "step",
+            "users",
+            "conversion_from_previous",
+            "conversion_from_start",
+            "drop_off",
+            "median_time_from_previous_hours",
+        ),
+        "Per funnel step: entities that reached it, conversions, drop-off from the step before "
+        "and the median hours from it.",
+    ),
+    Table(
+        "retention",
+        "cohorts",
+        ("cohort", "size", "offset", "users", "rate", "partial"),
+        "Per cohort and offset 0..periods: entities of the cohort with a return event in bucket "
+        "cohort+offset (or later, on_or_after); null when not yet observable; partial when the "
+        "horizon falls inside the bucket.",
+    ),
+    Table(
+        "retention",
+        "lifecycle",
+        ("bucket", "new", "returning", "resurrecting", "dormant", "partial"),
+        "Per bucket: new (signed up in it), returning (active in it and the bucket before), "
+        "resurrecting (active, not before, signed up earlier), dormant (active before, not in "
+        "it; negative).",
     ),
 )
 

@@ -121,18 +121,34 @@ def describe_source(
     column = TIME_COLUMN.get(source.kind)
     if column is None or column not in source.columns:
         return info, warnings
-    start = min(lookback.start, window.since) if primary else window.since
+    # rows before `first_read` are not used (None: every row before the window is read)
+    first_read = (
+        (min(lookback.start, window.since) if lookback.start else None) if primary else window.since
+    )
     ts = pl.col(column)
+    unused = ts < first_read if first_read is not None else pl.lit(False)
     counts = source.frame.select(
-        (ts < start).sum().alias("unused_before"),
-        ((ts >= start) & (ts < window.since)).sum().alias("lookback"),
+        unused.sum().alias("unused_before"),
+        ((ts < window.since) & ~unused).sum().alias("lookback"),
         (ts >= window.until).sum().alias("after"),
     ).row(0, named=True)
     before, read_before, after = counts["unused_before"], counts["lookback"], counts["after"]
     info["rows_in_window"] = source.frame.height - before - read_before - after
     kind = source.kind
+    after_read = primary and lookback.after is not None
+    if after_read and after:
+        warnings.append(
+            DataWarning(
+                "rows_after_window",
+                f"{kind}: {after:,} rows at or after the window's end were read only for "
+                f"{lookback.after}; no metric counts them",
+                count=after,
+                source=kind,
+            )
+        )
+        after = 0
     if before + after:
-        parts = [f"{before:,} before {_day(start, window)}"] if before else []
+        parts = [f"{before:,} before {_day(first_read, window)}"] if first_read and before else []
         parts += [f"{after:,} at or after the window's end"] if after else []
         warnings.append(
             DataWarning(
@@ -146,13 +162,18 @@ def describe_source(
         warnings.append(
             DataWarning(
                 "rows_before_window",
-                f"{kind}: {read_before:,} rows from {_day(start, window)} up to the window's "
-                f"start were read only for {lookback.reason}; no metric counts them in the window",
+                f"{kind}: {read_before:,} rows {_from(first_read, window)}up to "
+                f"the window's start were read only for {lookback.reason}; no metric counts them "
+                "in the window",
                 count=read_before,
                 source=kind,
             )
         )
     return info, warnings
+
+
+def _from(start: datetime | None, window: Window) -> str:
+    return "" if start is None else f"from {_day(start, window)} "
 
 
 def _day(instant: datetime, window: Window) -> str:

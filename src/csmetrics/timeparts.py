@@ -75,6 +75,15 @@ def bucket_expr(day: pl.Expr, grain: Grain, week_start: WeekStart) -> pl.Expr:
     return day.dt.month_start()
 
 
+def bucket_index(bucket: pl.Expr, grain: Grain) -> pl.Expr:
+    """A whole number per bucket start that grows by one from each bucket to the next: bucket
+    offsets (retention's c+k) and neighbours (the previous bucket) are then plain arithmetic."""
+    if grain == "month":
+        return bucket.dt.year().cast(pl.Int32) * 12 + bucket.dt.month().cast(pl.Int32) - 1
+    days = bucket.cast(pl.Int32)  # days since 1970-01-01
+    return days if grain == "day" else (days + 3).floordiv(7)  # 1970-01-01 was a Thursday
+
+
 # --- plain Python (window, small frames) ---------------------------------------------------------
 
 

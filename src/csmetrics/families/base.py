@@ -48,11 +48,13 @@ class FamilyResult:
 
 @dataclass(frozen=True)
 class Lookback:
-    """The rows before the window that a family reads, and what for (for the report's warning):
-    its primary source's rows from `start` on are read, those before are not used."""
+    """The rows outside the window that a family reads, and what for (for the report's
+    warnings): its primary source's rows from `start` on (None: from the first) are read, those
+    before are not used; rows at or after `until` are not used unless `after` says what for."""
 
-    start: datetime
+    start: datetime | None
     reason: str
+    after: str | None = None
 
 
 # (frames, source columns, window, params) -> frames: the shape of `plan` and of every stage

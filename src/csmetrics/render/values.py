@@ -8,7 +8,13 @@ from csmetrics.registry import Metric
 
 MISSING = "n/a"
 SPARK_BARS = "▁▂▃▄▅▆▇█"
-PERCENT_COLUMNS = ("share", "rate", "stickiness")
+PERCENT_COLUMNS = (
+    "share",
+    "rate",
+    "stickiness",
+    "conversion_from_previous",
+    "conversion_from_start",
+)
 
 
 def format_metric(value: float | None, metric: Metric) -> str:
