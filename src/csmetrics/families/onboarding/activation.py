@@ -33,11 +33,12 @@ def signup_progress(
     )
     needed = len(params.activation_events)
     is_activation = pl.col("event").is_in(list(params.activation_events))
+    is_value = pl.col("event") == params.value if params.value else pl.lit(False)
     progress = firsts.group_by("entity").agg(
-        pl.when(is_activation.sum() == needed)
+        pl.when(pl.lit(needed > 0) & (is_activation.sum() == needed))
         .then(pl.col("first").filter(is_activation).max())
         .alias("activated_at"),
-        pl.col("first").filter(pl.col("event") == params.value).min().alias("value_at"),
+        pl.col("first").filter(is_value).min().alias("value_at"),
     )
     return in_window.join(progress, on="entity", how="left")
 
