@@ -82,7 +82,7 @@ def test_headline_rates_are_measured_in_the_window(case) -> None:
 
 def test_partial_cell_and_horizon_inside_the_window() -> None:
     # the export ends on Wed 11-18 (u1's login), before until: W3 holds the horizon
-    rows = CASE[:6] + [("2026-11-18T10:00:00Z", "u1", "login", "a1")]
+    rows = [*CASE[:6], ("2026-11-18T10:00:00Z", "u1", "login", "a1")]
     report = retention(rows, periods=2, **WINDOW)
     table = report.tables["cohorts"]
     w3_cell = table.filter(pl.col("cohort") == date(2026, 11, 2), pl.col("offset") == 2)
