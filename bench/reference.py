@@ -73,6 +73,24 @@ SELECT
 """
 
 
+def connect(threads: int | None = None) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    con.execute("SET TimeZone = 'UTC'")
+    if threads:
+        con.execute(f"SET threads = {threads}")
+    return con
+
+
+def scan_of(path: str) -> str:
+    """The events of a Parquet or CSV file as (event_id, ts, user_id, account_id, event)."""
+    if path.endswith(".parquet"):
+        return f"(SELECT event_id, timestamp AS ts, user_id, account_id, event FROM read_parquet('{path}'))"
+    return (
+        f"(SELECT event_id, CAST(timestamp AS TIMESTAMPTZ) AS ts, user_id, account_id, event "
+        f"FROM read_csv('{path}', all_varchar = true))"
+    )
+
+
 def engagement_reference(
     path: str,
     since: datetime,
@@ -83,17 +101,8 @@ def engagement_reference(
     threads: int | None = None,
 ) -> dict[str, Any]:
     """The engagement headline metrics of a Parquet or CSV events file, computed by DuckDB."""
-    con = duckdb.connect()
-    con.execute("SET TimeZone = 'UTC'")
-    if threads:
-        con.execute(f"SET threads = {threads}")
-    if path.endswith(".parquet"):
-        scan = f"(SELECT event_id, timestamp AS ts, user_id, account_id, event FROM read_parquet('{path}'))"
-    else:
-        scan = (
-            f"(SELECT event_id, CAST(timestamp AS TIMESTAMPTZ) AS ts, user_id, account_id, event "
-            f"FROM read_csv('{path}', all_varchar = true))"
-        )
+    con = connect(threads)
+    scan = scan_of(path)
     row = con.execute(
         SQL.format(scan=scan),
         {"since": since, "until": until, "gap": gap_minutes, "inactive": list(inactive)},
