@@ -1,4 +1,5 @@
-"""`make bench`: csmetrics engagement vs the DuckDB SQL reference on 1M and 20M generated events.
+"""`make bench`: csmetrics engagement, onboarding and retention vs DuckDB SQL references of the
+same metrics on 1M and 20M generated events.
 
 Each run is a fresh subprocess, so peak RSS (from wait4) is that run's alone. Every command runs
 BENCH_REPEATS times (default 3), alternating csmetrics and DuckDB so that both see the same
@@ -23,12 +24,40 @@ SINCE, UNTIL = "2026-05-01", "2026-11-01"
 # accounts x 6 months of the sample generator -> about this many events
 SIZES = {"1M": 1_000, "20M": 20_000}
 REPEATS = int(os.environ.get("BENCH_REPEATS", "3"))
-REFERENCE = """
+# family -> (csmetrics options, the DuckDB reference call); both compute the same metrics.
+COMMON = ["--since", SINCE, "--until", UNTIL, "--format", "json", "--quiet"]
+ACTIVATION = ("created_project", "invited_user")
+STEPS = ("signed_up", "created_project", "invited_user", "connected_integration")
+JOBS: dict[str, tuple[list[str], str]] = {
+    "engagement": (
+        ["--inactive-event", "email_opened"],
+        "from bench.reference import engagement_reference as run\n"
+        "run(path, since, until, inactive=('email_opened',))",
+    ),
+    "onboarding": (
+        [
+            *(f"--activation-event={e}" for e in ACTIVATION),
+            "--activation-window=7d",
+            *(f"--step={e}" for e in STEPS),
+            "--conversion-window=3d",
+        ],
+        "from bench.reference_lifecycle import onboarding_reference as run\n"
+        f"run(path, since, until, activation={ACTIVATION!r}, window_days=7, steps={STEPS!r}, "
+        "conversion_days=3)",
+    ),
+    "retention": (
+        ["--inactive-event", "email_opened", "--cohort-grain", "week", "--periods", "12"],
+        "from bench.reference_lifecycle import retention_reference as run\n"
+        "run(path, since, until, inactive=('email_opened',))",
+    ),
+}
+# BENCH_ONLY=onboarding,retention or BENCH_ONLY=20M runs a subset (by family or size label).
+ONLY = {word for word in os.environ.get("BENCH_ONLY", "").split(",") if word}
+PREAMBLE = """
 import sys
 from datetime import datetime, UTC
-from bench.reference import engagement_reference
+path = sys.argv[1]
 since, until = (datetime.fromisoformat(d).replace(tzinfo=UTC) for d in sys.argv[2:4])
-engagement_reference(sys.argv[1], since, until, inactive=("email_opened",))
 """
 
 
@@ -83,51 +112,48 @@ def main() -> None:
     )
     rows = []
     for label, accounts in SIZES.items():
+        if ONLY and label not in ONLY and not ONLY & set(JOBS):
+            continue
         paths = ensure_data(label, accounts)
         events = pl.scan_parquet(paths["parquet"]).select(pl.len()).collect().item()
-        for fmt, path in paths.items():
-            ours_command = [
-                sys.executable,
-                "-m",
-                "csmetrics",
-                "engagement",
-                "--events",
-                str(path),
-                "--since",
-                SINCE,
-                "--until",
-                UNTIL,
-                "--inactive-event",
-                "email_opened",
-                "--format",
-                "json",
-                "--quiet",
-            ]
-            theirs_command = [sys.executable, "-c", REFERENCE, str(path), SINCE, UNTIL]
-            ours_runs, theirs_runs = [], []
-            for _ in range(REPEATS):
-                ours_runs.append(measure(ours_command))
-                theirs_runs.append(measure(theirs_command))
-            ours, theirs = summary(ours_runs), summary(theirs_runs)
-            rows.append((label, fmt, events, ours, theirs))
-            print(
-                f"{label} {fmt}: csmetrics {[round(w, 2) for w, _ in ours_runs]}s "
-                f"{ours[2]:.0f}MB; duckdb {[round(w, 2) for w, _ in theirs_runs]}s {theirs[2]:.0f}MB",
-                file=sys.stderr,
-                flush=True,
-            )
+        for family, (options, reference) in JOBS.items():
+            if ONLY & set(JOBS) and family not in ONLY:
+                continue
+            # engagement on both formats; the other families read the same Parquet file
+            formats = paths if family == "engagement" else {"parquet": paths["parquet"]}
+            for fmt, path in formats.items():
+                ours_command = [
+                    sys.executable, "-m", "csmetrics", family, "--events", str(path),
+                    *options, *COMMON,
+                ]  # fmt: skip
+                theirs_command = [
+                    sys.executable, "-c", PREAMBLE + reference, str(path), SINCE, UNTIL,
+                ]  # fmt: skip
+                ours_runs, theirs_runs = [], []
+                for _ in range(REPEATS):
+                    ours_runs.append(measure(ours_command))
+                    theirs_runs.append(measure(theirs_command))
+                ours, theirs = summary(ours_runs), summary(theirs_runs)
+                rows.append((family, fmt, events, ours, theirs))
+                print(
+                    f"{family} {label} {fmt}: csmetrics {[round(w, 2) for w, _ in ours_runs]}s "
+                    f"{ours[2]:.0f}MB; duckdb {[round(w, 2) for w, _ in theirs_runs]}s "
+                    f"{theirs[2]:.0f}MB",
+                    file=sys.stderr,
+                    flush=True,
+                )
     print()
     print(
         f"Wall seconds: median of {REPEATS} runs (fastest in brackets); peak RSS: largest of them."
     )
     print()
     print(
-        "| events | format | csmetrics wall s | csmetrics peak RSS MB | DuckDB wall s | DuckDB peak RSS MB | wall ratio (csmetrics/DuckDB, medians) |"
+        "| family | events | format | csmetrics wall s | csmetrics peak RSS MB | DuckDB wall s | DuckDB peak RSS MB | wall ratio (csmetrics/DuckDB, medians) |"
     )
-    print("|---|---|---:|---:|---:|---:|---:|")
-    for _, fmt, events, ours, theirs in rows:
+    print("|---|---:|---|---:|---:|---:|---:|---:|")
+    for family, fmt, events, ours, theirs in rows:
         print(
-            f"| {events:,} | {fmt} | {ours[0]:.2f} ({ours[1]:.2f}) | {ours[2]:,.0f} | "
+            f"| {family} | {events:,} | {fmt} | {ours[0]:.2f} ({ours[1]:.2f}) | {ours[2]:,.0f} | "
             f"{theirs[0]:.2f} ({theirs[1]:.2f}) | {theirs[2]:,.0f} | {ours[0] / theirs[0]:.2f} |"
         )
 
