@@ -12,7 +12,6 @@ from bench.reference import engagement_reference
 from bench.reference_lifecycle import onboarding_reference, retention_reference
 
 import csmetrics as cm
-
 from csmetrics.families.engagement import EngagementParams
 from csmetrics.sample import SampleOptions, write_sample
 from tests.helpers import engagement

@@ -45,8 +45,12 @@ def _frame(rows: list[tuple[int, str, str, str]]) -> pl.DataFrame:
 @given(LOGS, st.sampled_from(["on", "on_or_after"]), st.sampled_from(["first_time", "recurring"]))
 def test_offset_zero_is_full_and_on_or_after_never_increases(rows, mode, kind) -> None:
     report = cm.retention(
-        cm.load(events=_frame(rows)), periods=3, retention_mode=mode, retention_type=kind,
-        **WINDOW, grain="week",
+        cm.load(events=_frame(rows)),
+        periods=3,
+        retention_mode=mode,
+        retention_type=kind,
+        **WINDOW,
+        grain="week",
     )
     table = report.tables["cohorts"]
     first = table.filter(pl.col("offset") == 0, pl.col("size") > 0)
@@ -61,6 +65,7 @@ def test_offset_zero_is_full_and_on_or_after_never_increases(rows, mode, kind) -
 @given(LOGS)
 def test_first_time_cells_equal_brute_force(rows) -> None:
     report = cm.retention(cm.load(events=_frame(rows)), periods=3, **WINDOW, grain="week")
+
     # brute force: Monday weeks; a user's cohort is the week of their first event
     def week(minutes: int) -> date:
         day = (START + timedelta(minutes=15 * minutes)).date()

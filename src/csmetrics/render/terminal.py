@@ -7,6 +7,7 @@ from rich.console import Console
 from rich.table import Table
 
 from csmetrics.registry import metric as metric_info
+from csmetrics.render.charts import CHARTS
 from csmetrics.render.values import format_cell, format_metric, sparkline
 from csmetrics.report import Report
 
@@ -25,6 +26,10 @@ def render(report: Report, console: Console, max_rows: int = MAX_ROWS) -> None:
     if trend:
         console.print(trend)
     for name, frame in report.tables.items():
+        chart = CHARTS.get(name)
+        if chart is not None and frame.height:
+            console.print(chart(frame))
+            continue
         table = Table(title=name, box=box.SIMPLE_HEAVY, title_justify="left", show_edge=False)
         for column in frame.columns:
             numeric = frame.schema[column].is_numeric()

@@ -1,0 +1,127 @@
+"""Pictures of tables a person would rather look at than read, for the terminal: the cohort
+heatmap, the lifecycle as diverging bars, the funnel as bars. Each still reads without colour
+(NO_COLOR, pipes): values are printed, and bars use distinct characters per series."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import polars as pl
+from rich import box
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from csmetrics.render.values import MISSING
+
+BAR_WIDTH = 40
+# lifecycle series: (column, bar character, colour)
+LIFECYCLE = (
+    ("new", "█", "green"),
+    ("returning", "▓", "blue"),
+    ("resurrecting", "▒", "yellow"),
+)
+DORMANT = ("dormant", "░", "red")
+
+
+def _shade(rate: float) -> str:
+    """A background from pale to deep blue as the rate goes from 0 to 1, with readable text."""
+    level = max(0.0, min(1.0, rate))
+    red, green = int(235 - 200 * level), int(242 - 150 * level)
+    text = "white" if level > 0.55 else "black"
+    return f"{text} on rgb({red},{green},255)"
+
+
+def cohort_heatmap(frame: pl.DataFrame) -> RenderableType:
+    """Cohorts down, offsets across; each cell its rate as %, shaded; blank when not yet
+    observable; `*` marks a partial cell."""
+    offsets = sorted(frame["offset"].unique().to_list())
+    table = Table(title="cohorts", box=box.SIMPLE_HEAVY, title_justify="left", show_edge=False)
+    table.add_column("cohort", no_wrap=True)
+    table.add_column("size", justify="right")
+    for offset in offsets:
+        table.add_column(str(offset), justify="right", no_wrap=True)
+    for (cohort,), rows in frame.sort("cohort", "offset").group_by("cohort", maintain_order=True):
+        size = int(rows["size"][0])
+        cells: list[Text] = []
+        by_offset = {r["offset"]: r for r in rows.to_dicts()}
+        for offset in offsets:
+            row = by_offset.get(offset)
+            rate = None if row is None else row["rate"]
+            if row is None or row["users"] is None:
+                cells.append(Text(""))
+            elif rate is None:
+                cells.append(Text(MISSING))
+            else:
+                mark = "*" if row["partial"] else " "
+                cells.append(Text(f"{rate * 100:.0f}%{mark}", style=_shade(rate)))
+        table.add_row(str(cohort), f"{size:,}", *cells)
+    note = Text(
+        "  % of the cohort; * partial (the data ends inside it); blank: not yet observable",
+        style="dim",
+    )
+    return Group(table, note)
+
+
+def _bar(count: int, scale: float, char: str, style: str) -> Text:
+    return Text(char * round(count * scale), style=style)
+
+
+def lifecycle_bars(frame: pl.DataFrame) -> RenderableType:
+    """Per bucket: dormant to the left of the axis, new/returning/resurrecting stacked right."""
+    rows = frame.sort("bucket").to_dicts()
+    right = max((sum(r[c] for c, _, _ in LIFECYCLE) for r in rows), default=0)
+    left = max((-r["dormant"] for r in rows), default=0)
+    scale = BAR_WIDTH / max(right + left, 1)
+    width = round(left * scale)
+    table = Table(title="lifecycle", box=None, title_justify="left", show_header=True)
+    table.add_column("bucket", no_wrap=True)
+    table.add_column("dormant", justify="right", no_wrap=True)
+    table.add_column("new / returning / resurrecting", no_wrap=True)
+    for row in rows:
+        dormant = Text(str(row["dormant"]) + " ") + _bar(
+            -row["dormant"], scale, DORMANT[1], DORMANT[2]
+        )
+        dormant.pad_left(width + 8 - len(dormant))
+        stacked = Text("│")
+        for column, char, style in LIFECYCLE:
+            stacked += _bar(row[column], scale, char, style)
+        counts = " ".join(f"{row[c]}" for c, _, _ in LIFECYCLE)
+        stacked += Text(f" {counts}" + ("  (partial)" if row["partial"] else ""))
+        table.add_row(str(row["bucket"]), dormant, stacked)
+    legend = "  " + "  ".join(f"{char} {name}" for name, char, _ in (*LIFECYCLE, DORMANT))
+    return Group(table, Text(legend, style="dim"))
+
+
+def funnel_bars(frame: pl.DataFrame) -> RenderableType:
+    """A bar per step, as long as its users; conversion from the start and the drop-off."""
+    top = max(frame["users"].max() or 0, 1)
+    table = Table(title="funnel", box=None, title_justify="left")
+    for name, justify in (
+        ("step", "left"),
+        ("users", "right"),
+        ("", "left"),
+        ("from start", "right"),
+        ("drop-off", "right"),
+        ("median h from previous", "right"),
+    ):
+        table.add_column(name, justify=justify, no_wrap=True)  # type: ignore[arg-type]
+    for row in frame.to_dicts():
+        share = row["conversion_from_start"]
+        hours = row["median_time_from_previous_hours"]
+        table.add_row(
+            row["step"],
+            f"{row['users']:,}",
+            _bar(row["users"], BAR_WIDTH / top, "█", "cyan"),
+            MISSING if share is None else f"{share * 100:.1f}%",
+            f"-{row['drop_off']:,}" if row["drop_off"] else "",
+            MISSING if hours is None else f"{hours:,.2f}",
+        )
+    return table
+
+
+CHARTS: dict[str, Callable[[pl.DataFrame], RenderableType]] = {
+    "cohorts": cohort_heatmap,
+    "lifecycle": lifecycle_bars,
+    "funnel": funnel_bars,
+}
