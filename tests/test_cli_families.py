@@ -49,7 +49,7 @@ def test_onboarding_config_table(capsys, tmp_path: Path) -> None:
 
 def test_bad_level_is_a_usage_error(capsys) -> None:
     code, _, err = cli(capsys, "onboarding", "--config", str(SAMPLE), "--level", "team")
-    assert code == 2 and "--level: expected user or account" in err
+    assert code == 2 and "--level: expected one of user, account" in err
 
 
 def test_retention_heatmap_and_lifecycle(capsys) -> None:

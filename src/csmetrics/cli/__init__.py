@@ -1,5 +1,10 @@
-"""The `csmetrics` command: a thin layer over the library (app.py), options in options.py."""
+"""The `csmetrics` command: a thin layer over the library.
 
+app.py holds the Typer app and the exit-code contract; options.py the option groups declared
+once; wiring.py the shared plumbing; families.py the family commands; commands.py the others.
+"""
+
+from csmetrics.cli import commands, families  # noqa: F401  (registers the commands)
 from csmetrics.cli.app import app, main, run
 
 __all__ = ["app", "main", "run"]

@@ -95,7 +95,7 @@ def lifecycle_bars(frame: pl.DataFrame) -> RenderableType:
 
 def funnel_bars(frame: pl.DataFrame) -> RenderableType:
     """A bar per step, as long as its users; conversion from the start and the drop-off."""
-    top = max(frame["users"].max() or 0, 1)
+    top = max(int(frame["users"].max() or 0), 1)  # type: ignore[arg-type]
     table = Table(title="funnel", box=None, title_justify="left")
     for name, justify in (
         ("step", "left"),

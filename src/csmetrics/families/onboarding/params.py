@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from csmetrics.errors import ConfigError
+from csmetrics.families.settings import choice, merged_settings, names
 from csmetrics.families.signups import LEVELS, Level
 from csmetrics.timeparts import parse_duration
 
@@ -64,28 +64,17 @@ def needed_columns(source: str, params: OnboardingParams) -> set[str]:
 
 def params_from_config(table: Mapping[str, Any], **given: Any) -> OnboardingParams:
     """Parameters from the [onboarding] table, overridden by the `given` ones that are set."""
-    unknown = sorted(set(table) - set(KNOWN_KEYS))
-    if unknown:
-        raise ConfigError(
-            f"[onboarding]: unknown key {unknown[0]!r} (known: {', '.join(KNOWN_KEYS)})"
-        )
-    merged = {**table, **{k: v for k, v in given.items() if v not in (None, (), [])}}
-    level = str(merged.get("level", "user"))
-    if level not in LEVELS:
-        raise ConfigError(f"--level: expected user or account, got {level!r}")
+    merged = merged_settings("onboarding", table, given, KNOWN_KEYS)
+    level = choice(merged.get("level", "user"), LEVELS, "--level")
     return OnboardingParams(
-        activation_events=_names(merged.get("activation_events", ())),
+        activation_events=names(merged.get("activation_events")),
         activation_window=_duration(merged.get("activation_window", "14d"), "--activation-window"),
         value_event=merged.get("value_event"),
-        steps=_names(merged.get("steps", ())),
+        steps=names(merged.get("steps")),
         conversion_window=_duration(merged.get("conversion_window", "14d"), "--conversion-window"),
         signup_event=merged.get("signup_event"),
-        level=level,
+        level=level,  # type: ignore[arg-type]
     )
-
-
-def _names(value: str | Iterable[str]) -> tuple[str, ...]:
-    return (value,) if isinstance(value, str) else tuple(map(str, value))
 
 
 def _duration(value: str | timedelta, option: str) -> timedelta:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from csmetrics.errors import ConfigError
+from csmetrics.families.settings import choice, merged_settings, names
 from csmetrics.families.signups import LEVELS, Level
 from csmetrics.timeparts import Grain
 
@@ -65,41 +66,28 @@ def needed_columns(source: str, params: RetentionParams) -> set[str]:
     return {"timestamp", "user_id", "event", "account_id"}
 
 
-def _choice(value: Any, allowed: Iterable[str], option: str) -> str:
-    text = str(value)
-    if text not in allowed:
-        raise ConfigError(f"{option}: expected one of {', '.join(allowed)}, got {text!r}")
-    return text
-
-
 def params_from_config(table: Mapping[str, Any], **given: Any) -> RetentionParams:
     """Parameters from the [retention] table, overridden by the `given` ones that are set."""
-    unknown = sorted(set(table) - set(KNOWN_KEYS))
-    if unknown:
-        raise ConfigError(
-            f"[retention]: unknown key {unknown[0]!r} (known: {', '.join(KNOWN_KEYS)})"
-        )
-    merged = {**table, **{k: v for k, v in given.items() if v not in (None, (), [])}}
+    merged = merged_settings("retention", table, given, KNOWN_KEYS)
     grain = merged.get("cohort_grain")
     periods = merged.get("periods", 12)
     if not isinstance(periods, int) or isinstance(periods, bool) or periods < 1:
         raise ConfigError(f"--periods: expected a whole number of at least 1, got {periods!r}")
-    names = lambda key: tuple(map(str, merged.get(key, ())))  # noqa: E731
     return RetentionParams(
         cohort_grain=None
         if grain is None
-        else _choice(grain, ("day", "week", "month"), "--cohort-grain"),  # type: ignore[arg-type]
+        else choice(grain, ("day", "week", "month"), "--cohort-grain"),  # type: ignore[arg-type]
         periods=periods,
         signup_event=merged.get("signup_event"),
-        return_events=names("return_events"),
-        inactive_events=names("inactive_events"),
-        retention_type=_choice(
+        return_events=names(merged.get("return_events")),
+        inactive_events=names(merged.get("inactive_events")),
+        retention_type=choice(
             merged.get("retention_type", "first_time"),
             ("first_time", "recurring"),
             "--retention-type",
         ),  # type: ignore[arg-type]
-        retention_mode=_choice(
+        retention_mode=choice(
             merged.get("retention_mode", "on"), ("on", "on_or_after"), "--retention-mode"
         ),  # type: ignore[arg-type]
-        level=_choice(merged.get("level", "user"), LEVELS, "--level"),  # type: ignore[arg-type]
+        level=choice(merged.get("level", "user"), LEVELS, "--level"),  # type: ignore[arg-type]
     )

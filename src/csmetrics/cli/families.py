@@ -1,0 +1,167 @@
+"""The family commands: each parses its family's options, builds its parameters and hands
+them to the one shared runner (wiring.run_family_command)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from csmetrics.cli.app import app
+from csmetrics.cli.options import (
+    InactiveEventsOpt,
+    LevelOpt,
+    OutputOptions,
+    SignupEventOpt,
+    SourceOptions,
+    WindowOptions,
+    command,
+)
+from csmetrics.cli.wiring import run_family_command, start
+
+
+@command(
+    app,
+    sources=("events",),
+    window=True,
+    output=True,
+    epilog="Example: csmetrics engagement --events events.parquet --period last-30d --grain week",
+)
+def engagement(
+    *,
+    session_gap: Annotated[
+        str | None,
+        typer.Option(
+            "--session-gap",
+            help="Inactivity that ends a session, e.g. 30m (default 30m).",
+            show_default=False,
+        ),
+    ] = None,
+    inactive_event: InactiveEventsOpt = None,
+    sources: SourceOptions,
+    window: WindowOptions,
+    output: OutputOptions,
+) -> None:
+    """DAU/WAU/MAU, stickiness, sessions, feature adoption and account activity."""
+    from csmetrics.families.engagement import FAMILY, params_from_config
+
+    settings = start(sources, output)
+    params = params_from_config(
+        settings.family("engagement"), session_gap=session_gap, inactive_events=inactive_event
+    )
+    run_family_command(FAMILY, params, settings, sources, window, output)
+
+
+@command(
+    app,
+    sources=("events", "accounts"),
+    window=True,
+    output=True,
+    epilog="Example: csmetrics onboarding --events events.parquet --activation-event "
+    "created_project --activation-event invited_user --step signed_up --step created_project",
+)
+def onboarding(
+    *,
+    activation_event: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--activation-event",
+            help="An event every activated user has done (repeatable; all are required).",
+        ),
+    ] = None,
+    activation_window: Annotated[
+        str | None,
+        typer.Option("--activation-window", help="Time from signup to activate (default 14d)."),
+    ] = None,
+    value_event: Annotated[
+        str | None,
+        typer.Option(
+            "--value-event", help="The event of first value (default: the last activation event)."
+        ),
+    ] = None,
+    step: Annotated[
+        list[str] | None,
+        typer.Option("--step", help="A funnel step, in order (repeatable)."),
+    ] = None,
+    conversion_window: Annotated[
+        str | None,
+        typer.Option(
+            "--conversion-window", help="Time from the first step to convert (default 14d)."
+        ),
+    ] = None,
+    signup_event: SignupEventOpt = None,
+    level: LevelOpt = None,
+    sources: SourceOptions,
+    window: WindowOptions,
+    output: OutputOptions,
+) -> None:
+    """Signups, activation, time to value, days to onboard and the funnel."""
+    from csmetrics.families.onboarding import FAMILY, params_from_config
+
+    settings = start(sources, output)
+    params = params_from_config(
+        settings.family("onboarding"),
+        activation_events=activation_event,
+        activation_window=activation_window,
+        value_event=value_event,
+        steps=step,
+        conversion_window=conversion_window,
+        signup_event=signup_event,
+        level=level,
+    )
+    run_family_command(FAMILY, params, settings, sources, window, output)
+
+
+@command(
+    app,
+    sources=("events", "accounts"),
+    window=True,
+    output=True,
+    epilog="Example: csmetrics retention --events events.parquet --cohort-grain week --periods 8",
+)
+def retention(
+    *,
+    cohort_grain: Annotated[
+        str | None,
+        typer.Option(
+            "--cohort-grain",
+            help="Cohort buckets: day, week or month (default: --grain if given, else week).",
+        ),
+    ] = None,
+    periods: Annotated[
+        int | None, typer.Option("--periods", help="Offsets after each cohort (default 12).")
+    ] = None,
+    signup_event: SignupEventOpt = None,
+    return_event: Annotated[
+        list[str] | None,
+        typer.Option("--return-event", help="An event that counts as a return (repeatable)."),
+    ] = None,
+    inactive_event: InactiveEventsOpt = None,
+    retention_type: Annotated[
+        str | None,
+        typer.Option("--retention-type", help="first_time (default) or recurring."),
+    ] = None,
+    retention_mode: Annotated[
+        str | None, typer.Option("--retention-mode", help="on (default) or on_or_after.")
+    ] = None,
+    level: LevelOpt = None,
+    sources: SourceOptions,
+    window: WindowOptions,
+    output: OutputOptions,
+) -> None:
+    """Cohort retention table, retention in the window, lifecycle and user churn."""
+    from csmetrics.families.retention import FAMILY, params_from_config
+
+    settings = start(sources, output)
+    params = params_from_config(
+        settings.family("retention"),
+        cohort_grain=cohort_grain or window.grain or settings.setting("grain"),
+        periods=periods,
+        signup_event=signup_event,
+        return_events=return_event,
+        inactive_events=inactive_event,
+        retention_type=retention_type,
+        retention_mode=retention_mode,
+        level=level,
+    )
+    run_family_command(FAMILY, params, settings, sources, window, output)

@@ -1,0 +1,83 @@
+"""The plumbing every command shares: logging, config, the window and sources from the option
+groups, and running a family. No metric logic lives here."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from csmetrics.cli.options import OutputOptions, SourceOptions, WindowOptions
+
+if TYPE_CHECKING:
+    from csmetrics.config import Config
+    from csmetrics.families.base import Family
+    from csmetrics.sources.spec import SourceSpec
+    from csmetrics.window import WindowSpec
+
+
+def setup_logging(verbose: bool, quiet: bool) -> None:
+    level = logging.DEBUG if verbose else logging.ERROR if quiet else logging.WARNING
+    logging.basicConfig(level=level, format="csmetrics: %(message)s", stream=sys.stderr, force=True)
+
+
+def load(config: Path | None) -> Config:
+    from csmetrics.config import load_config
+
+    return load_config(config)
+
+
+def start(sources: SourceOptions, output: OutputOptions) -> Config:
+    setup_logging(output.verbose, output.quiet)
+    return load(sources.config)
+
+
+def window_spec(settings: Config, window: WindowOptions) -> WindowSpec:
+    """The window: the command line's bounds, else the config's; other settings likewise."""
+    from csmetrics.window import build_window
+
+    cli_bounds = window.since or window.until or window.period
+    return build_window(
+        since=window.since if cli_bounds else settings.setting("since"),
+        until=window.until if cli_bounds else settings.setting("until"),
+        period=window.period if cli_bounds else settings.setting("period"),
+        as_of=window.as_of or settings.setting("as_of"),
+        timezone=window.timezone or settings.setting("timezone", "UTC"),
+        week_start=window.week_start or settings.setting("week_start", "monday"),
+        grain=window.grain or settings.setting("grain", "day"),
+    )
+
+
+def specs_of(settings: Config, sources: SourceOptions) -> dict[str, SourceSpec]:
+    from csmetrics.config import source_specs
+
+    return source_specs(
+        settings,
+        sources.paths(),
+        list(sources.map_ or []),
+        list(sources.preset or []),
+        source_timezone=sources.source_timezone,
+        format_in=sources.format_in,
+        encoding=sources.encoding,
+        survey=sources.survey,
+    )
+
+
+def run_family_command(
+    family: Family[Any],
+    params: Any,
+    settings: Config,
+    sources: SourceOptions,
+    window: WindowOptions,
+    output: OutputOptions,
+) -> None:
+    """Load the family's sources, compute it, emit the report: every family command's end."""
+    from csmetrics.output import emit, progress
+    from csmetrics.runner import run_family
+
+    spec = window_spec(settings, window)
+    specs = specs_of(settings, sources)
+    with progress(f"computing {family.name}", output.quiet or output.no_progress):
+        report = run_family(family, specs, spec, params)
+    emit(report, output.output_format, output.output, quiet=output.quiet)
