@@ -18,7 +18,15 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 if TYPE_CHECKING:
-    from csmetrics.api import engagement, load, onboarding, retention, window_of
+    from csmetrics.api import (
+        engagement,
+        load,
+        onboarding,
+        retention,
+        support,
+        voice,
+        window_of,
+    )
     from csmetrics.diagnostics import DataWarning
     from csmetrics.errors import ConfigError, CsMetricsError, InputError
     from csmetrics.inputs import Inputs, Source
@@ -31,6 +39,8 @@ _EXPORTS = {
     "window_of": "csmetrics.api",
     "onboarding": "csmetrics.api",
     "retention": "csmetrics.api",
+    "support": "csmetrics.api",
+    "voice": "csmetrics.api",
     "Inputs": "csmetrics.inputs",
     "Source": "csmetrics.inputs",
     "Report": "csmetrics.report",
@@ -55,6 +65,8 @@ __all__ = [
     "load",
     "onboarding",
     "retention",
+    "support",
+    "voice",
     "window_of",
 ]
 

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping
-from datetime import timedelta
+from dataclasses import replace
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, TypedDict, Unpack
 
@@ -27,6 +28,10 @@ from csmetrics.families.onboarding import FAMILY as ONBOARDING
 from csmetrics.families.onboarding import params_from_config as onboarding_params
 from csmetrics.families.retention import FAMILY as RETENTION
 from csmetrics.families.retention import params_from_config as retention_params
+from csmetrics.families.support import FAMILY as SUPPORT
+from csmetrics.families.support import params_from_config as support_params
+from csmetrics.families.voice import FAMILY as VOICE
+from csmetrics.families.voice import params_from_config as voice_params
 from csmetrics.inputs import Inputs, load_inputs
 from csmetrics.report import Report
 from csmetrics.runner import compute
@@ -251,6 +256,65 @@ def retention(
     return compute(RETENTION, inputs, window_of(**window), params)
 
 
+def support(
+    inputs: Inputs,
+    *,
+    sla_first_response: str | timedelta | None = None,
+    business_hours: str | None = None,
+    holidays: str | os.PathLike[str] | Iterable[date] | None = None,
+    by: str | None = None,
+    **window: Unpack[WindowArgs],
+) -> Report:
+    """Ticket volume, backlog, response and resolution times, FCR, reopens, SLA, ticket CSAT.
+
+    `sla_first_response` ("4h"); `business_hours` ("mon-fri 09:00-17:00", in the window's time
+    zone) makes every duration business time, closed on `holidays` (a file of dates, or dates);
+    `by` (channel, priority, group, assignee) adds a table with one row per value.
+
+    >>> import polars as pl, csmetrics as cm
+    >>> tickets = pl.DataFrame({"ticket_id": ["t1"], "created_at": ["2026-11-06T16:30:00Z"],
+    ...                         "first_response_at": ["2026-11-09T09:30:00Z"]})
+    >>> rep = cm.support(cm.load(tickets=tickets), business_hours="mon-fri 09:00-17:00",
+    ...                  since="2026-11-01", until="2026-12-01")
+    >>> rep.metrics["support.first_response_median_hours"]  # Fri 16:30-17:00, Mon 09:00-09:30
+    1.0
+    """
+    days = None
+    if holidays is not None and not isinstance(holidays, str | os.PathLike):
+        days = tuple(holidays)
+    params = support_params(
+        {},
+        sla_first_response=sla_first_response,
+        business_hours=business_hours,
+        holidays=os.fspath(holidays) if isinstance(holidays, str | os.PathLike) else None,
+        by=by,
+    )
+    if days and params.business_hours is not None:
+        params = replace(params, business_hours=replace(params.business_hours, holidays=days))
+    return compute(SUPPORT, inputs, window_of(**window), params)
+
+
+def voice(
+    inputs: Inputs,
+    *,
+    by: str | None = None,
+    include_comments: bool = False,
+    **window: Unpack[WindowArgs],
+) -> Report:
+    """NPS with its margin of error, CSAT and CES (metrics.md), from the surveys; CSAT from
+    ticket ratings when no CSAT survey is given. `by`: a surveys or accounts column to break
+    down by; `include_comments`: add the free-text comments table (never by default).
+
+    >>> import polars as pl, csmetrics as cm
+    >>> answers = pl.DataFrame({"submitted_at": ["2026-11-02", "2026-11-03", "2026-11-04"],
+    ...                         "score": [10, 9, 3], "survey": ["nps"] * 3})
+    >>> cm.voice(cm.load(surveys=answers)).metrics["voice.nps"]  # 100 * (2 - 1) / 3
+    33.33333333333333
+    """
+    params = voice_params({}, by=by, include_comments=include_comments)
+    return compute(VOICE, inputs, window_of(**window), params)
+
+
 __all__ = [
     "Inputs",
     "Report",
@@ -261,5 +325,7 @@ __all__ = [
     "load",
     "onboarding",
     "retention",
+    "support",
+    "voice",
     "window_of",
 ]

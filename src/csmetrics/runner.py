@@ -40,6 +40,12 @@ def run_family(
 def require_sources(family: Family[Any], given: Mapping[str, object] | Inputs) -> None:
     """An input error naming every required source that is missing, and how to give it."""
     missing = [kind for kind in family.required if kind not in given]
+    if family.one_of and not any(kind in given for kind in family.one_of):
+        options = " or ".join(f"--{kind} PATH" for kind in family.one_of)
+        raise InputError(
+            f"{family.name} needs {' or '.join(family.one_of)}: pass {options} or set "
+            "them in the config's [sources]"
+        )
     if missing:
         flags = " and ".join(f"--{kind} PATH" for kind in missing)
         tables = ", ".join(f"[sources.{kind}]" for kind in missing)
@@ -55,7 +61,7 @@ def compute(
     started = time.perf_counter()
     require_sources(family, inputs)
     kinds = [kind for kind in family.sources if kind in inputs]
-    primary = inputs.sources[family.primary]
+    primary = inputs.sources[family.primary_of(inputs)]
     resolved = (
         window
         if isinstance(window, Window)

@@ -165,3 +165,84 @@ def retention(
         level=level,
     )
     run_family_command(FAMILY, params, settings, sources, window, output)
+
+
+@command(
+    app,
+    sources=("tickets",),
+    window=True,
+    output=True,
+    epilog='Example: csmetrics support --tickets tickets.csv --business-hours "mon-fri 09:00-17:00" '
+    "--sla-first-response 4h --by channel",
+)
+def support(
+    *,
+    sla_first_response: Annotated[
+        str | None,
+        typer.Option("--sla-first-response", help="First-response SLA, e.g. 4h."),
+    ] = None,
+    business_hours: Annotated[
+        str | None,
+        typer.Option(
+            "--business-hours",
+            help='Opening hours in --timezone, e.g. "mon-thu 08:00-18:00, fri 08:00-14:00": '
+            "durations then count business time only.",
+        ),
+    ] = None,
+    holidays: Annotated[
+        str | None,
+        typer.Option(
+            "--holidays",
+            help="File of closed days: one date per line, or a CSV with a date column.",
+        ),
+    ] = None,
+    by: Annotated[
+        str | None,
+        typer.Option("--by", help="Breakdown: channel, priority, group or assignee."),
+    ] = None,
+    sources: SourceOptions,
+    window: WindowOptions,
+    output: OutputOptions,
+) -> None:
+    """Volume, backlog, first response and resolution times, FCR, reopens, SLA and CSAT."""
+    from csmetrics.families.support import FAMILY, params_from_config
+
+    settings = start(sources, output)
+    params = params_from_config(
+        settings.family("support"),
+        base=str(settings.path.parent) if settings.path else ".",
+        sla_first_response=sla_first_response,
+        business_hours=business_hours,
+        holidays=holidays,
+        by=by,
+    )
+    run_family_command(FAMILY, params, settings, sources, window, output)
+
+
+@command(
+    app,
+    sources=("surveys", "tickets", "accounts"),
+    window=True,
+    output=True,
+    epilog="Example: csmetrics voice --surveys nps.csv --accounts accounts.csv --by segment --grain month",
+)
+def voice(
+    *,
+    by: Annotated[
+        str | None,
+        typer.Option("--by", help="A surveys or accounts column to break down by, e.g. segment."),
+    ] = None,
+    include_comments: Annotated[
+        bool,
+        typer.Option("--include-comments", help="Write the free-text comments (never by default)."),
+    ] = False,
+    sources: SourceOptions,
+    window: WindowOptions,
+    output: OutputOptions,
+) -> None:
+    """NPS with its margin of error, CSAT and CES; the NPS trend and score distribution."""
+    from csmetrics.families.voice import FAMILY, params_from_config
+
+    settings = start(sources, output)
+    params = params_from_config(settings.family("voice"), by=by, include_comments=include_comments)
+    run_family_command(FAMILY, params, settings, sources, window, output)

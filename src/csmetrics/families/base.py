@@ -15,7 +15,7 @@ made explicit: a cache is split when its readers project different columns, and 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Container, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Generic, TypeVar
@@ -72,11 +72,15 @@ class Family(Generic[P]):
     lookback: Callable[[Window, P], Lookback]
     optional: tuple[str, ...] = ()  # read when given, never an error when absent
     stages: tuple[Stage[P], ...] = ()
+    one_of: tuple[str, ...] = ()  # at least one of these is needed (voice: surveys or tickets)
 
-    @property
-    def primary(self) -> str:
-        return self.required[0]
+    def primary_of(self, available: Container[str]) -> str:
+        """The source whose range closes an open window: the first required one, else the
+        first of `one_of` that is given."""
+        if self.required:
+            return self.required[0]
+        return next((kind for kind in self.one_of if kind in available), self.one_of[0])
 
     @property
     def sources(self) -> tuple[str, ...]:
-        return (*self.required, *self.optional)
+        return (*self.required, *self.one_of, *self.optional)

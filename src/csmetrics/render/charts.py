@@ -120,7 +120,43 @@ def funnel_bars(frame: pl.DataFrame) -> RenderableType:
     return table
 
 
+def nps_trend_chart(frame: pl.DataFrame) -> RenderableType:
+    """Per bucket, the NPS as `●` on a -100..100 axis with its 95% margin as `─` around it."""
+    width = BAR_WIDTH + 1
+    table = Table(title="nps_trend", box=None, title_justify="left")
+    for name, justify in (
+        ("bucket", "left"),
+        ("-100 … 0 … +100", "left"),
+        ("nps", "right"),
+        ("± margin", "right"),
+        ("responses", "right"),
+    ):
+        table.add_column(name, justify=justify, no_wrap=True)  # type: ignore[arg-type]
+
+    def position(value: float) -> int:
+        return max(0, min(width - 1, round((value + 100) / 200 * (width - 1))))
+
+    for row in frame.sort("bucket").to_dicts():
+        nps, margin = row["nps"], row["margin"]
+        line = [" "] * width
+        line[width // 2] = "│"
+        if nps is not None:
+            for i in range(position(nps - (margin or 0)), position(nps + (margin or 0)) + 1):
+                line[i] = "─"
+            line[position(nps)] = "●"
+        mark = "  (partial)" if row["partial"] else ""
+        table.add_row(
+            str(row["bucket"]),
+            Text("".join(line), style="magenta"),
+            MISSING if nps is None else f"{nps:+.0f}",
+            MISSING if margin is None else f"±{margin:.0f}",
+            f"{row['responses']:,}{mark}",
+        )
+    return table
+
+
 CHARTS: dict[str, Callable[[pl.DataFrame], RenderableType]] = {
+    "nps_trend": nps_trend_chart,
     "cohorts": cohort_heatmap,
     "lifecycle": lifecycle_bars,
     "funnel": funnel_bars,

@@ -1,0 +1,89 @@
+"""One row per ticket with what every support metric reads: whether it was created in the
+window, answered or solved before `until` (as of `until`: later replies have not happened),
+and its first-response and resolution durations in hours, business or calendar time.
+
+Durations come from the timestamps; where a timestamp column is absent, from the precomputed
+minutes that help desks export (used as exported, even with business hours). Negative durations
+are data errors: their duration is dropped (the ticket still counts as answered or solved).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import polars as pl
+
+from csmetrics.business_hours import HOUR_US
+from csmetrics.families.base import Columns
+from csmetrics.families.support.params import SupportParams
+from csmetrics.window import Window
+
+
+def _elapsed_hours(start: pl.Expr, end: pl.Expr, params: SupportParams, tz: str) -> pl.Expr:
+    if params.business_hours is None:
+        return (end - start).dt.total_microseconds() / HOUR_US
+    return params.business_hours.between(start, end, tz) / HOUR_US
+
+
+def _reply(
+    columns: tuple[str, ...], at: str, minutes: str, window: Window, params: SupportParams
+) -> tuple[pl.Expr, pl.Expr]:
+    """(done before `until`, raw hours) of a ticket's first reply or solve."""
+    created = pl.col("created_at")
+    if at in columns:
+        instant = pl.col(at)
+        done = instant.is_not_null() & (instant < window.until)
+        hours = pl.when(done).then(_elapsed_hours(created, instant, params, window.timezone))
+        return done, hours
+    if minutes in columns:
+        instant = created + pl.duration(
+            microseconds=(pl.col(minutes) * 60 * 1_000_000).round(0).cast(pl.Int64)
+        )
+        done = pl.col(minutes).is_not_null() & (instant < window.until)
+        return done, pl.when(done).then(pl.col(minutes) / 60)
+    return pl.lit(False), pl.lit(None, pl.Float64)
+
+
+def ticket_facts(
+    tickets: pl.LazyFrame, columns: Columns, window: Window, params: SupportParams
+) -> pl.LazyFrame:
+    """Per ticket: in_window, answered, solved, solved_in_window, backlog, overdue, the hours
+    (null when negative, with `negative_*` flags), replies, reopens and the rating."""
+    present = columns["tickets"]
+    created = pl.col("created_at")
+    answered, response = _reply(
+        present, "first_response_at", "first_response_minutes", window, params
+    )
+    solved, resolution = _reply(present, "solved_at", "resolution_minutes", window, params)
+    solved_in_window = (
+        pl.col("solved_at").is_between(window.since, window.until, closed="left")
+        if "solved_at" in present
+        else solved & (created >= window.since)  # only durations: solved when created + time
+    )
+    facts = [
+        created.is_between(window.since, window.until, closed="left").alias("in_window"),
+        answered.alias("answered"),
+        solved.alias("solved"),
+        solved_in_window.fill_null(False).alias("solved_in_window"),
+        ((created < window.until) & ~solved).alias("backlog"),
+        pl.when(response >= 0).then(response).alias("response_hours"),
+        (response < 0).fill_null(False).alias("negative_response"),
+        pl.when(resolution >= 0).then(resolution).alias("resolution_hours"),
+        (resolution < 0).fill_null(False).alias("negative_resolution"),
+        _overdue(answered, params, window).alias("overdue"),
+    ]
+    for column in ("agent_replies", "reopens", "satisfaction"):
+        if column in present:
+            facts.append(pl.col(column))
+    if params.by:
+        facts.append(pl.col(params.by).cast(pl.String).fill_null("(none)").alias("by"))
+    return tickets.select("created_at", *(["solved_at"] if "solved_at" in present else []), *facts)
+
+
+def _overdue(answered: pl.Expr, params: SupportParams, window: Window) -> pl.Expr:
+    """Unanswered at `until` and older than the SLA (in business time with business hours)."""
+    sla = params.sla_first_response
+    if sla is None:
+        return pl.lit(False)
+    age = _elapsed_hours(pl.col("created_at"), pl.lit(window.until), params, window.timezone)
+    return ~answered & (age > sla / timedelta(hours=1))

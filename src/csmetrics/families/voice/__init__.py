@@ -1,0 +1,165 @@
+"""Voice of customer (metrics.md): NPS with its margin of error, CSAT and CES from surveys (CSAT
+from ticket ratings when no CSAT survey is given), the NPS trend, the score distribution and
+breakdowns by a survey or account column. Comments are written only when asked for."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import polars as pl
+
+from csmetrics.diagnostics import DataWarning
+from csmetrics.errors import InputError
+from csmetrics.families.base import Columns, Family, FamilyResult, Frames, Lookback, RunContext
+from csmetrics.families.voice.params import (
+    VoiceParams,
+    needed_columns,
+    parameters,
+    params_from_config,
+)
+from csmetrics.families.voice.responses import (
+    latest_answers,
+    nps_measures,
+    scale_measures,
+    ticket_csat,
+    trend_counts,
+)
+from csmetrics.timeparts import bucket_expr, local_date
+from csmetrics.window import Window
+
+
+def lookback(window: Window, params: VoiceParams) -> Lookback:
+    return Lookback(window.since, "nothing")
+
+
+def _with_by(answers: pl.LazyFrame, frames: Frames, columns: Columns, by: str) -> pl.LazyFrame:
+    if by in columns.get("surveys", ()):
+        return answers.with_columns(pl.col(by).cast(pl.String).alias("by"))
+    if by in columns.get("accounts", ()) and "account_id" in columns.get("surveys", ()):
+        accounts = frames["accounts"].select(
+            pl.col("account_id").cast(pl.String), pl.col(by).cast(pl.String).alias("by")
+        )
+        return answers.with_columns(pl.col("account_id").cast(pl.String)).join(
+            accounts, on="account_id", how="left"
+        )
+    raise InputError(
+        f"--by {by}: not a column of the surveys, nor of an accounts source joined on account_id"
+    )
+
+
+def plan(
+    frames: Frames, columns: Columns, window: Window, params: VoiceParams
+) -> dict[str, pl.LazyFrame]:
+    planned: dict[str, pl.LazyFrame] = {}
+    if "tickets" in frames and "satisfaction" in columns.get("tickets", ()):
+        planned["tickets"] = ticket_csat(frames["tickets"], window)
+    if "surveys" not in frames:
+        return planned
+    surveys = frames["surveys"]
+    answers = latest_answers(surveys, window).cache()
+    planned["headline"] = answers.select(*nps_measures(), *scale_measures())
+    planned["distribution"] = answers.group_by("survey", "score").agg(pl.len().alias("responses"))
+    bucket = bucket_expr(
+        local_date(pl.col("submitted_at"), window.timezone), window.grain, window.week_start
+    )
+    per_bucket = latest_answers(surveys.with_columns(bucket=bucket), window, "bucket")
+    planned["trend"] = per_bucket.group_by("bucket").agg(trend_counts())
+    if params.by:
+        by = _with_by(answers, frames, columns, params.by)
+        planned["by"] = by.group_by("by").agg(
+            *(
+                e.name.map(lambda n: n.removeprefix("voice."))
+                for e in (*nps_measures(), *scale_measures())
+            )
+        )
+    if params.include_comments and "comment" in columns["surveys"]:
+        planned["comments"] = answers.filter(pl.col("comment").is_not_null()).select(
+            "submitted_at", "survey", "score", "comment"
+        )
+    return planned
+
+
+METRICS = (
+    "voice.nps",
+    "voice.nps_margin_of_error",
+    "voice.nps_responses_count",
+    "voice.csat_rate",
+    "voice.csat_mean",
+    "voice.ces_mean",
+    "voice.ces_easy_share",
+)
+
+
+def assemble(
+    results: Mapping[str, pl.DataFrame], ctx: RunContext, params: VoiceParams
+) -> FamilyResult:
+    metrics: dict[str, float | None] = dict.fromkeys(METRICS)
+    warnings: list[DataWarning] = []
+    tables: dict[str, pl.DataFrame] = {}
+    if "headline" in results:
+        row = results["headline"].row(0, named=True)
+        metrics.update({k: None if v is None else float(v) for k, v in row.items()})
+        tables["nps_trend"] = (
+            ctx.window.buckets(ctx.observed["surveys"])
+            .select("bucket", "partial")
+            .join(results["trend"], on="bucket", how="left")
+            .with_columns(
+                pl.col("responses", "promoters", "passives", "detractors")
+                .fill_null(0)
+                .cast(pl.Int64)
+            )
+            .sort("bucket")
+            .select(
+                "bucket",
+                "responses",
+                "promoters",
+                "passives",
+                "detractors",
+                "nps",
+                pl.col("nps_margin_of_error").alias("margin"),
+                "partial",
+            )
+        )
+        distribution = results["distribution"].with_columns(
+            share=pl.col("responses") / pl.col("responses").sum().over("survey")
+        )
+        tables["score_distribution"] = distribution.sort("survey", "score").with_columns(
+            pl.col("responses").cast(pl.Int64)
+        )
+    if "tickets" in results and metrics["voice.csat_rate"] is None:
+        row = results["tickets"].row(0, named=True)
+        metrics["voice.csat_rate"] = row["csat_rate"]
+        if row["rated"]:
+            warnings.append(
+                DataWarning(
+                    "from_tickets",
+                    f"CSAT rate from {row['rated']} rated tickets (no CSAT survey answers)",
+                    "voice.csat_rate",
+                )
+            )
+    if params.by and "by" in results:
+        tables[f"by_{params.by}"] = results["by"].rename({"by": params.by}).sort(params.by)
+    if "comments" in results:
+        tables["comments"] = results["comments"].sort("submitted_at", descending=True)
+    for metric, value in metrics.items():
+        if value is None and not any(w.metric == metric for w in warnings):
+            kind = metric.split(".")[1].split("_")[0]
+            warnings.append(
+                DataWarning("empty_denominator", f"no {kind.upper()} answers in the window", metric)
+            )
+    return FamilyResult(metrics, tables, warnings)
+
+
+FAMILY: Family[VoiceParams] = Family(
+    name="voice",
+    required=(),
+    one_of=("surveys", "tickets"),
+    optional=("accounts",),
+    needed_columns=needed_columns,
+    plan=plan,
+    assemble=assemble,
+    parameters=parameters,
+    lookback=lookback,
+)
+
+__all__ = ["FAMILY", "VoiceParams", "params_from_config"]
