@@ -10,6 +10,7 @@ import polars as pl
 import pytest
 from bench.reference import engagement_reference
 from bench.reference_lifecycle import onboarding_reference, retention_reference
+from bench.reference_service import support_reference, voice_reference
 
 import csmetrics as cm
 from csmetrics.families.engagement import EngagementParams
@@ -102,3 +103,29 @@ def _same(ours: object, theirs: object, key: str) -> None:
         assert ours is None, key
     else:
         assert ours == pytest.approx(theirs, rel=1e-9, abs=1e-9), key
+
+
+@pytest.mark.parametrize(("since", "until"), WINDOWS)
+@pytest.mark.parametrize("business", [False, True])
+def test_support_matches_duckdb(sample_events, since: str, until: str, business: bool) -> None:
+    path = sample_events["csv"].parent / "tickets.csv"
+    options = {"business_hours": "mon-fri 09:00-17:00"} if business else {}
+    ours = cm.support(
+        cm.load(tickets=str(path)), sla_first_response="4h", since=since, until=until, **options
+    ).metrics
+    bounds = [datetime.fromisoformat(d).replace(tzinfo=UTC) for d in (since, until)]
+    theirs = support_reference(str(path), *bounds, sla_hours=4, business=business)
+    assert ours.keys() == theirs.keys()
+    for key, value in theirs.items():
+        _same(ours[key], value, key)
+
+
+@pytest.mark.parametrize(("since", "until"), WINDOWS)
+def test_voice_matches_duckdb(sample_events, since: str, until: str) -> None:
+    path = sample_events["csv"].parent / "surveys.csv"
+    ours = cm.voice(cm.load(surveys=str(path)), since=since, until=until).metrics
+    bounds = [datetime.fromisoformat(d).replace(tzinfo=UTC) for d in (since, until)]
+    theirs = voice_reference(str(path), *bounds)
+    assert ours.keys() == theirs.keys()
+    for key, value in theirs.items():
+        _same(ours[key], value, key)
