@@ -51,6 +51,18 @@ JOBS: dict[str, tuple[list[str], str]] = {
         "run(path, since, until, inactive=('email_opened',))",
     ),
 }
+TICKETS = 5_000_000
+SUPPORT_REFERENCE = (
+    "from bench.reference_service import support_reference as run\n"
+    "run(path, since, until, sla_hours=4, business={business})"
+)
+TICKET_JOBS: dict[str, tuple[list[str], str]] = {
+    "support": (["--sla-first-response", "4h"], SUPPORT_REFERENCE.format(business=False)),
+    "support, business hours": (
+        ["--sla-first-response", "4h", "--business-hours", "mon-fri 09:00-17:00"],
+        SUPPORT_REFERENCE.format(business=True),
+    ),
+}
 # BENCH_ONLY=onboarding,retention or BENCH_ONLY=20M runs a subset (by family or size label).
 ONLY = {word for word in os.environ.get("BENCH_ONLY", "").split(",") if word}
 PREAMBLE = """
@@ -122,26 +134,15 @@ def main() -> None:
             # engagement on both formats; the other families read the same Parquet file
             formats = paths if family == "engagement" else {"parquet": paths["parquet"]}
             for fmt, path in formats.items():
-                ours_command = [
-                    sys.executable, "-m", "csmetrics", family, "--events", str(path),
-                    *options, *COMMON,
-                ]  # fmt: skip
-                theirs_command = [
-                    sys.executable, "-c", PREAMBLE + reference, str(path), SINCE, UNTIL,
-                ]  # fmt: skip
-                ours_runs, theirs_runs = [], []
-                for _ in range(REPEATS):
-                    ours_runs.append(measure(ours_command))
-                    theirs_runs.append(measure(theirs_command))
-                ours, theirs = summary(ours_runs), summary(theirs_runs)
-                rows.append((family, fmt, events, ours, theirs))
-                print(
-                    f"{family} {label} {fmt}: csmetrics {[round(w, 2) for w, _ in ours_runs]}s "
-                    f"{ours[2]:.0f}MB; duckdb {[round(w, 2) for w, _ in theirs_runs]}s "
-                    f"{theirs[2]:.0f}MB",
-                    file=sys.stderr,
-                    flush=True,
-                )
+                source = ["--events", str(path)]
+                run = compare(family, f"{label} {fmt}", source, options, reference, path)
+                rows.append((*run, fmt, events))
+    if not ONLY or ONLY & {"support", *TICKET_JOBS}:
+        path = ensure_tickets()
+        tickets = pl.scan_parquet(path).select(pl.len()).collect().item()
+        for name, (options, reference) in TICKET_JOBS.items():
+            run = compare("support", name, ["--tickets", str(path)], options, reference, path)
+            rows.append((name, *run[1:], "parquet", tickets))
     print()
     print(
         f"Wall seconds: median of {REPEATS} runs (fastest in brackets); peak RSS: largest of them."
@@ -151,11 +152,42 @@ def main() -> None:
         "| family | events | format | csmetrics wall s | csmetrics peak RSS MB | DuckDB wall s | DuckDB peak RSS MB | wall ratio (csmetrics/DuckDB, medians) |"
     )
     print("|---|---:|---|---:|---:|---:|---:|---:|")
-    for family, fmt, events, ours, theirs in rows:
+    for family, ours, theirs, fmt, events in rows:
         print(
             f"| {family} | {events:,} | {fmt} | {ours[0]:.2f} ({ours[1]:.2f}) | {ours[2]:,.0f} | "
             f"{theirs[0]:.2f} ({theirs[1]:.2f}) | {theirs[2]:,.0f} | {ours[0] / theirs[0]:.2f} |"
         )
+
+
+def compare(
+    family: str, label: str, source: list[str], options: list[str], reference: str, path: Path
+) -> tuple[str, tuple[float, float, float], tuple[float, float, float]]:
+    """Both sides REPEATS times, alternating; (family, our summary, DuckDB's summary)."""
+    ours_command = [sys.executable, "-m", "csmetrics", family, *source, *options, *COMMON]
+    theirs_command = [sys.executable, "-c", PREAMBLE + reference, str(path), SINCE, UNTIL]
+    ours_runs, theirs_runs = [], []
+    for _ in range(REPEATS):
+        ours_runs.append(measure(ours_command))
+        theirs_runs.append(measure(theirs_command))
+    print(
+        f"{family} {label}: csmetrics {[round(w, 2) for w, _ in ours_runs]}s "
+        f"{max(r for _, r in ours_runs):.0f}MB; duckdb {[round(w, 2) for w, _ in theirs_runs]}s "
+        f"{max(r for _, r in theirs_runs):.0f}MB",
+        file=sys.stderr,
+        flush=True,
+    )
+    return family, summary(ours_runs), summary(theirs_runs)
+
+
+def ensure_tickets() -> Path:
+    sys.path.insert(0, str(ROOT))  # run as a script: make the bench package importable
+    from bench.tickets import write_tickets
+
+    path = DATA / "tickets-5M" / "tickets.parquet"
+    if not path.exists():
+        print("generating 5M tickets ...", file=sys.stderr, flush=True)
+        write_tickets(path, TICKETS)
+    return path
 
 
 def summary(runs: list[tuple[float, float]]) -> tuple[float, float, float]:

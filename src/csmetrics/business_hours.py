@@ -48,16 +48,17 @@ class BusinessHours:
         return sum(self.day_total(w) for w in range(7))
 
     def open_before(self, weekday: pl.Expr, time_of_day: pl.Expr) -> pl.Expr:
-        """Open microseconds of the local day before `time_of_day`, for its weekday."""
+        """Open microseconds of the local day before `time_of_day`, for its weekday: per range
+        slot, the weekday's range start and length are gathered from 7-entry tables (length 0
+        where a weekday has fewer ranges), so the cost is a few gathers, not a branch per day."""
+        slots = max(len(ranges) for ranges in self.ranges)
         total: pl.Expr = pl.lit(0, pl.Int64)
-        for day, ranges in enumerate(self.ranges):
-            if not ranges:
-                continue
-            clipped = sum(
-                ((time_of_day - start).clip(0, end - start) for start, end in ranges),
-                start=pl.lit(0, pl.Int64),
-            )
-            total = total + pl.when(weekday == day).then(clipped).otherwise(0)
+        for slot in range(slots):
+            starts = [r[slot][0] if slot < len(r) else 0 for r in self.ranges]
+            lengths = [r[slot][1] - r[slot][0] if slot < len(r) else 0 for r in self.ranges]
+            start = pl.lit(pl.Series(starts, dtype=pl.Int64)).gather(weekday)
+            length = pl.lit(pl.Series(lengths, dtype=pl.Int64)).gather(weekday)
+            total = total + (time_of_day - start).clip(lower_bound=0).clip(upper_bound=length)
         return total
 
     def open_until(self, local_us: pl.Expr) -> pl.Expr:
@@ -80,15 +81,14 @@ class BusinessHours:
 
     def between(self, start: pl.Expr, end: pl.Expr, timezone: str) -> pl.Expr:
         """Business microseconds between two UTC instants (null when either is null)."""
-        return self.open_until(_local_us(end, timezone)) - self.open_until(
-            _local_us(start, timezone)
-        )
+        return self.open_until(local_us(end, timezone)) - self.open_until(local_us(start, timezone))
 
 
-def _local_us(ts: pl.Expr, timezone: str) -> pl.Expr:
+def local_us(ts: pl.Expr, timezone: str) -> pl.Expr:
     """Local wall-clock time as microseconds since 1970-01-01 00:00 local."""
-    local = ts if timezone == "UTC" else ts.dt.convert_time_zone(timezone)
-    return local.dt.replace_time_zone(None).dt.epoch("us")
+    if timezone == "UTC":
+        return ts.dt.epoch("us")
+    return ts.dt.convert_time_zone(timezone).dt.replace_time_zone(None).dt.epoch("us")
 
 
 def parse_business_hours(text: str, holidays: Iterable[date] = ()) -> BusinessHours:

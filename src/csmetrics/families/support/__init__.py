@@ -29,11 +29,19 @@ def lookback(window: Window, params: SupportParams) -> Lookback:
     return Lookback(None, "the backlog (tickets created earlier and still open)")
 
 
+def ticket_stage(
+    frames: Frames, columns: Columns, window: Window, params: SupportParams
+) -> dict[str, pl.LazyFrame]:
+    """The per-ticket facts, materialised once: every output reads them (a lazy cache would be
+    split between readers projecting different columns, redoing the business-time arithmetic)."""
+    return {"facts": ticket_facts(frames["tickets"], columns, window, params)}
+
+
 def plan(
     frames: Frames, columns: Columns, window: Window, params: SupportParams
 ) -> dict[str, pl.LazyFrame]:
     present = columns["tickets"]
-    facts = ticket_facts(frames["tickets"], columns, window, params).cache()
+    facts = frames["facts"]
     planned = {
         "headline": facts.select(*measures(present, params), *counted_problems()),
         "response_times": response_times(facts, window),
@@ -139,6 +147,7 @@ FAMILY: Family[SupportParams] = Family(
     required=("tickets",),
     needed_columns=needed_columns,
     plan=plan,
+    stages=(ticket_stage,),
     assemble=assemble,
     parameters=parameters,
     lookback=lookback,

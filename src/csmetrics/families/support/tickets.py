@@ -13,16 +13,21 @@ from datetime import timedelta
 
 import polars as pl
 
-from csmetrics.business_hours import HOUR_US
+from csmetrics.business_hours import HOUR_US, local_us
 from csmetrics.families.base import Columns
 from csmetrics.families.support.params import SupportParams
 from csmetrics.window import Window
 
+OPEN_AT_CREATION = "__open_at_creation"
+
 
 def _elapsed_hours(start: pl.Expr, end: pl.Expr, params: SupportParams, tz: str) -> pl.Expr:
-    if params.business_hours is None:
+    """Hours from the ticket's creation (`start`) to `end`: calendar time, or business time
+    from F(end) - F(created), F(created) being computed once per ticket (OPEN_AT_CREATION)."""
+    hours = params.business_hours
+    if hours is None:
         return (end - start).dt.total_microseconds() / HOUR_US
-    return params.business_hours.between(start, end, tz) / HOUR_US
+    return (hours.open_until(local_us(end, tz)) - pl.col(OPEN_AT_CREATION)) / HOUR_US
 
 
 def _reply(
@@ -51,6 +56,9 @@ def ticket_facts(
     (null when negative, with `negative_*` flags), replies, reopens and the rating."""
     present = columns["tickets"]
     created = pl.col("created_at")
+    if params.business_hours is not None:
+        opened = params.business_hours.open_until(local_us(created, window.timezone))
+        tickets = tickets.with_columns(opened.alias(OPEN_AT_CREATION))
     answered, response = _reply(
         present, "first_response_at", "first_response_minutes", window, params
     )
@@ -60,6 +68,10 @@ def ticket_facts(
         if "solved_at" in present
         else solved & (created >= window.since)  # only durations: solved when created + time
     )
+    # Each duration is computed once into a column, then read by its facts: an expression used
+    # twice inside when/then would be evaluated twice (0.1 s per 5M tickets each).
+    tickets = tickets.with_columns(response.alias("__response"), resolution.alias("__resolution"))
+    response, resolution = pl.col("__response"), pl.col("__resolution")
     facts = [
         created.is_between(window.since, window.until, closed="left").alias("in_window"),
         answered.alias("answered"),
@@ -85,5 +97,6 @@ def _overdue(answered: pl.Expr, params: SupportParams, window: Window) -> pl.Exp
     sla = params.sla_first_response
     if sla is None:
         return pl.lit(False)
-    age = _elapsed_hours(pl.col("created_at"), pl.lit(window.until), params, window.timezone)
+    until = pl.lit(window.until, dtype=pl.Datetime("us", "UTC"))
+    age = _elapsed_hours(pl.col("created_at"), until, params, window.timezone)
     return ~answered & (age > sla / timedelta(hours=1))
