@@ -84,3 +84,54 @@ def test_bad_retention_mode(capsys) -> None:
         capsys, "retention", "--config", str(SAMPLE), "--retention-mode", "sometimes"
     )
     assert code == 2 and "--retention-mode: expected one of on, on_or_after" in err
+
+
+def test_support_command_with_business_hours_and_breakdown(capsys, tmp_path: Path) -> None:
+    holidays = tmp_path / "holidays.txt"
+    holidays.write_text("2026-10-12\n")
+    code, out, _ = cli(
+        capsys, "support", "--config", str(SAMPLE), "--period", "2026-10", "--format", "json",
+        "--business-hours", "mon-fri 09:00-17:00", "--holidays", str(holidays),
+        "--sla-first-response", "4h", "--by", "priority",
+    )  # fmt: skip
+    assert code == 0
+    report = json.loads(out)
+    assert report["parameters"]["business_hours"] == "mon-fri 09:00-17:00"
+    assert report["parameters"]["holidays"] == ["2026-10-12"]
+    assert {row["priority"] for row in report["tables"]["by_priority"]} >= {"low", "high"}
+    assert report["metrics"]["support.sla_first_response_breach_rate"] is not None
+
+
+def test_support_bad_breakdown(capsys) -> None:
+    code, _, err = cli(capsys, "support", "--config", str(SAMPLE), "--by", "mood")
+    assert code == 2 and "--by: expected one of channel, priority, group, assignee" in err
+
+
+def test_voice_command_trend_chart_and_no_comments(capsys) -> None:
+    code, out, _ = cli(
+        capsys, "voice", "--config", str(SAMPLE), "--period", "2026-Q3", "--grain", "month",
+        "--quiet",
+    )  # fmt: skip
+    assert code == 0
+    assert "nps_trend" in out and "●" in out  # the trend with its margin
+    assert "comment" not in out
+
+
+def test_voice_comments_on_request(capsys, tmp_path: Path) -> None:
+    surveys = tmp_path / "surveys.csv"
+    surveys.write_text("submitted_at,score,survey,comment\n2026-11-02,9,nps,Great support\n")
+    code, out, _ = cli(
+        capsys, "voice", "--surveys", str(surveys), "--format", "json", "--include-comments"
+    )
+    assert code == 0 and json.loads(out)["tables"]["comments"][0]["comment"] == "Great support"
+    code, out, _ = cli(capsys, "voice", "--surveys", str(surveys), "--format", "json")
+    assert code == 0 and "Great support" not in out
+
+
+def test_voice_survey_kind_option(capsys, tmp_path: Path) -> None:
+    surveys = tmp_path / "nps.csv"
+    surveys.write_text("submitted_at,score\n2026-11-02,9\n2026-11-03,2\n")
+    code, out, _ = cli(
+        capsys, "voice", "--surveys", str(surveys), "--survey", "nps", "--format", "json"
+    )
+    assert code == 0 and json.loads(out)["metrics"]["voice.nps"] == 0  # (1 - 1) / 2
