@@ -576,6 +576,12 @@ TABLES += (
     ),
     Table(
         "voice",
+        "nps_trend_by_<column>",
+        ("bucket", "<column>", "responses", "promoters", "passives", "detractors", "nps", "margin"),
+        "With --by: the NPS trend per bucket and value.",
+    ),
+    Table(
+        "voice",
         "comments",
         ("submitted_at", "survey", "score", "comment"),
         "Only with --include-comments: the counted answers that carry a comment, newest first.",

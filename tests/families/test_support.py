@@ -210,6 +210,18 @@ def test_created_out_of_hours_counts_from_the_next_opening() -> None:
     assert first_response("2026-11-07T11:00:00Z", "2026-11-09T08:30:00Z", business_hours=HOURS) == 0
 
 
+def test_negative_durations_are_dropped_before_business_time() -> None:
+    # answered on Saturday before its Saturday creation: business time would read 0; the
+    # negative calendar duration drops it instead (the ticket still counts as answered)
+    rows = [("t1", "2026-11-07T11:00:00Z", "2026-11-07T10:00:00Z")]
+    report = support(
+        rows, ["ticket_id", "created_at", "first_response_at"], business_hours=HOURS, **WINDOW
+    )
+    assert report.metrics["support.first_response_median_hours"] is None
+    assert report.metrics["support.unanswered_share"] == 0
+    assert [w.count for w in report.warnings if w.code == "negative_duration"] == [1]
+
+
 def test_several_ranges_and_days() -> None:
     hours = "mon-thu 08:00-12:00 13:00-18:00, fri 08:00-14:00"
     # Thu 11-05 17:00 -> Fri 11-06 09:00: Thu 17:00-18:00 + Fri 08:00-09:00 = 2 h

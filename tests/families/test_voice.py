@@ -72,6 +72,10 @@ def test_breakdown_by_an_accounts_column() -> None:
     assert rows["smb"]["nps"] == pytest.approx(-25)
     # ent (a3): anonymous 10 -> NPS 100
     assert rows["ent"]["nps"] == pytest.approx(100)
+    trend = report.tables["nps_trend_by_segment"]
+    # day buckets: on 11-09 the only answer is ent's anonymous 10
+    row = trend.filter(pl.col("bucket") == pl.date(2026, 11, 9)).row(0, named=True)
+    assert (row["segment"], row["responses"], row["nps"]) == ("ent", 1, 100)
 
 
 def test_comments_only_when_asked(case) -> None:

@@ -33,12 +33,15 @@ def _elapsed_hours(start: pl.Expr, end: pl.Expr, params: SupportParams, tz: str)
 def _reply(
     columns: tuple[str, ...], at: str, minutes: str, window: Window, params: SupportParams
 ) -> tuple[pl.Expr, pl.Expr]:
-    """(done before `until`, raw hours) of a ticket's first reply or solve."""
+    """(done before `until`, raw hours) of a ticket's first reply or solve; the hours are
+    negative exactly when the calendar duration is (a data error the caller drops): negative
+    calendar durations never reach the business-time arithmetic, where they could read as 0."""
     created = pl.col("created_at")
     if at in columns:
         instant = pl.col(at)
         done = instant.is_not_null() & (instant < window.until)
-        hours = pl.when(done).then(_elapsed_hours(created, instant, params, window.timezone))
+        elapsed = _elapsed_hours(created, instant, params, window.timezone)
+        hours = pl.when(done & (instant >= created)).then(elapsed).when(done).then(pl.lit(-1.0))
         return done, hours
     if minutes in columns:
         instant = created + pl.duration(

@@ -65,6 +65,8 @@ def plan(
     per_bucket = latest_answers(surveys.with_columns(bucket=bucket), window, "bucket")
     planned["trend"] = per_bucket.group_by("bucket").agg(trend_counts())
     if params.by:
+        trend_by = _with_by(per_bucket, frames, columns, params.by)
+        planned["trend_by"] = trend_by.group_by("bucket", "by").agg(trend_counts())
         by = _with_by(answers, frames, columns, params.by)
         planned["by"] = by.group_by("by").agg(
             *(
@@ -139,6 +141,11 @@ def assemble(
             )
     if params.by and "by" in results:
         tables[f"by_{params.by}"] = results["by"].rename({"by": params.by}).sort(params.by)
+        tables[f"nps_trend_by_{params.by}"] = (
+            results["trend_by"]
+            .rename({"by": params.by, "nps_margin_of_error": "margin"})
+            .sort("bucket", params.by)
+        )
     if "comments" in results:
         tables["comments"] = results["comments"].sort("submitted_at", descending=True)
     for metric, value in metrics.items():
