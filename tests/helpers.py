@@ -10,7 +10,7 @@ import polars as pl
 from csmetrics.cli import run
 from csmetrics.families import FAMILIES
 from csmetrics.families.engagement import EngagementParams
-from csmetrics.report import Report
+from csmetrics.family_report import Report
 from csmetrics.runner import run_family
 from csmetrics.sources import SourceSpec
 from csmetrics.window import build_window

@@ -399,7 +399,7 @@ def test_init_writes_a_config_that_parses(capsys, tmp_path: Path) -> None:
     assert cli(capsys, "init", "--output", str(target))[0] == 0
     from csmetrics.config import load_config
 
-    assert load_config(target).sources["events"]["path"].endswith("exports/events.parquet")
+    assert load_config(target).sources["events"]["path"] == (tmp_path / "events.csv").as_posix()
     assert "already exists" in _one_line_error(capsys, "init", "--output", str(target))
 
 

@@ -19,9 +19,11 @@ __version__ = "0.1.0"
 
 if TYPE_CHECKING:
     from csmetrics.api import (
+        check,
         engagement,
         load,
         onboarding,
+        report,
         retention,
         support,
         voice,
@@ -29,8 +31,9 @@ if TYPE_CHECKING:
     )
     from csmetrics.diagnostics import DataWarning
     from csmetrics.errors import ConfigError, CsMetricsError, InputError
+    from csmetrics.family_report import Report
     from csmetrics.inputs import Inputs, Source
-    from csmetrics.report import Report
+    from csmetrics.reporting import Bundle
     from csmetrics.window import Window
 
 _EXPORTS = {
@@ -41,9 +44,12 @@ _EXPORTS = {
     "retention": "csmetrics.api",
     "support": "csmetrics.api",
     "voice": "csmetrics.api",
+    "report": "csmetrics.api",
+    "check": "csmetrics.api",
+    "Bundle": "csmetrics.reporting",
     "Inputs": "csmetrics.inputs",
     "Source": "csmetrics.inputs",
-    "Report": "csmetrics.report",
+    "Report": "csmetrics.family_report",
     "Window": "csmetrics.window",
     "DataWarning": "csmetrics.diagnostics",
     "CsMetricsError": "csmetrics.errors",
@@ -52,6 +58,7 @@ _EXPORTS = {
 }
 
 __all__ = [
+    "Bundle",
     "ConfigError",
     "CsMetricsError",
     "DataWarning",
@@ -61,9 +68,11 @@ __all__ = [
     "Source",
     "Window",
     "__version__",
+    "check",
     "engagement",
     "load",
     "onboarding",
+    "report",
     "retention",
     "support",
     "voice",

@@ -20,6 +20,7 @@ from typing import Any, TypedDict, Unpack
 
 import polars as pl
 
+from csmetrics.checks import Outcome, parse_checks
 from csmetrics.config import check_source_entry, load_config, spec_from_entry
 from csmetrics.errors import ConfigError
 from csmetrics.families.engagement import FAMILY as ENGAGEMENT
@@ -32,8 +33,9 @@ from csmetrics.families.support import FAMILY as SUPPORT
 from csmetrics.families.support import params_from_config as support_params
 from csmetrics.families.voice import FAMILY as VOICE
 from csmetrics.families.voice import params_from_config as voice_params
+from csmetrics.family_report import Report
 from csmetrics.inputs import Inputs, load_inputs
-from csmetrics.report import Report
+from csmetrics.reporting import Bundle, build_bundle, family_params, run_checks
 from csmetrics.runner import compute
 from csmetrics.sources.schema import SOURCE_KINDS
 from csmetrics.sources.spec import SourceSpec
@@ -315,15 +317,50 @@ def voice(
     return compute(VOICE, inputs, window_of(**window), params)
 
 
+def report(
+    inputs: Inputs,
+    *,
+    params: Mapping[str, Mapping[str, Any]] | None = None,
+    **window: Unpack[WindowArgs],
+) -> Bundle:
+    """Every family the loaded sources allow, for the window and the previous window of equal
+    length (the previous whole months for a window of whole months). `params` holds each
+    family's settings as in its config table (`{"support": {"sla_first_response": "4h"}}`).
+    `bundle.write(folder)` writes the dated bundle atomically."""
+    settings = params or {}
+    chosen = family_params(lambda name: settings.get(name, {}), ".")
+    return build_bundle(inputs, window_of(**window), chosen)
+
+
+def check(
+    inputs: Inputs,
+    checks: Iterable[Mapping[str, Any]],
+    *,
+    params: Mapping[str, Mapping[str, Any]] | None = None,
+    **window: Unpack[WindowArgs],
+) -> list[Outcome]:
+    """Evaluate thresholds (the config's [[checks]] entries: metric, min, max, warn_min,
+    warn_max, max_increase_pct, max_decrease_pct, by, allow_missing) on a report of the
+    window; `csmetrics.checks.exit_code(outcomes)` is 1 when any failed."""
+    parsed = parse_checks(list(checks))
+    settings = params or {}
+    chosen = family_params(lambda name: settings.get(name, {}), ".")
+    bundle = build_bundle(inputs, window_of(**window), chosen)
+    return run_checks(parsed, bundle, inputs, chosen)
+
+
 __all__ = [
+    "Bundle",
     "Inputs",
     "Report",
     "SourceArg",
     "SourceSpec",
     "WindowArgs",
+    "check",
     "engagement",
     "load",
     "onboarding",
+    "report",
     "retention",
     "support",
     "voice",

@@ -258,39 +258,94 @@ def source_specs(
 
 
 STARTER_CONFIG = """\
-# csmetrics configuration. Command-line options override everything here; relative paths are
-# relative to this file. Full reference: README.md.
+# csmetrics configuration (`csmetrics init`). Command-line options override everything here;
+# relative paths are relative to this file. Full reference: README.md. Written next to the
+# exports of `csmetrics sample`, it runs as is: csmetrics report --config csmetrics.toml
 
 # Report time zone (IANA name) for calendar buckets; source_timezone is the zone of timestamps
 # that carry no offset.
 timezone = "UTC"
 source_timezone = "UTC"
 week_start = "monday"      # or "sunday"
-# period = "last-week"     # default window: all data
+# grain = "week"           # day | week | month buckets of the time-series tables
+# period = "last-week"     # default window: all data; cron jobs set --period and --as-of
 
 [sources.events]
-path = "exports/events.parquet"     # a file, a glob ("events/*.csv") or a folder
-# preset = "segment"                # segment | amplitude | mixpanel | posthog
+path = "events.csv"        # a file, a glob ("events/*.parquet") or a folder
+# preset = "segment"       # segment | amplitude | mixpanel | posthog
 # columns = { user_id = "User ID", timestamp = "Time" }
 # formats = { timestamp = "%d-%m-%Y %H:%M" }
+# null_values = ["NA"]     # tokens read as missing besides empty cells
 
-# [sources.tickets]
-# path = "exports/tickets.csv"
-# preset = "zendesk"
+[sources.tickets]
+path = "tickets.csv"
+# preset = "zendesk"       # zendesk | freshdesk | intercom
 
-# [sources.billing]
-# path = "exports/invoices.csv"
-# preset = "stripe"
+[sources.billing]
+path = "billing.csv"
+# preset = "stripe"        # stripe | chargebee
+# amount_unit = "cents"    # amounts in minor units
+# decimal = ","            # decimal commas (otherwise each number column decides)
 
-# [sources.surveys]
-# path = "exports/nps.csv"
+[sources.surveys]
+path = "surveys.csv"
+# survey = "nps"           # a single-kind export without a survey column
 
-# [sources.accounts]
-# path = "exports/accounts.csv"
+[sources.accounts]
+path = "accounts.csv"
 
 [engagement]
 session_gap = "30m"
-inactive_events = []       # e.g. ["email_opened", "notification_sent"]
-# [engagement.features]    # feature name -> the events that count as using it
+inactive_events = ["email_opened"]   # events that do not make a user active
+# [engagement.features]              # feature name -> the events that count as using it
 # Reports = ["report_viewed", "report_exported"]
+
+[onboarding]
+activation_events = ["created_project", "invited_user"]   # all are needed
+activation_window = "14d"
+# value_event = "invited_user"      # default: the last activation event
+steps = ["signed_up", "created_project", "invited_user"]    # the funnel, in order
+conversion_window = "14d"
+# signup_event = "signed_up"        # default: a user's first event
+# level = "account"                 # user | account
+
+[retention]
+cohort_grain = "week"      # day | week | month
+periods = 8
+inactive_events = ["email_opened"]
+# retention_type = "recurring"      # first_time | recurring
+# retention_mode = "on_or_after"    # on | on_or_after
+
+[support]
+sla_first_response = "4h"
+# business_hours = "mon-fri 09:00-17:00"   # durations in business time
+# holidays = "holidays.txt"                # one date per line
+# by = "channel"                           # channel | priority | group | assignee
+
+[voice]
+# by = "segment"             # a surveys or accounts column
+# include_comments = false   # comments are never written unless true
+
+# Thresholds for `csmetrics check` (exit 1 when one fails). Limits: min, max, warn_min,
+# warn_max, max_increase_pct, max_decrease_pct (against the previous window); by = a
+# breakdown column; allow_missing = true lets a null value pass.
+[[checks]]
+metric = "engagement.stickiness"
+min = 0.05
+warn_min = 0.1
+
+[[checks]]
+metric = "support.first_response_median_hours"
+max = 48.0
+warn_max = 24.0
+
+[[checks]]
+metric = "support.tickets_created_count"
+max_increase_pct = 500
+allow_missing = true
+
+[[checks]]
+metric = "voice.nps"
+min = -100
+allow_missing = true
 """

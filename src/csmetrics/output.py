@@ -7,14 +7,14 @@ import contextlib
 import json
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 from rich.console import Console
 
 from csmetrics.errors import ConfigError
-from csmetrics.report import Report
+from csmetrics.family_report import Report
 
 OUTPUT_FORMATS = ("table", "json", "csv", "parquet", "markdown")
 PLAIN_WIDTH = 160
@@ -66,6 +66,27 @@ def progress(label: str, disabled: bool) -> Iterator[None]:
         yield
 
 
+@contextlib.contextmanager
+def family_progress(disabled: bool) -> Iterator[Callable[[str], None]]:
+    """A progress bar over the families on stderr (only on a terminal); yields the callback
+    that announces the next family."""
+    console = stderr_console()
+    if disabled or not console.is_terminal:
+        yield lambda name: None
+        return
+    from rich.progress import Progress
+
+    from csmetrics.families import FAMILIES
+
+    with Progress(console=console, transient=True) as bar:
+        task = bar.add_task("report", total=len(FAMILIES))
+
+        def advance(name: str) -> None:
+            bar.update(task, advance=1, description=f"computing {name}")
+
+        yield advance
+
+
 def emit(report: Report, fmt: str, output: Path | None, *, quiet: bool = False) -> None:
     from csmetrics.render import files, terminal
 
@@ -106,8 +127,8 @@ def _text_out(text: str, path: Path | None) -> None:
 
 
 def emit_profiles(profiles: list[dict[str, Any]], fmt: str) -> None:
+    from csmetrics.family_report import jsonable
     from csmetrics.render.profile import render_profiles
-    from csmetrics.report import jsonable
 
     if fmt == "json":
         sys.stdout.write(json.dumps(jsonable(profiles), indent=2) + "\n")

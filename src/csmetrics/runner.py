@@ -14,8 +14,8 @@ import polars as pl
 from csmetrics.diagnostics import DataWarning
 from csmetrics.errors import InputError
 from csmetrics.families.base import Family, Lookback, RunContext
+from csmetrics.family_report import Report
 from csmetrics.inputs import Inputs, Source, load_inputs
-from csmetrics.report import Report
 from csmetrics.sources.schema import TIME_COLUMN
 from csmetrics.sources.spec import SourceSpec
 from csmetrics.timeparts import zone

@@ -73,6 +73,14 @@ class Family(Generic[P]):
     optional: tuple[str, ...] = ()  # read when given, never an error when absent
     stages: tuple[Stage[P], ...] = ()
     one_of: tuple[str, ...] = ()  # at least one of these is needed (voice: surveys or tickets)
+    # (the config's [family] table, the config's folder) -> params: how `report` and `check`
+    # configure any family without knowing it
+    configure: Callable[[Mapping[str, Any], str], P] | None = None
+
+    def can_run(self, available: Container[str]) -> bool:
+        """Whether the given sources are enough to compute this family."""
+        required = all(kind in available for kind in self.required)
+        return required and (not self.one_of or any(k in available for k in self.one_of))
 
     def primary_of(self, available: Container[str]) -> str:
         """The source whose range closes an open window: the first required one, else the

@@ -13,9 +13,9 @@ from typing import Any
 import polars as pl
 
 from csmetrics.errors import ConfigError
+from csmetrics.family_report import Report
 from csmetrics.registry import metric as metric_info
 from csmetrics.render.values import format_cell, format_metric
-from csmetrics.report import Report
 
 FORMULA_PREFIXES = ("=", "+", "-", "@")
 _NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"

@@ -6,10 +6,10 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
+from csmetrics.family_report import Report
 from csmetrics.registry import metric as metric_info
 from csmetrics.render.charts import CHARTS
 from csmetrics.render.values import format_cell, format_metric, sparkline
-from csmetrics.report import Report
 
 MAX_ROWS = 25
 TREND_COLUMNS = ("dau", "active_users")

@@ -25,6 +25,7 @@ FAMILY: Family[EngagementParams] = Family(
     assemble=assemble,
     parameters=parameters,
     lookback=lookback,
+    configure=lambda table, base: params_from_config(table),
 )
 
 __all__ = ["FAMILY", "EngagementParams", "params_from_config"]

@@ -183,6 +183,7 @@ FAMILY: Family[OnboardingParams] = Family(
     assemble=assemble,
     parameters=parameters,
     lookback=lookback,
+    configure=lambda table, base: params_from_config(table),
 )
 
 __all__ = ["FAMILY", "OnboardingParams", "params_from_config"]

@@ -108,6 +108,7 @@ FAMILY: Family[RetentionParams] = Family(
     assemble=assemble,
     parameters=parameters,
     lookback=lookback,
+    configure=lambda table, base: params_from_config(table),
 )
 
 __all__ = ["FAMILY", "RetentionParams", "params_from_config"]

@@ -151,6 +151,7 @@ FAMILY: Family[SupportParams] = Family(
     assemble=assemble,
     parameters=parameters,
     lookback=lookback,
+    configure=lambda table, base: params_from_config(table, base),
 )
 
 __all__ = ["FAMILY", "SupportParams", "params_from_config"]

@@ -167,6 +167,7 @@ FAMILY: Family[VoiceParams] = Family(
     assemble=assemble,
     parameters=parameters,
     lookback=lookback,
+    configure=lambda table, base: params_from_config(table),
 )
 
 __all__ = ["FAMILY", "VoiceParams", "params_from_config"]

@@ -1,0 +1,130 @@
+"""The report bundle on disk and on the terminal: `DIR/<label>/report.json`, `report.md` and
+every table as Parquet, written to a hidden temporary folder and renamed into place, so a killed
+run never leaves a partial bundle and an existing one is replaced only whole."""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from pathlib import Path
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+
+from csmetrics.registry import metric as metric_info
+from csmetrics.render.files import indented_json
+from csmetrics.render.values import MISSING, format_metric
+from csmetrics.reporting import Bundle
+
+
+def write_bundle(bundle: Bundle, root: Path) -> Path:
+    """Write the bundle as `root/<label>/` and return that folder."""
+    root.mkdir(parents=True, exist_ok=True)
+    final = root / bundle.label
+    staging = root / f".{bundle.label}.tmp-{uuid.uuid4().hex}"
+    staging.mkdir()
+    try:
+        (staging / "report.json").write_text(
+            indented_json(bundle.to_json_dict()) + "\n", encoding="utf-8"
+        )
+        (staging / "report.md").write_text(markdown(bundle), encoding="utf-8")
+        for name, report in bundle.current.items():
+            for table, frame in report.tables.items():
+                frame.write_parquet(staging / f"{name}.{table}.parquet")
+        replace_folder(staging, final)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return final
+
+
+def replace_folder(staging: Path, final: Path) -> None:
+    """Move `staging` to `final`; an existing `final` is moved aside first and removed after,
+    so a reader sees the old bundle or the new one, never a mix."""
+    if not final.exists():
+        staging.rename(final)
+        return
+    old = final.parent / f".{final.name}.old-{uuid.uuid4().hex}"
+    final.rename(old)
+    try:
+        staging.rename(final)
+    except OSError:
+        old.rename(final)  # put the old bundle back
+        raise
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _change(value: float | None, previous: float | None) -> str:
+    if value is None or previous is None:
+        return ""
+    if previous == 0:
+        return "new" if value else "0"
+    return f"{(value - previous) / abs(previous) * 100:+.1f}%"
+
+
+def _arrow(metric: str, value: float | None, previous: float | None) -> tuple[str, str]:
+    """▲/▼ and a colour: green when the change goes the metric's good way."""
+    if value is None or previous is None or value == previous:
+        return "", ""
+    up = value > previous
+    direction = metric_info(metric).direction
+    good = (up and direction == "higher") or (not up and direction == "lower")
+    style = "" if direction == "neutral" else ("green" if good else "red")
+    return ("▲" if up else "▼"), style
+
+
+def render_summary(bundle: Bundle, console: Console) -> None:
+    """Per family: value, previous value and change, with an arrow coloured by direction."""
+    previous_window = next(iter(bundle.previous.values())).window
+    console.print(
+        f"[bold]report[/bold]  {bundle.label}  (previous: {previous_window.name}; "
+        f"{bundle.window.timezone})"
+    )
+    for name, report in bundle.current.items():
+        table = Table(title=name, box=box.SIMPLE_HEAVY, title_justify="left", show_edge=False)
+        for column, justify in (("metric", "left"), ("value", "right"), ("previous", "right"),
+                                ("change", "right"), ("", "left")):  # fmt: skip
+            table.add_column(column, justify=justify)  # type: ignore[arg-type]
+        for key, value in report.metrics.items():
+            previous = bundle.previous[name].metrics.get(key)
+            info = metric_info(key)
+            arrow, style = _arrow(key, value, previous)
+            table.add_row(
+                info.title,
+                format_metric(value, info),
+                format_metric(previous, info) if previous is not None else MISSING,
+                _change(value, previous),
+                f"[{style}]{arrow}[/{style}]" if style else arrow,
+            )
+        console.print(table)
+
+
+def markdown(bundle: Bundle) -> str:
+    """The bundle as Markdown for an e-mail or a wiki page: one table per family."""
+    previous_window = next(iter(bundle.previous.values())).window
+    lines = [
+        f"# csmetrics report: {bundle.label}",
+        "",
+        f"Window {bundle.window.since:%Y-%m-%d} to {bundle.window.until:%Y-%m-%d} (exclusive), "
+        f"compared with {previous_window.name}; time zone {bundle.window.timezone}.",
+    ]
+    for name, report in bundle.current.items():
+        lines += [
+            "",
+            f"## {name}",
+            "",
+            "| metric | value | previous | change |",
+            "|---|---:|---:|---:|",
+        ]
+        for key, value in report.metrics.items():
+            info = metric_info(key)
+            previous = bundle.previous[name].metrics.get(key)
+            shown = format_metric(previous, info) if previous is not None else MISSING
+            arrow, _ = _arrow(key, value, previous)
+            lines.append(
+                f"| {info.title} | {format_metric(value, info)} | {shown} | "
+                f"{_change(value, previous)} {arrow} |"
+            )
+        if report.warnings:
+            lines += ["", *(f"- {w.message}" for w in report.warnings)]
+    return "\n".join(lines) + "\n"
