@@ -137,12 +137,24 @@ def main() -> None:
                 source = ["--events", str(path)]
                 run = compare(family, f"{label} {fmt}", source, options, reference, path)
                 rows.append((*run, fmt, events))
+    if not ONLY or "report" in ONLY:
+        report_rows = bench_report(ensure_data("20M", SIZES["20M"])["parquet"].parent)
+    else:
+        report_rows = []
     if not ONLY or ONLY & {"support", *TICKET_JOBS}:
         path = ensure_tickets()
         tickets = pl.scan_parquet(path).select(pl.len()).collect().item()
         for name, (options, reference) in TICKET_JOBS.items():
             run = compare("support", name, ["--tickets", str(path)], options, reference, path)
             rows.append((name, *run[1:], "parquet", tickets))
+    if report_rows:
+        slowest = max(stats[0] for name, stats in report_rows if name != "report")
+        print("\n| command (20M events, --period 2026-10) | wall s | peak RSS MB |")
+        print("|---|---:|---:|")
+        for name, stats in report_rows:
+            print(f"| {name} | {stats[0]:.2f} ({stats[1]:.2f}) | {stats[2]:,.0f} |")
+        report_wall = dict(report_rows)["report"][0]
+        print(f"\nreport / slowest single family: {report_wall / slowest:.2f}")
     print()
     print(
         f"Wall seconds: median of {REPEATS} runs (fastest in brackets); peak RSS: largest of them."
@@ -157,6 +169,43 @@ def main() -> None:
             f"| {family} | {events:,} | {fmt} | {ours[0]:.2f} ({ours[1]:.2f}) | {ours[2]:,.0f} | "
             f"{theirs[0]:.2f} ({theirs[1]:.2f}) | {theirs[2]:,.0f} | {ours[0] / theirs[0]:.2f} |"
         )
+
+
+REPORT_CONFIG = """
+[sources.events]
+path = "events.parquet"
+[sources.tickets]
+path = "tickets.csv"
+[sources.surveys]
+path = "surveys.csv"
+[sources.accounts]
+path = "accounts.csv"
+[engagement]
+inactive_events = ["email_opened"]
+[retention]
+inactive_events = ["email_opened"]
+"""
+
+
+def bench_report(folder: Path) -> list[tuple[str, tuple[float, float, float]]]:
+    """`report` over every configured source (20M events, and the sample's tickets, surveys and
+    accounts) for 2026-10 and its previous month, next to each family alone on the same config."""
+    config = folder / "csmetrics.toml"
+    config.write_text(REPORT_CONFIG)
+    commands = ["report", "onboarding", "engagement", "retention", "support", "voice"]
+    runs: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
+    for _ in range(REPEATS):
+        for name in commands:
+            command = [sys.executable, "-m", "csmetrics", name, "--config", str(config),
+                       "--period", "2026-10", "--format", "json", "--quiet"]  # fmt: skip
+            runs[name].append(measure(command))
+    rows = [(name, summary(found)) for name, found in runs.items()]
+    print(
+        "report: " + ", ".join(f"{n} {[round(w, 2) for w, _ in r]}s" for n, r in runs.items()),
+        file=sys.stderr,
+        flush=True,
+    )
+    return rows
 
 
 def compare(
