@@ -213,6 +213,12 @@ def test_survey_kind_from_the_option(tmp_path: Path) -> None:
     assert "score_out_of_scale" in codes
 
 
+def test_missing_survey_column_suggests_the_option(tmp_path: Path) -> None:
+    path = _write(tmp_path, "submitted_at,score\n2026-11-02,9\n")
+    with pytest.raises(InputError, match=r"--survey nps\|csat\|ces"):
+        _read("surveys", path)
+
+
 def test_invoice_statuses_and_recurring_default(tmp_path: Path) -> None:
     path = _write(
         tmp_path,

@@ -296,6 +296,8 @@ def _missing_columns(
         how = "mapped by you to" if explicit else "expected"
         parts.append(f"{name!r} ({how} {looked})")
     fixes = " ".join(f"--map {spec.kind}.{name}=HEADER" for name, _, _ in missing)
+    if any(name == "survey" for name, _, _ in missing):
+        fixes += " (or, for an export of one survey kind, --survey nps|csat|ces)"
     noun = "column" if len(missing) == 1 else "columns"
     return InputError(
         f"{where}: {spec.kind} {noun} not found: {', '.join(parts)}; map with {fixes}. "
