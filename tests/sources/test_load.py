@@ -196,3 +196,31 @@ def test_no_repeated_event_ids_drops_nothing(tmp_path: Path) -> None:
     )
     frame, quality = read_one(SourceSpec("events", str(path)), {"event_id"})
     assert (frame.height, quality["duplicates"]) == (2, 0)
+
+
+def test_presets_fall_back_to_canonical_names(tmp_path: Path) -> None:
+    # Zendesk's API JSON has created_at (not "Created at"); Chargebee's a currency column
+    tickets = tmp_path / "tickets.jsonl"
+    tickets.write_text('{"Id": "t1", "created_at": "2026-11-02T10:00:00Z"}\n')
+    frame, _ = read_one(SourceSpec("tickets", str(tickets), preset="zendesk"))
+    assert frame["created_at"].item() == datetime(2026, 11, 2, 10, tzinfo=UTC)
+    billing = tmp_path / "invoices.csv"
+    billing.write_text("id,customer_id,total,date,currency\ni1,c1,4990,1762074900,EUR\n")
+    frame, _ = read_one(SourceSpec("billing", str(billing), preset="chargebee"))
+    assert frame["currency"].item() == "EUR"
+
+
+def test_vendor_event_ids_are_used_for_dedup(tmp_path: Path) -> None:
+    # PostHog exports name the event id "id" in some layouts, Amplitude "uuid"
+    posthog = tmp_path / "posthog.csv"
+    posthog.write_text(
+        "id,event,distinct_id,timestamp\ne1,a,u1,2026-11-02T10:00:00Z\ne1,a,u1,2026-11-02T10:00:00Z\n"
+    )
+    frame, quality = read_one(SourceSpec("events", str(posthog), preset="posthog"))
+    assert (frame.height, quality["duplicates"]) == (1, 1)
+    amplitude = tmp_path / "amplitude.csv"
+    amplitude.write_text(
+        "uuid,user_id,event_type,event_time\nx1,u1,a,2021-12-09 00:45:29\nx1,u1,a,2021-12-09 00:45:29\n"
+    )
+    frame, quality = read_one(SourceSpec("events", str(amplitude), preset="amplitude"))
+    assert (frame.height, quality["duplicates"]) == (1, 1)

@@ -105,7 +105,10 @@ def _mapping(spec: SourceSpec) -> dict[str, tuple[tuple[str, ...], bool]]:
             out[name] = ((spec.columns[name],), True)
         elif preset is not None and name in preset.columns:
             value = preset.columns[name]
-            out[name] = ((value,) if isinstance(value, str) else value, False)
+            headers = (value,) if isinstance(value, str) else tuple(value)
+            # the canonical name is the last fallback: API exports often use it (Zendesk's
+            # created_at, Chargebee's currency) where the preset names the CSV header
+            out[name] = ((*headers, name) if name not in headers else headers, False)
         else:
             out[name] = ((name,), False)
     return out
