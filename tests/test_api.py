@@ -117,3 +117,14 @@ def test_docstring_examples_run() -> None:
 def test_report_json_names_its_currency() -> None:
     rep = cm.engagement(cm.load(events=pl.DataFrame(ROWS)))
     assert '"currency": null' in rep.to_json()  # engagement holds no money
+
+
+def test_an_optional_column_never_filled_is_absent() -> None:
+    # a Segment export with the context.groupId header but no group on any event
+    frame = pl.DataFrame(
+        {**ROWS, "account_id": [None, None, None]}, schema_overrides={"account_id": pl.String}
+    )
+    report = cm.engagement(cm.load(events=frame), since="2026-11-02", until="2026-11-04")
+    assert report.metrics["engagement.active_accounts_count"] is None  # unknown, not 0
+    assert any(w.code == "empty_column" for w in report.warnings)
+    assert "account_activity" not in report.tables

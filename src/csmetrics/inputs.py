@@ -18,6 +18,7 @@ from csmetrics.diagnostics import DataWarning
 from csmetrics.sources.load import LoadedSource
 from csmetrics.sources.quality import check_quality, clean_frame
 from csmetrics.sources.read import load_and_assess
+from csmetrics.sources.schema import SCHEMAS
 from csmetrics.sources.spec import SourceSpec
 
 
@@ -88,12 +89,40 @@ def load_inputs(
     )
 
 
+def _without_empty_columns(
+    kind: str, frame: pl.DataFrame, headers: Mapping[str, str]
+) -> tuple[pl.DataFrame, list[DataWarning]]:
+    """Optional columns with no value in any row are treated as absent, with a warning: an
+    export that has the header but never fills it (Segment without context.groupId, Amplitude's
+    session_id of -1 everywhere) must give "unknown", not counts of 0."""
+    if frame.height == 0:
+        return frame, []
+    required = {name for name, column in SCHEMAS[kind].items() if column.required}
+    empty = [
+        name
+        for name in frame.columns
+        if name not in required and frame[name].null_count() == frame.height
+    ]
+    warnings = [
+        DataWarning(
+            "empty_column",
+            f"{kind}: column {headers.get(name, name)!r} ({name}) has no value in any row and is "
+            "treated as absent",
+            source=kind,
+        )
+        for name in empty
+    ]
+    return frame.drop(empty), warnings
+
+
 def _source(
     loaded: LoadedSource,
     frame: pl.DataFrame,
     quality: dict[str, Any],
     warnings: list[DataWarning],
 ) -> Source:
+    frame, empty = _without_empty_columns(loaded.spec.kind, frame, loaded.headers)
+    warnings = [*warnings, *empty]
     return Source(
         kind=loaded.spec.kind,
         frame=frame,
