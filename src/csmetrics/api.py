@@ -327,9 +327,7 @@ def report(
     length (the previous whole months for a window of whole months). `params` holds each
     family's settings as in its config table (`{"support": {"sla_first_response": "4h"}}`).
     `bundle.write(folder)` writes the dated bundle atomically."""
-    settings = params or {}
-    chosen = family_params(lambda name: settings.get(name, {}), ".")
-    return build_bundle(inputs, window_of(**window), chosen)
+    return build_bundle(inputs, window_of(**window), _family_params(params))
 
 
 def check(
@@ -343,10 +341,15 @@ def check(
     warn_max, max_increase_pct, max_decrease_pct, by, allow_missing) on a report of the
     window; `csmetrics.checks.exit_code(outcomes)` is 1 when any failed."""
     parsed = parse_checks(list(checks))
-    settings = params or {}
-    chosen = family_params(lambda name: settings.get(name, {}), ".")
+    chosen = _family_params(params)
     bundle = build_bundle(inputs, window_of(**window), chosen)
     return run_checks(parsed, bundle, inputs, chosen)
+
+
+def _family_params(params: Mapping[str, Mapping[str, Any]] | None) -> dict[str, Any]:
+    """Every family's parameters from settings given as its config table would hold them."""
+    settings = params or {}
+    return family_params(lambda name: settings.get(name, {}), ".")
 
 
 __all__ = [
