@@ -28,6 +28,7 @@ def _days(window) -> tuple[str, str]:
         ("2026-02", "2026-02-01", "2026-03-01", "2026-02"),
         ("2026-W01", "2025-12-29", "2026-01-05", "2026-W01"),  # ISO week 1 starts in December
         ("2026-Q4", "2026-10-01", "2027-01-01", "2026-Q4"),
+        ("2025", "2025-01-01", "2026-01-01", "2025"),  # a calendar year, for finance
     ],
 )
 def test_periods(period: str, since: str, until: str, label: str | None) -> None:

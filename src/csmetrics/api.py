@@ -29,6 +29,8 @@ from csmetrics.families.onboarding import FAMILY as ONBOARDING
 from csmetrics.families.onboarding import params_from_config as onboarding_params
 from csmetrics.families.retention import FAMILY as RETENTION
 from csmetrics.families.retention import params_from_config as retention_params
+from csmetrics.families.revenue import FAMILY as REVENUE
+from csmetrics.families.revenue import params_from_config as revenue_params
 from csmetrics.families.support import FAMILY as SUPPORT
 from csmetrics.families.support import params_from_config as support_params
 from csmetrics.families.voice import FAMILY as VOICE
@@ -317,6 +319,40 @@ def voice(
     return compute(VOICE, inputs, window_of(**window), params)
 
 
+def revenue(
+    inputs: Inputs,
+    *,
+    gross_margin: float = 1.0,
+    currency: str | None = None,
+    fx_rates: str | os.PathLike[str] | None = None,
+    by: str | None = None,
+    **window: Unpack[WindowArgs],
+) -> Report:
+    """MRR and its movements, ARR, ARPA, churn, NRR/GRR, quick ratio, LTV (times
+    `gross_margin`), billed amount, late payments, overdue amount, DSO and AR aging
+    (metrics.md), from invoice lines. Amounts in several currencies need `fx_rates` (a CSV of
+    date, currency, rate) and `currency`, the reporting currency; `by` breaks MRR down by a
+    billing or accounts column (default the plan).
+
+    >>> import polars as pl, csmetrics as cm
+    >>> lines = pl.DataFrame({"invoice_id": ["i1", "i2"], "account_id": ["a", "b"],
+    ...     "amount": ["1200", "50"], "issued_at": ["2026-01-15", "2026-10-31"],
+    ...     "period_start": ["2026-01-15", "2026-10-31"],
+    ...     "period_end": ["2027-01-15", "2026-11-30"]})
+    >>> rep = cm.revenue(cm.load(billing=lines), period="2026-10")
+    >>> rep.metrics["revenue.mrr"]  # 1200 / 12 (an annual plan) + 50 (30 days: one month)
+    150.0
+    """
+    params = revenue_params(
+        {},
+        gross_margin=gross_margin,
+        currency=currency,
+        fx_rates=os.fspath(fx_rates) if fx_rates is not None else None,
+        by=by,
+    )
+    return compute(REVENUE, inputs, window_of(**window), params)
+
+
 def report(
     inputs: Inputs,
     *,
@@ -365,6 +401,7 @@ __all__ = [
     "onboarding",
     "report",
     "retention",
+    "revenue",
     "support",
     "voice",
     "window_of",

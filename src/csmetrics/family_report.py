@@ -103,8 +103,11 @@ def jsonable(value: Any) -> Any:
 
 
 def table_records(frame: pl.DataFrame) -> list[dict[str, Any]]:
-    """The table's rows as JSON-ready dicts. NaN and infinities become null in Polars; only
-    temporal columns are converted value by value (a table of 20k accounts has none)."""
+    """The table's rows as JSON-ready dicts. NaN and infinities become null in Polars; exact
+    decimals (money) become JSON numbers with the same digits; only temporal columns are
+    converted value by value (a table of 20k accounts has none)."""
+    decimals = [name for name, dtype in frame.schema.items() if dtype.is_decimal()]
+    frame = frame.with_columns(pl.col(decimals).cast(pl.Float64))
     floats = [name for name, dtype in frame.schema.items() if dtype.is_float()]
     finite = frame.with_columns(
         pl.when(pl.col(name).is_finite()).then(pl.col(name)).alias(name) for name in floats

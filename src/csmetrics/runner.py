@@ -107,6 +107,7 @@ def compute(
         metrics=result.metrics,
         tables=result.tables,
         warnings=warnings + result.warnings,
+        currency=result.currency,
     )
 
 

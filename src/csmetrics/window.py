@@ -43,11 +43,13 @@ PERIODS = (
     "YYYY-MM",
     "YYYY-Www",
     "YYYY-Qn",
+    "YYYY",
     "all",
 )
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _ISO_WEEK = re.compile(r"^(\d{4})-W(\d{1,2})$")
 _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
+_YEAR = re.compile(r"^(\d{4})$")
 _LAST_DAYS = re.compile(r"^last-(\d+)d$")
 
 
@@ -325,6 +327,9 @@ def _period_window(period: str, as_of: datetime, base: WindowSpec) -> WindowSpec
     if match := _QUARTER.match(period.strip().upper()):
         first = date(int(match.group(1)), 3 * (int(match.group(2)) - 1) + 1, 1)
         return days(first, add_months(first, 3), period.strip().upper())
+    if match := _YEAR.match(period.strip()):
+        first = date(int(match.group(1)), 1, 1)
+        return days(first, add_months(first, 12), period.strip())
     raise ConfigError(f"--period: expected one of {', '.join(PERIODS)}; got {period!r}")
 
 

@@ -246,3 +246,53 @@ def voice(
     settings = start(sources, output)
     params = params_from_config(settings.family("voice"), by=by, include_comments=include_comments)
     run_family_command(FAMILY, params, settings, sources, window, output)
+
+
+@command(
+    app,
+    sources=("billing", "accounts"),
+    window=True,
+    output=True,
+    epilog="Example: csmetrics revenue --billing invoices.csv --period 2026-10 --gross-margin 0.8",
+)
+def revenue(
+    *,
+    gross_margin: Annotated[
+        float | None,
+        typer.Option("--gross-margin", help="Share of revenue kept, for LTV (default 1.0)."),
+    ] = None,
+    currency: Annotated[
+        str | None,
+        typer.Option("--currency", help="Reporting currency (ISO 4217), e.g. EUR."),
+    ] = None,
+    fx_rates: Annotated[
+        str | None,
+        typer.Option(
+            "--fx-rates",
+            help="CSV of date, currency, rate to the reporting currency: needed when the "
+            "lines are in several currencies.",
+        ),
+    ] = None,
+    by: Annotated[
+        str | None,
+        typer.Option(
+            "--by", help="A billing or accounts column to break MRR down by (default plan)."
+        ),
+    ] = None,
+    sources: SourceOptions,
+    window: WindowOptions,
+    output: OutputOptions,
+) -> None:
+    """MRR and its movements, ARR, ARPA, churn, NRR/GRR, LTV, late payments and AR aging."""
+    from csmetrics.families.revenue import FAMILY, params_from_config
+
+    settings = start(sources, output)
+    params = params_from_config(
+        settings.family("revenue"),
+        base=str(settings.path.parent) if settings.path else ".",
+        gross_margin=gross_margin,
+        currency=currency,
+        fx_rates=fx_rates,
+        by=by,
+    )
+    run_family_command(FAMILY, params, settings, sources, window, output)

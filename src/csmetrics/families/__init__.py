@@ -8,11 +8,12 @@ from csmetrics.families.base import Family, FamilyResult, RunContext
 from csmetrics.families.engagement import FAMILY as ENGAGEMENT
 from csmetrics.families.onboarding import FAMILY as ONBOARDING
 from csmetrics.families.retention import FAMILY as RETENTION
+from csmetrics.families.revenue import FAMILY as REVENUE
 from csmetrics.families.support import FAMILY as SUPPORT
 from csmetrics.families.voice import FAMILY as VOICE
 
 FAMILIES: dict[str, Family] = {
-    family.name: family for family in (ONBOARDING, ENGAGEMENT, RETENTION, SUPPORT, VOICE)
+    family.name: family for family in (ONBOARDING, ENGAGEMENT, RETENTION, SUPPORT, VOICE, REVENUE)
 }
 
 __all__ = ["FAMILIES", "Family", "FamilyResult", "RunContext"]

@@ -44,6 +44,7 @@ class FamilyResult:
     metrics: dict[str, float | None]
     tables: dict[str, pl.DataFrame]
     warnings: list[DataWarning] = field(default_factory=list)
+    currency: str | None = None  # ISO 4217 code of the money values, when there are any
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from csmetrics.registry import engagement as _engagement
 from csmetrics.registry import onboarding as _onboarding
 from csmetrics.registry import retention as _retention
+from csmetrics.registry import revenue as _revenue
 from csmetrics.registry import support as _support
 from csmetrics.registry import voice as _voice
 from csmetrics.registry.model import Direction, Metric, Table
@@ -16,6 +17,7 @@ _FAMILIES = (
     _retention,
     _support,
     _voice,
+    _revenue,
 )
 METRICS: tuple[Metric, ...] = tuple(m for module in _FAMILIES for m in module.METRICS)
 TABLES: tuple[Table, ...] = tuple(t for module in _FAMILIES for t in module.TABLES)

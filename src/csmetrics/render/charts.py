@@ -1,6 +1,7 @@
 """Pictures of tables a person would rather look at than read, for the terminal: the cohort
 heatmap, the lifecycle as diverging bars, the funnel as bars. Each still reads without colour
-(NO_COLOR, pipes): values are printed, and bars use distinct characters per series."""
+(NO_COLOR, pipes): values are printed, and bars use distinct characters per series. The MRR
+waterfall lives in `waterfall.py`."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from csmetrics.render.values import MISSING
+from csmetrics.render.waterfall import movements_by_group, mrr_waterfall
 
 BAR_WIDTH = 40
 # lifecycle series: (column, bar character, colour)
@@ -160,4 +162,16 @@ CHARTS: dict[str, Callable[[pl.DataFrame], RenderableType]] = {
     "cohorts": cohort_heatmap,
     "lifecycle": lifecycle_bars,
     "funnel": funnel_bars,
+    "mrr_movements": mrr_waterfall,
 }
+# tables named by a breakdown column: the chart of every name starting with the prefix
+PREFIX_CHARTS: dict[str, Callable[[pl.DataFrame], RenderableType]] = {
+    "mrr_by_": movements_by_group,
+}
+
+
+def chart_for(table: str) -> Callable[[pl.DataFrame], RenderableType] | None:
+    """The picture drawn instead of the table `table`, if it has one."""
+    if table in CHARTS:
+        return CHARTS[table]
+    return next((c for prefix, c in PREFIX_CHARTS.items() if table.startswith(prefix)), None)

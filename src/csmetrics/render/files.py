@@ -15,7 +15,7 @@ import polars as pl
 from csmetrics.errors import ConfigError
 from csmetrics.family_report import Report
 from csmetrics.registry import metric as metric_info
-from csmetrics.render.values import format_cell, format_metric
+from csmetrics.render.values import format_cell, format_metric, unit_label
 
 FORMULA_PREFIXES = ("=", "+", "-", "@")
 _NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
@@ -78,7 +78,9 @@ def markdown_text(report: Report) -> str:
     ]
     for key, value in report.metrics.items():
         info = metric_info(key)
-        lines.append(f"| {info.title} (`{key}`) | {format_metric(value, info)} | {info.unit} |")
+        lines.append(
+            f"| {info.title} (`{key}`) | {format_metric(value, info)} | {unit_label(info, report.currency)} |"
+        )
     for name, frame in report.tables.items():
         lines += ["", f"## {name}", "", "| " + " | ".join(frame.columns) + " |"]
         lines.append(
@@ -111,7 +113,7 @@ def metrics_frame(report: Report) -> pl.DataFrame:
         {
             "id": list(report.metrics),
             "value": [None if v is None else float(v) for v in report.metrics.values()],
-            "unit": [metric_info(k).unit for k in report.metrics],
+            "unit": [unit_label(metric_info(k), report.currency) for k in report.metrics],
         },
         schema={"id": pl.String, "value": pl.Float64, "unit": pl.String},
     )

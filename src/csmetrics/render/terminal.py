@@ -8,8 +8,8 @@ from rich.table import Table
 
 from csmetrics.family_report import Report
 from csmetrics.registry import metric as metric_info
-from csmetrics.render.charts import CHARTS
-from csmetrics.render.values import format_cell, format_metric, sparkline
+from csmetrics.render.charts import chart_for
+from csmetrics.render.values import format_cell, format_metric, sparkline, unit_label
 
 MAX_ROWS = 25
 TREND_COLUMNS = ("dau", "active_users")
@@ -26,7 +26,7 @@ def render(report: Report, console: Console, max_rows: int = MAX_ROWS) -> None:
     if trend:
         console.print(trend)
     for name, frame in report.tables.items():
-        chart = CHARTS.get(name)
+        chart = chart_for(name)
         if chart is not None and frame.height:
             console.print(chart(frame))
             continue
@@ -51,7 +51,7 @@ def _headline(report: Report) -> Table:
     table.add_column("unit")
     for key, value in report.metrics.items():
         info = metric_info(key)
-        table.add_row(info.title, format_metric(value, info), info.unit)
+        table.add_row(info.title, format_metric(value, info), unit_label(info, report.currency))
     return table
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 
 from csmetrics.registry import Metric
 
@@ -20,11 +21,20 @@ PERCENT_COLUMNS = (
 def format_metric(value: float | None, metric: Metric) -> str:
     if value is None:
         return MISSING
-    if metric.unit == "share":
+    if metric.unit in ("share", "percent"):
         return f"{value * 100:.1f}%"
     if metric.unit in ("users", "accounts", "sessions", "count") and float(value).is_integer():
         return f"{int(value):,}"
     return f"{value:,.2f}"
+
+
+def unit_label(metric: Metric, currency: str | None) -> str:
+    """The unit as shown: money in the report's currency."""
+    if metric.unit == "money":
+        return currency or "money"
+    if metric.unit == "percent":
+        return "%"
+    return metric.unit
 
 
 def format_cell(value: object, column: str) -> str:
@@ -32,6 +42,8 @@ def format_cell(value: object, column: str) -> str:
         return MISSING
     if isinstance(value, bool):
         return "yes" if value else ""
+    if isinstance(value, Decimal):
+        return f"{value:,.2f}"
     if isinstance(value, float):
         if column.endswith(PERCENT_COLUMNS):
             return f"{value * 100:.1f}%"

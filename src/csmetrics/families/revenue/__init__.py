@@ -1,0 +1,104 @@
+"""Revenue (metrics.md): MRR at month ends and its movements, ARR, ARPA, logo and MRR churn,
+NRR/GRR, quick ratio, LTV, billed amount, late payments, overdue amount, DSO and AR aging, from
+invoice lines. Amounts are summed in integer micro-units; tables carry them as exact decimals."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from csmetrics.families.base import Columns, Family, Frames, Lookback
+from csmetrics.families.revenue.assemble import assemble
+from csmetrics.families.revenue.invoices import aging, billed, invoices, issued_months, payments
+from csmetrics.families.revenue.lines import month_index, prepared_lines, with_account_group
+from csmetrics.families.revenue.months import last_closed_month, window_months
+from csmetrics.families.revenue.mrr import (
+    account_months,
+    movements,
+    negative_accounts,
+    net_retention,
+    paying,
+    snapshot,
+)
+from csmetrics.families.revenue.params import (
+    RevenueParams,
+    needed_columns,
+    parameters,
+    params_from_config,
+)
+from csmetrics.window import Window
+
+
+def lookback(window: Window, params: RevenueParams) -> Lookback:
+    return Lookback(
+        None,
+        "the whole billing history (an account is new only if it never paid before, and NRR, "
+        "GRR and LTV look back 12 months)",
+    )
+
+
+def prepare(
+    frames: Frames, columns: Columns, window: Window, params: RevenueParams
+) -> dict[str, pl.LazyFrame]:
+    """Stage 1: the lines as revenue reads them, and the reporting currency."""
+    lines, currency = prepared_lines(frames, columns, window, params)
+    lines = with_account_group(lines, frames, columns, params)
+    return {
+        "lines": lines,
+        "currency": pl.LazyFrame({"currency": [currency]}, schema={"currency": pl.String}),
+    }
+
+
+def by_month(
+    frames: Frames, columns: Columns, window: Window, params: RevenueParams
+) -> dict[str, pl.LazyFrame]:
+    """Stage 2: net MRR per account (and its group) at every closed month end, read by
+    movements, retention and the warnings alike."""
+    return {**frames, "net": account_months(frames["lines"], last_closed_month(window))}
+
+
+def plan(
+    frames: Frames, columns: Columns, window: Window, params: RevenueParams
+) -> dict[str, pl.LazyFrame]:
+    lines = frames["lines"]
+    present = set(columns["billing"])
+    planned: dict[str, pl.LazyFrame] = {
+        "currency": frames["currency"],
+        "snapshot": snapshot(lines, window.until),
+        "billed": billed(lines, window),
+        "negative": negative_accounts(frames["net"]),
+        "invalid_periods": lines.select(
+            (~pl.col("valid_period")).sum().cast(pl.Int64).alias("lines")
+        ),
+        "issued_months": issued_months(lines, month_index(pl.col("issued_at"), window.timezone)),
+    }
+    months = window_months(window)
+    if months:
+        last = months[-1]
+        positive = paying(frames["net"])
+        planned["movements"] = movements(positive, ("account_id",), min(months[0], last - 11), last)
+        planned["retention"] = net_retention(positive, last)
+        if "group" in frames["net"].collect_schema():
+            keys = ("account_id", "group")
+            planned["by"] = movements(positive, keys, months[0], last)
+    if "paid_at" in present:
+        all_invoices = invoices(lines, present)
+        planned["payments"] = payments(all_invoices, window, present)
+        if "due_at" in present:
+            planned["aging"] = aging(all_invoices, window)
+    return planned
+
+
+FAMILY: Family[RevenueParams] = Family(
+    name="revenue",
+    required=("billing",),
+    optional=("accounts",),
+    needed_columns=needed_columns,
+    plan=plan,
+    assemble=assemble,
+    parameters=parameters,
+    lookback=lookback,
+    stages=(prepare, by_month),
+    configure=lambda table, base: params_from_config(table, base),
+)
+
+__all__ = ["FAMILY", "RevenueParams", "params_from_config"]

@@ -1,0 +1,243 @@
+"""Revenue's metrics, tables and pre-flight warnings from the collected frames (all amounts in
+integer micro-units until they are shown)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+
+import polars as pl
+
+from csmetrics.diagnostics import DataWarning
+from csmetrics.families.base import FamilyResult, RunContext
+from csmetrics.families.revenue.invoices import AGING_BUCKETS
+from csmetrics.families.revenue.lines import MICRO
+from csmetrics.families.revenue.months import month_of, window_months
+from csmetrics.families.revenue.mrr import MOVEMENTS
+from csmetrics.families.revenue.params import RevenueParams
+
+METRICS = (
+    "revenue.mrr",
+    "revenue.arr",
+    "revenue.paying_accounts_count",
+    "revenue.arpa",
+    "revenue.logo_churn_rate",
+    "revenue.gross_mrr_churn_rate",
+    "revenue.nrr",
+    "revenue.grr",
+    "revenue.quick_ratio",
+    "revenue.ltv",
+    "revenue.billed_amount",
+    "revenue.late_payment_share",
+    "revenue.days_late_mean",
+    "revenue.overdue_amount",
+    "revenue.dso_days",
+)
+MONEY_COLUMNS = ("starting", *MOVEMENTS, "ending", "amount")
+COUNT_COLUMNS = ("starting_accounts", *(f"{m}_accounts" for m in MOVEMENTS), "ending_accounts")
+
+
+def units(micro: int | None) -> float | None:
+    return None if micro is None else micro / MICRO
+
+
+def ratio(numerator: float | int | None, denominator: float | int | None) -> float | None:
+    if numerator is None or not denominator:
+        return None
+    return numerator / denominator
+
+
+def mean(values: list[float | None]) -> float | None:
+    known = [v for v in values if v is not None]
+    return sum(known) / len(known) if known else None
+
+
+def as_money(frame: pl.DataFrame) -> pl.DataFrame:
+    """Micro-unit columns as exact decimals (six places: every sum stays exact)."""
+    scale = pl.lit(Decimal("0.000001"))
+    return frame.with_columns(
+        (pl.col(c).cast(pl.Decimal(38, 0)) * scale).alias(c)
+        for c in MONEY_COLUMNS
+        if c in frame.columns
+    )
+
+
+def monthly_table(
+    found: pl.DataFrame, months: list[int], groups: tuple[str, ...] = ()
+) -> pl.DataFrame:
+    """Movements for every month asked for (and every group seen), zeros where nothing
+    moved, sorted."""
+    values = ("starting", *MOVEMENTS, "ending", *COUNT_COLUMNS)
+    grid = pl.DataFrame({"month": months}, schema={"month": found.schema["month"]})
+    if groups:
+        grid = grid.join(found.select(*groups).unique(), how="cross")
+    table = grid.join(found, on=["month", *groups], how="left").with_columns(
+        pl.col(c).fill_null(0).cast(pl.Int64) for c in values
+    )
+    return table.sort("month", *groups).select("month", *groups, *values)
+
+
+def assemble(
+    results: Mapping[str, pl.DataFrame], ctx: RunContext, params: RevenueParams
+) -> FamilyResult:
+    metrics: dict[str, float | None] = dict.fromkeys(METRICS)
+    warnings: list[DataWarning] = []
+    tables: dict[str, pl.DataFrame] = {}
+    window = ctx.window
+    currency = results["currency"]["currency"][0]
+
+    head = results["snapshot"].row(0, named=True)
+    mrr, accounts = units(head["mrr"] or 0), head["paying_accounts"]
+    metrics["revenue.mrr"] = mrr
+    metrics["revenue.arr"] = None if mrr is None else 12 * mrr
+    metrics["revenue.paying_accounts_count"] = float(accounts)
+    metrics["revenue.arpa"] = ratio(mrr, accounts)
+
+    months = window_months(window)
+    if months:
+        found = results["movements"]
+        history = monthly_table(found, list(range(min(months[0], months[-1] - 11), months[-1] + 1)))
+        rows = {row["month"]: row for row in history.iter_rows(named=True)}
+        inside = [rows[m] for m in months]
+        metrics["revenue.logo_churn_rate"] = mean(
+            [ratio(r["churn_accounts"], r["starting_accounts"]) for r in inside]
+        )
+        metrics["revenue.gross_mrr_churn_rate"] = mean(
+            [ratio(r["contraction"] + r["churn"], r["starting"]) for r in inside]
+        )
+        gained = sum(r["new"] + r["reactivation"] + r["expansion"] for r in inside)
+        metrics["revenue.quick_ratio"] = ratio(
+            gained, sum(r["contraction"] + r["churn"] for r in inside)
+        )
+        kept = results["retention"].row(0, named=True)
+        metrics["revenue.nrr"] = ratio(kept["retained"], kept["base"])
+        metrics["revenue.grr"] = ratio(kept["retained_gross"], kept["base"])
+        year = [
+            ratio(rows[m]["churn_accounts"], rows[m]["starting_accounts"])
+            for m in range(months[-1] - 11, months[-1] + 1)
+        ]
+        churn = mean(year)
+        arpa = metrics["revenue.arpa"]
+        if churn and arpa is not None:
+            metrics["revenue.ltv"] = arpa * params.gross_margin / churn
+        table = monthly_table(found, months)
+        tables["mrr_movements"] = as_money(
+            table.with_columns(pl.col("month").map_batches(_dates, return_dtype=pl.Date))
+        )
+        if "by" in results:
+            name = params.by or "plan"
+            by = monthly_table(results["by"], months, ("group",))
+            tables[f"mrr_by_{name}"] = as_money(
+                by.with_columns(pl.col("month").map_batches(_dates, return_dtype=pl.Date)).rename(
+                    {"group": name}
+                )
+            )
+    billed_amount = results["billed"]["billed"][0] or 0
+    metrics["revenue.billed_amount"] = units(billed_amount)
+    if "payments" in results:
+        paid = results["payments"].row(0, named=True)
+        days = (window.until - window.since).total_seconds() / 86_400
+        dso = ratio(paid["receivable"] or 0, billed_amount if billed_amount > 0 else None)
+        metrics["revenue.dso_days"] = None if dso is None else dso * days
+        if "due" in paid:
+            metrics["revenue.late_payment_share"] = ratio(paid["late"], paid["due"])
+            metrics["revenue.days_late_mean"] = paid["days_late_mean"]
+            metrics["revenue.overdue_amount"] = units(paid["overdue"] or 0)
+        if paid["paid_before_issued"]:
+            warnings.append(
+                DataWarning(
+                    "paid_before_issued",
+                    f"{paid['paid_before_issued']} invoices were paid before they were issued (paid_at < issued_at)",
+                )
+            )
+    if "aging" in results:
+        aging = pl.DataFrame({"bucket": list(AGING_BUCKETS)}).join(
+            results["aging"], on="bucket", how="left"
+        )
+        tables["ar_aging"] = as_money(
+            aging.with_columns(
+                pl.col("invoices").fill_null(0).cast(pl.Int64),
+                pl.col("amount").fill_null(0).cast(pl.Int64),
+            )
+        )
+    warnings += preflight(results, ctx, months)
+    warnings += missing_reasons(metrics, ctx, months)
+    return FamilyResult(metrics, tables, warnings, currency=currency)
+
+
+def _dates(months: pl.Series) -> pl.Series:
+    return pl.Series([month_of(m) for m in months.to_list()], dtype=pl.Date)
+
+
+def preflight(
+    results: Mapping[str, pl.DataFrame], ctx: RunContext, months: list[int]
+) -> list[DataWarning]:
+    """The pre-flight warnings of metrics.md: invalid periods, negative net MRR, months with no
+    billing at all inside the data's range."""
+    out: list[DataWarning] = []
+    invalid = results["invalid_periods"]["lines"][0]
+    if invalid:
+        out.append(
+            DataWarning(
+                "invalid_period",
+                f"{invalid} invoice lines have period_end <= period_start; they count in billed amount but not in MRR",
+            )
+        )
+    negative = results["negative"].row(0, named=True)
+    if negative["accounts"]:
+        out.append(
+            DataWarning(
+                "negative_mrr",
+                f"{negative['accounts']} accounts have a negative net MRR at {negative['month_ends']} month ends (credits exceeding charges); read as 0",
+            )
+        )
+    issued = sorted(results["issued_months"]["month"].to_list())
+    if issued:
+        gaps = sorted(set(range(issued[0], issued[-1] + 1)) - set(issued))
+        if gaps:
+            shown = ", ".join(month_of(m).strftime("%Y-%m") for m in gaps[:6])
+            more = f" and {len(gaps) - 6} more" if len(gaps) > 6 else ""
+            out.append(
+                DataWarning(
+                    "months_without_billing",
+                    f"no invoice line was issued in {len(gaps)} months inside the data's range ({shown}{more}): a missing export there reads as everyone churning",
+                )
+            )
+    return out
+
+
+def missing_reasons(
+    metrics: Mapping[str, float | None], ctx: RunContext, months: list[int]
+) -> list[DataWarning]:
+    """Why each metric that is null could not be computed."""
+    columns = set(ctx.columns["billing"])
+    reasons: dict[str, str] = {}
+    if not months:
+        for key in ("logo_churn_rate", "gross_mrr_churn_rate", "nrr", "grr", "quick_ratio", "ltv"):
+            reasons[key] = (
+                "no month ends inside the window (use a window of whole months, e.g. --period 2026-10)"
+            )
+    for key in ("late_payment_share", "days_late_mean", "overdue_amount"):
+        if "due_at" not in columns or "paid_at" not in columns:
+            reasons[key] = "the billing lines have no due_at or paid_at column"
+    if "paid_at" not in columns:
+        reasons["dso_days"] = "the billing lines have no paid_at column"
+    defaults = {
+        "arpa": "no paying accounts at the window's end",
+        "logo_churn_rate": "no paying accounts at the month ends before the window's months",
+        "gross_mrr_churn_rate": "no MRR at the month ends before the window's months",
+        "nrr": "no paying accounts 12 months before the window's last month end",
+        "grr": "no paying accounts 12 months before the window's last month end",
+        "quick_ratio": "no contraction or churn in the window's months",
+        "ltv": "no logo churn in the last 12 months (or no paying accounts)",
+        "late_payment_share": "no invoices due in the window",
+        "days_late_mean": "no invoice due in the window was paid late before its end",
+        "dso_days": "nothing billed in the window",
+    }
+    out = []
+    for key, value in metrics.items():
+        name = key.removeprefix("revenue.")
+        if value is None:
+            reason = reasons.get(name) or defaults.get(name, "not computable")
+            out.append(DataWarning("empty_denominator", reason, key))
+    return out

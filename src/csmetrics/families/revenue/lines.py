@@ -1,0 +1,195 @@
+"""Invoice lines made ready for the revenue metrics (metrics.md, data.md): only lines issued
+before `until` exist; amounts are integer micro-units of the reporting currency, so every sum
+is exact and the movement identity holds to the cent; service periods default to one calendar
+month from `issued_at`; each recurring line gets its monthly amount and the months whose end
+its service period covers."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import polars as pl
+
+from csmetrics.errors import InputError
+from csmetrics.families.base import Columns, Frames
+from csmetrics.families.revenue.params import RevenueParams
+from csmetrics.timeparts import local_date, local_day_of
+from csmetrics.window import Window
+
+MICRO = 1_000_000  # amounts are held as integer millionths of a currency unit
+AVERAGE_MONTH_DAYS = 30.436875  # 365.2425 / 12
+MICROSECONDS_PER_DAY = 86_400 * MICRO
+
+
+def month_index(ts: pl.Expr, tz: str) -> pl.Expr:
+    """The calendar month of an instant in `tz`, as year * 12 + month - 1."""
+    local = ts if tz == "UTC" else ts.dt.convert_time_zone(tz)
+    return local.dt.year().cast(pl.Int32) * 12 + local.dt.month().cast(pl.Int32) - 1
+
+
+def interval_months(start: pl.Expr, end: pl.Expr) -> pl.Expr:
+    """The service period's length in months: days / 30.436875, rounded to the nearest whole
+    m >= 1 when within 10% of it (28-31 days are one month, 365-366 twelve), else unrounded."""
+    days = (end - start).dt.total_microseconds() / MICROSECONDS_PER_DAY
+    months = days / AVERAGE_MONTH_DAYS
+    nearest = months.round(0).clip(lower_bound=1)
+    return pl.when((months - nearest).abs() <= 0.1 * nearest).then(nearest).otherwise(months)
+
+
+def data_currencies(billing: pl.LazyFrame, present: tuple[str, ...]) -> list[str]:
+    """The distinct currencies of the lines (a pre-flight check on the loaded frame)."""
+    if "currency" not in present:
+        return []
+    found = billing.select(_currency().drop_nulls().unique().sort()).collect()
+    return found.to_series().to_list()
+
+
+def _currency() -> pl.Expr:
+    return pl.col("currency").str.strip_chars().str.to_uppercase()
+
+
+def reporting_currency(found: list[str], params: RevenueParams) -> str | None:
+    """The currency of every money value, or an input error when amounts in several
+    currencies (or in another one than asked for) cannot be converted."""
+    if params.fx_rates is not None:
+        return params.currency
+    if len(found) > 1:
+        raise InputError(
+            f"billing: amounts in {len(found)} currencies ({', '.join(found)}); pass --fx-rates "
+            "FILE (CSV: date, currency, rate to the reporting currency) and --currency CODE"
+        )
+    if params.currency and found and found[0] != params.currency:
+        raise InputError(
+            f"billing: amounts are in {found[0]}; reporting in {params.currency} needs "
+            "--fx-rates FILE (CSV: date, currency, rate)"
+        )
+    return params.currency or (found[0] if found else None)
+
+
+def _daily_rates(rates: pl.DataFrame, last_day: object) -> pl.DataFrame:
+    """One row per currency and day from its first rate to `last_day`: the latest rate on or
+    before that day (so lines join on an equality, with no sort of the lines)."""
+    firsts = rates.group_by("currency").agg(pl.col("date").min().alias("first"))
+    days = firsts.select(
+        "currency",
+        pl.date_ranges("first", pl.max_horizontal("first", pl.lit(last_day))).alias("date"),
+    ).explode("date")
+    return (
+        days.join(rates, on=["currency", "date"], how="left")
+        .sort("currency", "date")
+        .with_columns(pl.col("rate").forward_fill().over("currency"))
+    )
+
+
+def _converted(
+    lines: pl.LazyFrame, window: Window, params: RevenueParams, reporting: str | None
+) -> pl.LazyFrame:
+    """Amounts in the reporting currency at the rate of the line's period_start day."""
+    assert params.fx_rates is not None
+    rates = params.fx_rates
+    day = local_date(pl.col("period_start"), window.timezone).alias("rate_day")
+    currency = _currency().fill_null(reporting or "")
+    keyed = lines.with_columns(day, currency.alias("currency"))
+    foreign = keyed.filter(pl.col("currency") != (reporting or ""))
+    needed = foreign.group_by("currency").agg(pl.col("rate_day").min()).collect()
+    known = dict(rates.group_by("currency").agg(pl.col("date").min()).iter_rows())
+    for currency_code, first_needed in needed.sort("currency").iter_rows():
+        first_rate = known.get(currency_code)
+        if first_rate is None or first_needed < first_rate:
+            raise InputError(
+                f"--fx-rates {params.fx_rates_path}: no {currency_code} rate on or before "
+                f"{first_needed} (billing has {currency_code} lines from then)"
+            )
+    last_day = local_day_of(window.until, window.timezone) + timedelta(days=1)
+    daily = _daily_rates(rates, last_day).lazy()
+    joined = keyed.join(
+        daily, left_on=["currency", "rate_day"], right_on=["currency", "date"], how="left"
+    )
+    rate = pl.when(pl.col("currency") == (reporting or "")).then(1.0).otherwise(pl.col("rate"))
+    amount = (pl.col("amount_micro") * rate).round(0, mode="half_away_from_zero").cast(pl.Int64)
+    return joined.with_columns(amount.alias("amount_micro")).drop("rate", "rate_day")
+
+
+def prepared_lines(
+    frames: Frames, columns: Columns, window: Window, params: RevenueParams
+) -> tuple[pl.LazyFrame, str | None]:
+    """The lines issued before `until`, with `amount_micro`, a service period, `recurring`,
+    the breakdown `group` (when there is one) and, for recurring lines with a valid period,
+    `monthly_micro`, `first_month` and `end_month` (the months whose end the period covers are
+    first_month .. end_month - 1), plus the reporting currency."""
+    present = columns["billing"]
+    billing = frames["billing"]
+    reporting = reporting_currency(data_currencies(billing, present), params)
+    tz = window.timezone
+    issued = pl.col("issued_at")
+    start = pl.coalesce("period_start", issued) if "period_start" in present else issued
+    default_end = (
+        pl.col("period_start").dt.offset_by("1mo")
+        if tz == "UTC"
+        else pl.col("period_start")
+        .dt.convert_time_zone(tz)
+        .dt.offset_by("1mo")
+        .dt.convert_time_zone("UTC")
+    )
+    end = pl.coalesce("period_end", default_end) if "period_end" in present else default_end
+    recurring = pl.col("recurring").fill_null(True) if "recurring" in present else pl.lit(True)
+    lines = billing.filter(issued < window.until).select(
+        "invoice_id",
+        "account_id",
+        (pl.col("amount") * MICRO).cast(pl.Int64).alias("amount_micro"),
+        "issued_at",
+        start.alias("period_start"),
+        *(c for c in ("currency", "due_at", "paid_at", "period_end") if c in present),
+        recurring.alias("recurring"),
+        *_group(frames, columns, params),
+    )
+    lines = lines.with_columns(end.alias("period_end"))
+    if params.fx_rates is not None:
+        lines = _converted(lines, window, params, reporting)
+    valid = pl.col("period_end") > pl.col("period_start")
+    counted = pl.col("recurring") & valid
+    monthly = pl.col("amount_micro") / interval_months(pl.col("period_start"), pl.col("period_end"))
+    lines = lines.with_columns(
+        valid.alias("valid_period"),
+        pl.when(counted)
+        .then(monthly.round(0, mode="half_away_from_zero").cast(pl.Int64))
+        .alias("monthly_micro"),
+        pl.when(counted).then(month_index(pl.col("period_start"), tz)).alias("first_month"),
+        pl.when(counted).then(month_index(pl.col("period_end"), tz)).alias("end_month"),
+    )
+    return lines.drop("currency", strict=False), reporting
+
+
+def _group(frames: Frames, columns: Columns, params: RevenueParams) -> list[pl.Expr]:
+    """The breakdown column as `group`: `by` from the billing lines, else the `plan`."""
+    present = columns["billing"]
+    name = params.by or ("plan" if "plan" in present else None)
+    if name is None or name not in present:
+        return []
+    return [pl.col(name).cast(pl.String).fill_null("(none)").alias("group")]
+
+
+def with_account_group(
+    lines: pl.LazyFrame, frames: Frames, columns: Columns, params: RevenueParams
+) -> pl.LazyFrame:
+    """The lines with `group` from the accounts source, when `by` names an accounts column."""
+    by = params.by
+    if by is None or by in columns["billing"]:
+        return lines
+    if "accounts" not in frames or by not in columns.get("accounts", ()):
+        raise InputError(
+            f"--by {by}: not a column of the billing lines, nor of an accounts source joined "
+            "on account_id"
+        )
+    accounts = (
+        frames["accounts"]
+        .select(
+            pl.col("account_id").cast(pl.String),
+            pl.col(by).cast(pl.String).fill_null("(none)").alias("group"),
+        )
+        .unique("account_id", keep="any")
+    )
+    joined = lines.with_columns(pl.col("account_id").cast(pl.String)).join(
+        accounts, on="account_id", how="left"
+    )
+    return joined.with_columns(pl.col("group").fill_null("(none)"))

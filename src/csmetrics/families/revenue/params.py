@@ -1,0 +1,138 @@
+"""Revenue's parameters (metrics.md), from the config's [revenue] table or a call; the FX rates
+file is read here, once (it is small: one rate per currency and day at most)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from csmetrics.errors import ConfigError, InputError
+from csmetrics.families.settings import merged_settings
+
+KNOWN_KEYS = ("gross_margin", "currency", "fx_rates", "by")
+FX_COLUMNS = ("date", "currency", "rate")
+
+
+@dataclass(frozen=True)
+class RevenueParams:
+    """gross_margin: the share of revenue kept, for LTV (0 < m <= 1); currency: the reporting
+    currency (ISO 4217); fx_rates: rows (date, currency, rate to the reporting currency), from
+    `fx_rates_path`; by: a billing or accounts column to break MRR and its movements down by
+    (default the billing `plan`)."""
+
+    gross_margin: float = 1.0
+    currency: str | None = None
+    fx_rates: pl.DataFrame | None = field(default=None, compare=False)
+    fx_rates_path: str | None = None
+    by: str | None = None
+
+
+def parameters(params: RevenueParams) -> dict[str, Any]:
+    return {
+        "gross_margin": params.gross_margin,
+        "currency": params.currency,
+        "fx_rates": params.fx_rates_path,
+        "by": params.by,
+    }
+
+
+def needed_columns(source: str, params: RevenueParams) -> set[str]:
+    if source == "billing":
+        columns = {
+            "invoice_id",
+            "account_id",
+            "amount",
+            "issued_at",
+            "currency",
+            "period_start",
+            "period_end",
+            "due_at",
+            "paid_at",
+            "status",
+            "recurring",
+            "plan",
+        }
+        return columns | ({params.by} if params.by else set())
+    return {"account_id"} | ({params.by} if params.by else set())
+
+
+def params_from_config(table: Mapping[str, Any], base: str = ".", **given: Any) -> RevenueParams:
+    """Parameters from the [revenue] table, overridden by the `given` ones that are set; an
+    fx_rates path in the table is relative to the config's folder (`base`)."""
+    from_table = dict(table)
+    if "fx_rates" in from_table and not given.get("fx_rates"):
+        candidate = Path(str(from_table["fx_rates"])).expanduser()
+        from_table["fx_rates"] = str(
+            candidate if candidate.is_absolute() else Path(base) / candidate
+        )
+    merged = merged_settings("revenue", from_table, given, KNOWN_KEYS)
+    margin = _gross_margin(merged.get("gross_margin", 1.0))
+    currency = str(merged["currency"]).strip().upper() if merged.get("currency") else None
+    path = str(merged["fx_rates"]) if merged.get("fx_rates") else None
+    if path and not currency:
+        raise ConfigError(
+            "--fx-rates needs --currency (or currency in [revenue]): the currency the rates convert to"
+        )
+    by = str(merged["by"]) if merged.get("by") else None
+    return RevenueParams(
+        gross_margin=margin,
+        currency=currency,
+        fx_rates=read_fx_rates(path) if path else None,
+        fx_rates_path=path,
+        by=by,
+    )
+
+
+def _gross_margin(value: Any) -> float:
+    try:
+        margin = float(value)
+    except (TypeError, ValueError):
+        margin = float("nan")
+    if not 0 < margin <= 1:
+        raise ConfigError(
+            f"--gross-margin: expected a share between 0 and 1 (e.g. 0.8), got {value!r}"
+        )
+    return margin
+
+
+def read_fx_rates(path: str) -> pl.DataFrame:
+    """The rates file (CSV: date, currency, rate): one row per date and currency, the rate
+    converting one unit of that currency into the reporting currency."""
+    try:
+        raw = pl.read_csv(path, infer_schema=False)
+    except (OSError, pl.exceptions.PolarsError) as exc:
+        raise InputError(f"--fx-rates: {path}: cannot be read ({exc})") from exc
+    headers = {name.strip().lower(): name for name in raw.columns}
+    missing = [c for c in FX_COLUMNS if c not in headers]
+    if missing:
+        raise InputError(
+            f"--fx-rates: {path}: missing column {', '.join(missing)} "
+            f"(expected date, currency, rate; found {', '.join(raw.columns)})"
+        )
+    rates = raw.select(
+        pl.col(headers["date"])
+        .str.strip_chars()
+        .str.to_date("%Y-%m-%d", strict=False)
+        .alias("date"),
+        pl.col(headers["currency"]).str.strip_chars().str.to_uppercase().alias("currency"),
+        pl.col(headers["rate"]).str.strip_chars().cast(pl.Float64, strict=False).alias("rate"),
+    )
+    for column, expected in (("date", "a date such as 2026-11-02"), ("rate", "a positive number")):
+        bad = rates.with_row_index("line", offset=2).filter(
+            pl.col(column).is_null() | ((pl.col("rate") <= 0) if column == "rate" else False)
+        )
+        if bad.height:
+            line = bad["line"][0]
+            value = raw[headers[column]][line - 2]
+            raise InputError(
+                f"--fx-rates: {path}, line {line}, column {column}: expected {expected}, got {value!r}"
+            )
+    repeated = rates.filter(pl.struct("date", "currency").is_duplicated())
+    if repeated.height:
+        day, currency = repeated["date"][0], repeated["currency"][0]
+        raise InputError(f"--fx-rates: {path}: {currency} has more than one rate on {day}")
+    return rates.sort("currency", "date")

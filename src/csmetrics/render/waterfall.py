@@ -1,0 +1,126 @@
+"""MRR movements as a waterfall per month: the starting level, each movement as a bar that
+starts where the running level stands (gains right in green, losses left in red), the ending
+level. Without colour the characters still tell gains (▓) from losses (░)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import polars as pl
+from rich import box
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+WIDTH = 40
+STEPS = (
+    ("new", 1),
+    ("reactivation", 1),
+    ("expansion", 1),
+    ("contraction", -1),
+    ("churn", -1),
+)
+LEVEL, GAIN, LOSS = ("█", "blue"), ("▓", "green"), ("░", "red")
+
+
+def _money(value: Decimal | float) -> str:
+    return f"{value:,.2f}"
+
+
+def _segment(low: float, high: float, scale: float, mark: tuple[str, str]) -> Text:
+    """Spaces up to `low`, then the bar to `high` (at least one character when they differ)."""
+    start = round(low * scale)
+    length = max(round(high * scale) - start, 1 if high > low else 0)
+    return Text(" " * start) + Text(mark[0] * length, style=mark[1])
+
+
+def mrr_waterfall(frame: pl.DataFrame) -> RenderableType:
+    rows = frame.sort("month").to_dicts()
+    top = max(
+        (
+            float(
+                max(
+                    r["starting"],
+                    r["ending"],
+                    r["starting"] + r["new"] + r["reactivation"] + r["expansion"],
+                )
+            )
+            for r in rows
+        ),
+        default=0.0,
+    )
+    scale = WIDTH / top if top > 0 else 0.0
+    table = Table(title="mrr_movements", box=box.SIMPLE, title_justify="left", show_edge=False)
+    for name, justify in (
+        ("month", "left"),
+        ("", "left"),
+        ("", "left"),
+        ("amount", "right"),
+        ("accounts", "right"),
+    ):
+        table.add_column(name, justify=justify, no_wrap=True)  # type: ignore[arg-type]
+    for row in rows:
+        level = float(row["starting"])
+        month = str(row["month"])[:7]
+        table.add_row(
+            month,
+            "starting",
+            _segment(0, level, scale, LEVEL),
+            _money(row["starting"]),
+            f"{row['starting_accounts']:,}",
+        )
+        for name, sign in STEPS:
+            amount = float(row[name])
+            if not amount:
+                continue
+            after = level + sign * amount
+            bar = _segment(min(level, after), max(level, after), scale, GAIN if sign > 0 else LOSS)
+            table.add_row(
+                "",
+                name,
+                bar,
+                ("+" if sign > 0 else "-") + _money(row[name]),
+                f"{row[f'{name}_accounts']:,}",
+            )
+            level = after
+        table.add_row(
+            "",
+            "ending",
+            _segment(0, float(row["ending"]), scale, LEVEL),
+            _money(row["ending"]),
+            f"{row['ending_accounts']:,}",
+            end_section=True,
+        )
+    legend = Text(
+        f"  {LEVEL[0]} MRR  {GAIN[0]} gained  {LOSS[0]} lost (steps without movement are left out)",
+        style="dim",
+    )
+    return Group(table, legend)
+
+
+def movements_by_group(frame: pl.DataFrame) -> RenderableType:
+    """The movements per breakdown value, money only (the account counts are in the files)."""
+    group = frame.columns[1]
+    table = Table(
+        title=f"mrr_by_{group}", box=box.SIMPLE_HEAVY, title_justify="left", show_edge=False
+    )
+    columns = (
+        "month",
+        group,
+        "starting",
+        "new",
+        "expansion",
+        "contraction",
+        "churn",
+        "reactivation",
+        "ending",
+    )
+    for name in columns:
+        table.add_column(
+            name, justify="left" if name in ("month", group) else "right", no_wrap=True
+        )
+    for row in frame.sort("month", group).iter_rows(named=True):
+        table.add_row(
+            str(row["month"])[:7], str(row[group]), *(_money(row[c]) for c in columns[2:])
+        )
+    return table
