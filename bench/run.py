@@ -1,5 +1,6 @@
 """`make bench`: csmetrics engagement, onboarding and retention vs DuckDB SQL references of the
-same metrics on 1M and 20M generated events.
+same metrics on 1M and 20M generated events; support on 5M tickets; revenue on 2M invoice lines;
+`report` against the single families.
 
 Each run is a fresh subprocess, so peak RSS (from wait4) is that run's alone. Every command runs
 BENCH_REPEATS times (default 3), alternating csmetrics and DuckDB so that both see the same
@@ -63,6 +64,10 @@ TICKET_JOBS: dict[str, tuple[list[str], str]] = {
         SUPPORT_REFERENCE.format(business=True),
     ),
 }
+BILLING_ACCOUNTS = 100_000  # about 2M invoice lines over five years
+REVENUE_REFERENCE = (
+    "from bench.reference_revenue import revenue_reference as run\nrun(path, since, until)"
+)
 # BENCH_ONLY=onboarding,retention or BENCH_ONLY=20M runs a subset (by family or size label).
 ONLY = {word for word in os.environ.get("BENCH_ONLY", "").split(",") if word}
 PREAMBLE = """
@@ -147,6 +152,10 @@ def main() -> None:
         for name, (options, reference) in TICKET_JOBS.items():
             run = compare("support", name, ["--tickets", str(path)], options, reference, path)
             rows.append((name, *run[1:], "parquet", tickets))
+    if not ONLY or "revenue" in ONLY:
+        path, lines = ensure_billing()
+        run = compare("revenue", "2M lines", ["--billing", str(path)], [], REVENUE_REFERENCE, path)
+        rows.append(("revenue", *run[1:], "parquet", lines))
     if report_rows:
         slowest = max(stats[0] for name, stats in report_rows if name != "report")
         print("\n| command (20M events, --period 2026-10) | wall s | peak RSS MB |")
@@ -161,7 +170,7 @@ def main() -> None:
     )
     print()
     print(
-        "| family | events | format | csmetrics wall s | csmetrics peak RSS MB | DuckDB wall s | DuckDB peak RSS MB | wall ratio (csmetrics/DuckDB, medians) |"
+        "| family | rows | format | csmetrics wall s | csmetrics peak RSS MB | DuckDB wall s | DuckDB peak RSS MB | wall ratio (csmetrics/DuckDB, medians) |"
     )
     print("|---|---:|---|---:|---:|---:|---:|---:|")
     for family, ours, theirs, fmt, events in rows:
@@ -237,6 +246,19 @@ def ensure_tickets() -> Path:
         print("generating 5M tickets ...", file=sys.stderr, flush=True)
         write_tickets(path, TICKETS)
     return path
+
+
+def ensure_billing() -> tuple[Path, int]:
+    sys.path.insert(0, str(ROOT))
+    from bench.billing import write_billing
+
+    path = DATA / "billing-100k" / "billing.parquet"
+    if not path.exists():
+        print("generating invoice lines of 100k accounts ...", file=sys.stderr, flush=True)
+        write_billing(path, BILLING_ACCOUNTS)
+    import polars as pl
+
+    return path, pl.scan_parquet(path).select(pl.len()).collect().item()
 
 
 def summary(runs: list[tuple[float, float]]) -> tuple[float, float, float]:

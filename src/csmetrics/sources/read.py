@@ -32,7 +32,7 @@ def compact(frame: pl.LazyFrame, keys: Collection[str] = (), namespace: str = ""
         key_hash(name)
         if name in keys
         else pl.col(name).cast(pl.Categorical(pl.Categories(name, namespace)))
-        for name in COMPACT_COLUMNS
+        for name in dict.fromkeys((*COMPACT_COLUMNS, *keys))
         if schema.get(name) == pl.String
     )
 

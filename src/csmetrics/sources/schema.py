@@ -100,7 +100,10 @@ DEDUP_COLUMN: dict[str, str | None] = {
 }
 
 # Ids only ever compared, never shown: read as 64-bit hashes (sources/read.py `compact`).
-HASHED_COLUMNS: dict[str, tuple[str, ...]] = {"events": ("user_id", "session_id")}
+HASHED_COLUMNS: dict[str, tuple[str, ...]] = {
+    "events": ("user_id", "session_id"),
+    "billing": ("invoice_id",),  # lines are grouped into invoices; no output shows the id
+}
 
 # Columns read only to find repeated rows, dropped afterwards unless asked for.
 DEDUP_ONLY: dict[str, tuple[str, ...]] = {"events": ("event_id",)}

@@ -52,8 +52,11 @@ def by_month(
     frames: Frames, columns: Columns, window: Window, params: RevenueParams
 ) -> dict[str, pl.LazyFrame]:
     """Stage 2: net MRR per account (and its group) at every closed month end, read by
-    movements, retention and the warnings alike."""
-    return {**frames, "net": account_months(frames["lines"], last_closed_month(window))}
+    movements, retention and the warnings alike; the invoices, read by payments and aging."""
+    made = {**frames, "net": account_months(frames["lines"], last_closed_month(window))}
+    if "paid_at" in columns["billing"]:
+        made["invoices"] = invoices(frames["lines"], set(columns["billing"]))
+    return made
 
 
 def plan(
@@ -80,11 +83,10 @@ def plan(
         if "group" in frames["net"].collect_schema():
             keys = ("account_id", "group")
             planned["by"] = movements(positive, keys, months[0], last)
-    if "paid_at" in present:
-        all_invoices = invoices(lines, present)
-        planned["payments"] = payments(all_invoices, window, present)
+    if "invoices" in frames:
+        planned["payments"] = payments(frames["invoices"], window, present)
         if "due_at" in present:
-            planned["aging"] = aging(all_invoices, window)
+            planned["aging"] = aging(frames["invoices"], window)
     return planned
 
 

@@ -27,6 +27,7 @@ def account_months(lines: pl.LazyFrame, last_month: int) -> pl.LazyFrame:
         "monthly_micro",
         pl.int_ranges("first_month", last + 1, dtype=pl.Int32).alias("month"),
     )
+    # ties between lines of equal size go to the last group by name, whatever the row order
     largest = pl.col("group").sort_by("monthly_micro", "group").last().alias("group")
     return (
         covered.explode("month")
