@@ -326,6 +326,12 @@ sla_first_response = "4h"
 # by = "segment"             # a surveys or accounts column
 # include_comments = false   # comments are never written unless true
 
+[revenue]
+gross_margin = 0.8           # for LTV
+# currency = "EUR"           # the reporting currency (needed with fx_rates)
+# fx_rates = "fx.csv"        # date,currency,rate: needed when lines are in several currencies
+# by = "plan"                # a billing or accounts column (default the plan)
+
 # Thresholds for `csmetrics check` (exit 1 when one fails). Limits: min, max, warn_min,
 # warn_max, max_increase_pct, max_decrease_pct (against the previous window); by = a
 # breakdown column; allow_missing = true lets a null value pass.
@@ -347,5 +353,11 @@ allow_missing = true
 [[checks]]
 metric = "voice.nps"
 min = -100
+allow_missing = true
+
+[[checks]]
+metric = "revenue.logo_churn_rate"
+max = 0.05
+warn_max = 0.03
 allow_missing = true
 """
