@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from csmetrics.api import (
         check,
         engagement,
+        health,
         load,
         onboarding,
         report,
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
 _EXPORTS = {
     "load": "csmetrics.api",
     "engagement": "csmetrics.api",
+    "health": "csmetrics.api",
     "window_of": "csmetrics.api",
     "onboarding": "csmetrics.api",
     "retention": "csmetrics.api",
@@ -72,6 +74,7 @@ __all__ = [
     "__version__",
     "check",
     "engagement",
+    "health",
     "load",
     "onboarding",
     "report",

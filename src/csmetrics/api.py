@@ -15,16 +15,13 @@ import os
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any, TypedDict, Unpack
 
-import polars as pl
-
 from csmetrics.checks import Outcome, parse_checks
-from csmetrics.config import check_source_entry, load_config, spec_from_entry
-from csmetrics.errors import ConfigError
 from csmetrics.families.engagement import FAMILY as ENGAGEMENT
 from csmetrics.families.engagement import params_from_config
+from csmetrics.families.health import FAMILY as HEALTH
+from csmetrics.families.health import params_from_config as health_params
 from csmetrics.families.onboarding import FAMILY as ONBOARDING
 from csmetrics.families.onboarding import params_from_config as onboarding_params
 from csmetrics.families.retention import FAMILY as RETENTION
@@ -36,94 +33,12 @@ from csmetrics.families.support import params_from_config as support_params
 from csmetrics.families.voice import FAMILY as VOICE
 from csmetrics.families.voice import params_from_config as voice_params
 from csmetrics.family_report import Report
-from csmetrics.inputs import Inputs, load_inputs
+from csmetrics.inputs import Inputs
+from csmetrics.loading import SourceArg, load
 from csmetrics.reporting import Bundle, build_bundle, family_params, run_checks
 from csmetrics.runner import compute
-from csmetrics.sources.schema import SOURCE_KINDS
 from csmetrics.sources.spec import SourceSpec
 from csmetrics.window import WindowSpec, build_window
-
-# A source: a path (file, glob or folder), or a Polars or pandas frame of the export's rows.
-SourceArg = str | os.PathLike[str] | pl.DataFrame | pl.LazyFrame | Any
-
-
-def load(
-    events: SourceArg | None = None,
-    tickets: SourceArg | None = None,
-    billing: SourceArg | None = None,
-    surveys: SourceArg | None = None,
-    accounts: SourceArg | None = None,
-    *,
-    preset: Mapping[str, str] | None = None,
-    columns: Mapping[str, Mapping[str, str]] | None = None,
-    options: Mapping[str, Mapping[str, Any]] | None = None,
-    source_timezone: str = "UTC",
-    config: str | os.PathLike[str] | None = None,
-) -> Inputs:
-    """Read, map, check, clean and deduplicate each given source once, into memory.
-
-    Each source is a path (a file, a glob or a folder) or a frame (Polars, or pandas via
-    `pl.from_pandas`). `preset` and `columns` map an export's headers per source
-    (`preset={"events": "segment"}`, `columns={"events": {"user_id": "User ID"}}`); `options`
-    takes any other key of the config's `[sources.KIND]` table per source (`formats`, `decimal`,
-    `null_values`, `amount_unit`, `survey`, `encoding`, `format_in`, `source_timezone`). With
-    `config`, the file's sources are loaded too (arguments win).
-
-    Bad input raises `csmetrics.InputError`; data-quality findings that do not block are in
-    `inputs.warnings`.
-
-    >>> import polars as pl, csmetrics as cm
-    >>> frame = pl.DataFrame({"timestamp": ["2026-11-02T10:00:00Z"], "user_id": ["u1"],
-    ...                       "event": ["login"]})
-    >>> cm.load(events=frame)["events"].height
-    1
-    """
-    given = {
-        "events": events,
-        "tickets": tickets,
-        "billing": billing,
-        "surveys": surveys,
-        "accounts": accounts,
-    }
-    settings = load_config(Path(config)) if config is not None else None
-    entries: dict[str, dict[str, Any]] = {}
-    for kind in SOURCE_KINDS:
-        entry = dict(settings.sources.get(kind, {})) if settings else {}
-        value = given[kind]
-        if value is not None:
-            entry.pop("path", None)
-            entry.update(_source_value(value))
-        entry.update((options or {}).get(kind, {}))
-        if kind in (preset or {}):
-            entry["preset"] = (preset or {})[kind]
-        if kind in (columns or {}):
-            entry["columns"] = {**entry.get("columns", {}), **(columns or {})[kind]}
-        if "path" in entry or "data" in entry:
-            check_source_entry(kind, {k: v for k, v in entry.items() if k != "data"}, kind)
-            entries[kind] = entry
-    named = set(preset or {}) | set(columns or {}) | set(options or {})
-    unknown = sorted(named - set(entries))
-    if unknown:
-        raise ConfigError(f"options name {unknown[0]}, but no {unknown[0]} source is given")
-    default_tz = (
-        settings.setting("source_timezone", source_timezone) if settings else source_timezone
-    )
-    specs = {kind: spec_from_entry(kind, entry, default_tz) for kind, entry in entries.items()}
-    return load_inputs(specs)
-
-
-def _source_value(value: SourceArg) -> dict[str, Any]:
-    if isinstance(value, pl.LazyFrame):
-        return {"data": value}
-    if isinstance(value, pl.DataFrame):
-        return {"data": value.lazy()}
-    if isinstance(value, str | os.PathLike):
-        return {"path": os.fspath(value)}
-    if type(value).__module__.split(".")[0] == "pandas":
-        return {"data": pl.from_pandas(value).lazy()}
-    raise ConfigError(
-        f"a source must be a path or a Polars/pandas frame, got {type(value).__name__}"
-    )
 
 
 class WindowArgs(TypedDict, total=False):
@@ -353,6 +268,26 @@ def revenue(
     return compute(REVENUE, inputs, window_of(**window), params)
 
 
+def health(
+    inputs: Inputs,
+    *,
+    weights: Mapping[str, float] | None = None,
+    band: str | None = None,
+    owner: str | None = None,
+    inactive_events: Iterable[str] | None = None,
+    settings: Mapping[str, Any] | None = None,
+    **window: Unpack[WindowArgs],
+) -> Report:
+    """Account health (metrics.md): per account, component scores, a weighted score, a band and
+    the two weakest components as reasons; the window defaults to the 30 days before the data's
+    end. `weights` ({"billing": 2}); `band`/`owner` filter the table; `settings` takes the
+    config's [health] keys (bounds, bands, features, currency, fx_rates)."""
+    params = health_params(
+        settings or {}, weights=weights, band=band, owner=owner, inactive_events=inactive_events
+    )
+    return compute(HEALTH, inputs, window_of(**window), params)
+
+
 def report(
     inputs: Inputs,
     *,
@@ -397,6 +332,7 @@ __all__ = [
     "WindowArgs",
     "check",
     "engagement",
+    "health",
     "load",
     "onboarding",
     "report",

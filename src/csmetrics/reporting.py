@@ -28,6 +28,7 @@ class Bundle:
 
     current: dict[str, Report]
     previous: dict[str, Report]
+    skipped: dict[str, str] = field(default_factory=dict)  # family -> why it was left out
     generated_at: datetime = field(default_factory=lambda: datetime.now(UTC))
 
     @property
@@ -71,6 +72,7 @@ class Bundle:
                 }
                 for name, report in self.current.items()
             },
+            "skipped_families": dict(self.skipped),
         }
 
 
@@ -102,8 +104,19 @@ def build_bundle(
     """Compute every family the inputs allow, for the window and the previous window."""
     current: dict[str, Report] = {}
     previous: dict[str, Report] = {}
+    skipped: dict[str, str] = {}
     for name, family in FAMILIES.items():
         if not family.can_run(inputs):
+            continue
+        missing = [
+            f"{kind}.{column}"
+            for kind, needed in family.required_columns.items()
+            if kind in inputs
+            for column in needed
+            if column not in inputs.sources[kind].columns
+        ]
+        if missing:
+            skipped[name] = f"needs the column {', '.join(missing)}"
             continue
         if on_family is not None:
             on_family(name)
@@ -115,7 +128,7 @@ def build_bundle(
             "report: no family can run on the given sources; configure [sources.events], "
             "[sources.tickets] or [sources.surveys]"
         )
-    return Bundle(current, previous)
+    return Bundle(current, previous, skipped)
 
 
 def breakdown(

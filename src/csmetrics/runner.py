@@ -6,7 +6,8 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Mapping
-from datetime import datetime
+from dataclasses import replace
+from datetime import datetime, timedelta
 from typing import Any
 
 import polars as pl
@@ -18,7 +19,7 @@ from csmetrics.family_report import Report
 from csmetrics.inputs import Inputs, Source, load_inputs
 from csmetrics.sources.schema import TIME_COLUMN
 from csmetrics.sources.spec import SourceSpec
-from csmetrics.timeparts import zone
+from csmetrics.timeparts import local_day_of, zone
 from csmetrics.window import Window, WindowSpec
 
 log = logging.getLogger("csmetrics")
@@ -67,6 +68,10 @@ def compute(
         if isinstance(window, Window)
         else window.resolved(primary.first, primary.last, f"{primary.kind}: {primary.label}")
     )
+    if isinstance(window, WindowSpec) and window.since is None and family.default_days:
+        end_day = local_day_of(resolved.until, resolved.timezone)
+        start = resolved.midnight(end_day - timedelta(days=family.default_days))
+        resolved = replace(resolved, since=min(start, resolved.until), label=None)
     columns = {kind: inputs.sources[kind].columns for kind in kinds}
     warnings: list[DataWarning] = []
     for kind in kinds:
@@ -129,9 +134,12 @@ def describe_source(
     if column is None or column not in source.columns:
         return info, warnings
     # rows before `first_read` are not used (None: every row before the window is read)
-    first_read = (
-        (min(lookback.start, window.since) if lookback.start else None) if primary else window.since
-    )
+    history = source.kind in lookback.others and not primary
+    if primary:
+        first_read = min(lookback.start, window.since) if lookback.start else None
+    else:
+        first_read = None if history else window.since
+    reason = lookback.others[source.kind] if history else lookback.reason
     ts = pl.col(column)
     unused = ts < first_read if first_read is not None else pl.lit(False)
     counts = source.frame.select(
@@ -170,7 +178,7 @@ def describe_source(
             DataWarning(
                 "rows_before_window",
                 f"{kind}: {read_before:,} rows {_from(first_read, window)}up to "
-                f"the window's start were read only for {lookback.reason}; no metric counts them "
+                f"the window's start were read only for {reason}; no metric counts them "
                 "in the window",
                 count=read_before,
                 source=kind,

@@ -296,3 +296,47 @@ def revenue(
         by=by,
     )
     run_family_command(FAMILY, params, settings, sources, window, output)
+
+
+@command(
+    app,
+    sources=("events", "tickets", "surveys", "billing", "accounts"),
+    window=True,
+    output=True,
+    epilog="Example: csmetrics health --config csmetrics.toml --band red --owner 'Ana Ruiz'",
+)
+def health(
+    *,
+    weight: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--weight",
+            help="A component's weight, NAME=W (repeatable): frequency, breadth, depth, trend, "
+            "support, sentiment, billing.",
+        ),
+    ] = None,
+    band: Annotated[
+        str | None, typer.Option("--band", help="Only accounts of this band: red, yellow, green.")
+    ] = None,
+    owner: Annotated[
+        str | None,
+        typer.Option("--owner", help="Only this owner's accounts (accounts source column owner)."),
+    ] = None,
+    inactive_event: InactiveEventsOpt = None,
+    sources: SourceOptions,
+    window: WindowOptions,
+    output: OutputOptions,
+) -> None:
+    """Account health scores (default: the 30 days before the window's end), bands, reasons."""
+    from csmetrics.families.health import FAMILY, params_from_config
+
+    settings = start(sources, output)
+    params = params_from_config(
+        settings.family("health"),
+        base=str(settings.path.parent) if settings.path else ".",
+        weights=weight or (),
+        band=band,
+        owner=owner,
+        inactive_events=inactive_event,
+    )
+    run_family_command(FAMILY, params, settings, sources, window, output)

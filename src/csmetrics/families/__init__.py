@@ -6,6 +6,7 @@ here appears in both with no change to their code.
 
 from csmetrics.families.base import Family, FamilyResult, RunContext
 from csmetrics.families.engagement import FAMILY as ENGAGEMENT
+from csmetrics.families.health import FAMILY as HEALTH
 from csmetrics.families.onboarding import FAMILY as ONBOARDING
 from csmetrics.families.retention import FAMILY as RETENTION
 from csmetrics.families.revenue import FAMILY as REVENUE
@@ -13,7 +14,8 @@ from csmetrics.families.support import FAMILY as SUPPORT
 from csmetrics.families.voice import FAMILY as VOICE
 
 FAMILIES: dict[str, Family] = {
-    family.name: family for family in (ONBOARDING, ENGAGEMENT, RETENTION, SUPPORT, VOICE, REVENUE)
+    family.name: family
+    for family in (ONBOARDING, ENGAGEMENT, RETENTION, SUPPORT, VOICE, REVENUE, HEALTH)
 }
 
 __all__ = ["FAMILIES", "Family", "FamilyResult", "RunContext"]

@@ -56,6 +56,8 @@ class Lookback:
     start: datetime | None
     reason: str
     after: str | None = None
+    # other sources whose every row before the window is read too -> what for
+    others: Mapping[str, str] = field(default_factory=dict)
 
 
 # (frames, source columns, window, params) -> frames: the shape of `plan` and of every stage
@@ -77,6 +79,12 @@ class Family(Generic[P]):
     # (the config's [family] table, the config's folder) -> params: how `report` and `check`
     # configure any family without knowing it
     configure: Callable[[Mapping[str, Any], str], P] | None = None
+    # a window asked for without a start covers this many days before its end (health: 30),
+    # instead of all the data
+    default_days: int | None = None
+    # columns without which the family cannot run, per source (health: events.account_id);
+    # `report` leaves such a family out and says why
+    required_columns: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def can_run(self, available: Container[str]) -> bool:
         """Whether the given sources are enough to compute this family."""

@@ -4,6 +4,7 @@ thresholds and docs use it."""
 from __future__ import annotations
 
 from csmetrics.registry import engagement as _engagement
+from csmetrics.registry import health as _health
 from csmetrics.registry import onboarding as _onboarding
 from csmetrics.registry import retention as _retention
 from csmetrics.registry import revenue as _revenue
@@ -18,6 +19,7 @@ _FAMILIES = (
     _support,
     _voice,
     _revenue,
+    _health,
 )
 METRICS: tuple[Metric, ...] = tuple(m for module in _FAMILIES for m in module.METRICS)
 TABLES: tuple[Table, ...] = tuple(t for module in _FAMILIES for t in module.TABLES)

@@ -97,6 +97,8 @@ def render_summary(bundle: Bundle, console: Console) -> None:
                 f"[{style}]{arrow}[/{style}]" if style else arrow,
             )
         console.print(table)
+    for name, why in bundle.skipped.items():
+        console.print(f"{name}: left out, {why}", style="dim", highlight=False)
 
 
 def markdown(bundle: Bundle) -> str:

@@ -13,6 +13,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from csmetrics.render.health import health_table
 from csmetrics.render.values import MISSING
 from csmetrics.render.waterfall import movements_by_group, mrr_waterfall
 
@@ -163,6 +164,7 @@ CHARTS: dict[str, Callable[[pl.DataFrame], RenderableType]] = {
     "lifecycle": lifecycle_bars,
     "funnel": funnel_bars,
     "mrr_movements": mrr_waterfall,
+    "health": health_table,
 }
 # tables named by a breakdown column: the chart of every name starting with the prefix
 PREFIX_CHARTS: dict[str, Callable[[pl.DataFrame], RenderableType]] = {

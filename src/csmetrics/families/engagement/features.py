@@ -42,11 +42,11 @@ def feature_usage(
 
     def per_feature(frame: pl.LazyFrame, key: str, name: str) -> pl.LazyFrame:
         pairs = frame.select(key, pl.col("used").alias("event")).explode("event").drop_nulls()
-        pairs = _to_features(pairs, params).unique([key, "feature"])
+        pairs = to_features(pairs, params).unique([key, "feature"])
         return pairs.group_by("feature").agg(pl.len().alias(name))
 
     first_last = (
-        _to_features(times, params)
+        to_features(times, params)
         .group_by("feature")
         .agg(pl.col("first_seen").min(), pl.col("last_seen").max())
     )
@@ -58,7 +58,7 @@ def feature_usage(
     )
 
 
-def _to_features(frame: pl.LazyFrame, params: EngagementParams) -> pl.LazyFrame:
+def to_features(frame: pl.LazyFrame, params: EngagementParams) -> pl.LazyFrame:
     """The frame's rows by feature: the event itself, or each configured feature listing it."""
     if not params.features:
         return frame.with_columns(feature=pl.col("event").cast(pl.String)).drop("event")

@@ -5,6 +5,8 @@ discounted invoices) have nothing to pay and are left out of the payment metrics
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import polars as pl
 
 from csmetrics.families.revenue.lines import MICROSECONDS_PER_DAY
@@ -17,6 +19,7 @@ def invoices(lines: pl.LazyFrame, present: set[str]) -> pl.LazyFrame:
     """One row per invoice: total, first issue instant, due date and payment instant (null
     while any of its lines is unpaid)."""
     aggregations = [
+        pl.col("account_id").first(),
         pl.col("amount_micro").sum().alias("amount"),
         pl.col("issued_at").min(),
     ]
@@ -37,12 +40,18 @@ def billed(lines: pl.LazyFrame, window: Window) -> pl.LazyFrame:
     return lines.select(pl.col("amount_micro").filter(issued).sum().alias("billed"))
 
 
+def unpaid_at(until: datetime) -> pl.Expr:
+    """Whether an invoice is unpaid at `until` (a payment at or after it has not happened)."""
+    paid = pl.col("paid_at")
+    return paid.is_null() | (paid >= until)
+
+
 def payments(all_invoices: pl.LazyFrame, window: Window, present: set[str]) -> pl.LazyFrame:
     """Late payments, days late, overdue amount, receivables and invoices paid before issue."""
     until = window.until
     owed = pl.col("amount") > 0
     paid = pl.col("paid_at")
-    unpaid = paid.is_null() | (paid >= until)
+    unpaid = unpaid_at(until)
     measures: list[pl.Expr] = [
         pl.col("amount").filter(owed & unpaid).sum().alias("receivable"),
         (paid < pl.col("issued_at")).sum().cast(pl.Int64).alias("paid_before_issued"),
@@ -65,8 +74,7 @@ def payments(all_invoices: pl.LazyFrame, window: Window, present: set[str]) -> p
 def aging(all_invoices: pl.LazyFrame, window: Window) -> pl.LazyFrame:
     """Invoices unpaid at `until` by days past due (a part of a day counts as a day)."""
     until = window.until
-    paid = pl.col("paid_at")
-    open_ = all_invoices.filter((pl.col("amount") > 0) & (paid.is_null() | (paid >= until)))
+    open_ = all_invoices.filter((pl.col("amount") > 0) & unpaid_at(until))
     overdue_days = (
         (pl.lit(until) - pl.col("due_at")).dt.total_microseconds() / MICROSECONDS_PER_DAY
     ).ceil()

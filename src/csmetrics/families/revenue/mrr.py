@@ -79,15 +79,21 @@ def movements(positive: pl.LazyFrame, keys: tuple[str, ...], first: int, last: i
     )
 
 
-def snapshot(lines: pl.LazyFrame, instant_end: datetime) -> pl.LazyFrame:
-    """Per account, MRR at the last instant before `instant_end` (lines whose service period
-    contains it: period_start < instant_end <= period_end), clamped at 0."""
+def account_mrr(lines: pl.LazyFrame, instant_end: datetime) -> pl.LazyFrame:
+    """Per account, net MRR at the last instant before `instant_end` (lines whose service
+    period contains it: period_start < instant_end <= period_end); `paying` reads it."""
     covering = lines.filter(
         pl.col("monthly_micro").is_not_null()
         & (pl.col("period_start") < instant_end)
         & (pl.col("period_end") >= instant_end)
     )
-    per_account = covering.group_by("account_id").agg(pl.col("monthly_micro").sum().alias("mrr"))
+    return covering.group_by("account_id").agg(pl.col("monthly_micro").sum().alias("mrr"))
+
+
+def snapshot(lines: pl.LazyFrame, instant_end: datetime) -> pl.LazyFrame:
+    """MRR (negative nets read as 0) and paying accounts at the last instant before
+    `instant_end`."""
+    per_account = account_mrr(lines, instant_end)
     return per_account.select(
         pl.col("mrr").clip(lower_bound=0).sum().alias("mrr"),
         (pl.col("mrr") > 0).sum().cast(pl.Int64).alias("paying_accounts"),

@@ -52,6 +52,11 @@ def _reply(
     return pl.lit(False), pl.lit(None, pl.Float64)
 
 
+def solved_before_until(columns: tuple[str, ...], window: Window) -> pl.Expr:
+    """Whether a ticket was solved before `until` (later solves have not happened yet)."""
+    return _reply(columns, "solved_at", "resolution_minutes", window, SupportParams())[0]
+
+
 def ticket_facts(
     tickets: pl.LazyFrame, columns: Columns, window: Window, params: SupportParams
 ) -> pl.LazyFrame:
