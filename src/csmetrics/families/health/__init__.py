@@ -122,13 +122,22 @@ def assemble(
     results: Mapping[str, pl.DataFrame], ctx: RunContext, params: HealthParams
 ) -> FamilyResult:
     components = available_components(ctx.columns)
-    table = scored(results["accounts"], components, params)
+    billed = "billing" in components
+    # a total order (account ids are unique), so sums below never depend on the input's order
+    table = scored(results["accounts"], components, params).sort(
+        pl.col("band").replace_strict(BAND_ORDER, default=3, return_dtype=pl.Int8),
+        *([pl.col("mrr")] if billed else []),
+        pl.col("score"),
+        pl.col("account_id"),
+        descending=[False, *([True] if billed else []), False, False],
+        nulls_last=True,
+    )
     bands = table["band"]
     metrics: dict[str, float | None] = {
         "health.red_accounts_count": float((bands == "red").sum()),
         "health.yellow_accounts_count": float((bands == "yellow").sum()),
         "health.mrr_at_risk": float(table.filter(pl.col("band") == "red")["mrr"].sum())
-        if "billing" in components
+        if billed
         else None,
         "health.score_mean": table["score"].mean(),  # type: ignore[dict-item]
     }
@@ -164,16 +173,9 @@ def assemble(
         *(x for n in components for x in (n, f"{n}_score")),
         "components",
         "reasons",
-        *(["mrr"] if "billing" in components else []),
+        *(["mrr"] if billed else []),
     ]
-    ordered = table.sort(
-        pl.col("band").replace_strict(BAND_ORDER, default=3, return_dtype=pl.Int8),
-        *([pl.col("mrr")] if "billing" in components else []),
-        pl.col("score"),
-        pl.col("account_id"),
-        descending=[False, *([True] if "billing" in components else []), False, False],
-        nulls_last=True,
-    ).select(shown)
+    ordered = table.select(shown)
     if params.band:
         ordered = ordered.filter(pl.col("band") == params.band)
     return FamilyResult(
