@@ -332,6 +332,12 @@ gross_margin = 0.8           # for LTV
 # fx_rates = "fx.csv"        # date,currency,rate: needed when lines are in several currencies
 # by = "plan"                # a billing or accounts column (default the plan)
 
+[health]
+inactive_events = ["email_opened"]
+# weights = { billing = 2 }                      # equal by default
+# bounds = { frequency = { good = 12, bad = 1 } } # raw values scored 100 and 0
+# bands = { green = 70, yellow = 40 }
+
 # Thresholds for `csmetrics check` (exit 1 when one fails). Limits: min, max, warn_min,
 # warn_max, max_increase_pct, max_decrease_pct (against the previous window); by = a
 # breakdown column; allow_missing = true lets a null value pass.
@@ -353,6 +359,11 @@ allow_missing = true
 [[checks]]
 metric = "voice.nps"
 min = -100
+allow_missing = true
+
+[[checks]]
+metric = "health.red_accounts_count"
+max_increase_pct = 50
 allow_missing = true
 
 [[checks]]

@@ -41,7 +41,7 @@ def lookback(window: Window, params: HealthParams) -> Lookback:
         "active users in the previous window (trend) and the account's most active users in "
         "earlier windows (breadth without seats)",
         others={
-            "tickets": "the previous window's tickets and tickets still open at the window's end",
+            "tickets": "tickets still open at the window's end (stale ones weigh on support)",
             "surveys": "each respondent's latest NPS answer",
             "billing": "MRR at the window's start and invoices still unpaid at its end",
         },
@@ -94,7 +94,7 @@ def plan(
         joined = joined.with_columns(pl.lit(None, pl.Int64).alias("seats"))
     if "support" in components:
         joined = joined.join(support, on="account_id", how="left").with_columns(
-            pl.col("tickets", "previous_tickets", "stale_tickets").fill_null(0)
+            pl.col("tickets", "stale_tickets").fill_null(0)
         )
     if "sentiment" in components:
         joined = joined.join(sentiment, on="account_id", how="left")

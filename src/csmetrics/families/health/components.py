@@ -97,10 +97,9 @@ def event_components(frames: Frames) -> pl.LazyFrame:
 
 
 def support_components(tickets: pl.LazyFrame, columns: Columns, window: Window) -> pl.LazyFrame:
-    """Per account: tickets created in the window and the one before, and tickets unresolved
-    at `until` that are older than seven days."""
+    """Per account: tickets created in the window, and tickets unresolved at `until` that are
+    older than seven days."""
     created = pl.col("created_at")
-    previous = window.previous()
     solved = solved_before_until(columns["tickets"], window)
     stale = (created < window.until - STALE_AFTER) & ~solved
     return (
@@ -108,9 +107,6 @@ def support_components(tickets: pl.LazyFrame, columns: Columns, window: Window) 
         .group_by(_account())
         .agg(
             created.is_between(window.since, window.until, closed="left").sum().alias("tickets"),
-            created.is_between(previous.since, previous.until, closed="left")
-            .sum()
-            .alias("previous_tickets"),
             stale.sum().alias("stale_tickets"),
         )
     )
