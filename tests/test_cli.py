@@ -218,12 +218,14 @@ def test_file_of_another_format(capsys, tmp_path: Path) -> None:
 
 
 def test_not_utf8_without_encoding(capsys, tmp_path: Path) -> None:
+    # a spreadsheet's Latin-1/Windows-1252 file is detected and read, with a note that says so
     path = tmp_path / "ev.csv"
     path.write_bytes("timestamp,user_id,event\n2026-11-02,Jos\xe9,login\n".encode("latin-1"))
-    err = _one_line_error(capsys, "engagement", "--events", str(path))
-    assert "ev.csv" in err and "--encoding" in err
-    code, _, _ = cli(capsys, "engagement", "--events", str(path), "--encoding", "latin-1")
+    code, _, err = cli(capsys, "engagement", "--events", str(path))
     assert code == 0
+    assert "ev.csv" in err and "Windows-1252" in err and "--encoding" in err
+    code, _, err = cli(capsys, "engagement", "--events", str(path), "--encoding", "latin-1")
+    assert code == 0 and "Windows-1252" not in err
 
 
 def test_bad_option_values(capsys, events: Path) -> None:

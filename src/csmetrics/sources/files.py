@@ -5,12 +5,15 @@ from __future__ import annotations
 import glob
 import gzip
 import re
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
+from csmetrics.diagnostics import DataWarning
 from csmetrics.errors import InputError
+from csmetrics.sources.messy import CsvLayout, inspect_csv, read_careful
 from csmetrics.sources.spec import SourceSpec
 
 FORMATS = ("csv", "parquet", "ndjson")
@@ -79,13 +82,15 @@ def resolve_files(spec: SourceSpec) -> tuple[list[Path], str, bool, Path | None]
             f"{spec.kind}: {bad}: unknown file format {bad.suffix or '(no extension)'!r} "
             "(expected .csv, .csv.gz, .parquet, .jsonl, .ndjson or .json.gz; or pass --format-in)"
         )
-    if len(kinds) > 1:
+    formats = {kind[0] for kind in kinds if kind is not None}
+    if len(formats) > 1:
         raise InputError(
             f"{spec.kind}: {text}: holds files of several formats; point at one kind, "
             "e.g. a glob such as 'folder/*.parquet'"
         )
-    fmt, gz = kinds.pop()  # type: ignore[misc]
-    return files, fmt, gz, hive_root
+    # .csv and .csv.gz side by side are one format (each file's compression is read from it)
+    gz = any(kind is not None and kind[1] for kind in kinds)
+    return files, formats.pop(), gz, hive_root
 
 
 def head_text(path: Path, gz: bool, encoding: str | None, size: int = 65536) -> str:
@@ -122,35 +127,62 @@ def _hive_columns(files: list[Path], root: Path | None) -> list[str]:
 
 
 def scan_raw(
-    spec: SourceSpec, files: list[Path], fmt: str, gz: bool, root: Path | None
-) -> pl.LazyFrame:
+    spec: SourceSpec,
+    files: list[Path],
+    fmt: str,
+    gz: bool,
+    root: Path | None,
+    expected: Collection[str] = (),
+    careful: bool = False,
+) -> tuple[pl.LazyFrame, list[DataWarning]]:
+    """The files' rows as read (CSV: every column text), and notes on how they were read."""
     names = [f.as_posix() for f in files]
     if fmt == "parquet":
-        return pl.scan_parquet(names, hive_partitioning=root is not None)
+        return pl.scan_parquet(names, hive_partitioning=root is not None), []
     if fmt == "ndjson":
         if gz:
             frames = [pl.read_ndjson(gzip.decompress(f.read_bytes())) for f in files]
-            return pl.concat(frames, how="diagonal_relaxed").lazy()
-        return pl.scan_ndjson(names, infer_schema_length=10000)
-    header = head_text(files[0], gz, spec.encoding).splitlines()
-    if not header or not header[0].strip():
-        raise InputError(f"{files[0]}: is empty; a CSV export needs a header row")
-    separator = sniff_delimiter(header[0])
-    options: dict[str, Any] = {
-        "separator": separator,
-        "infer_schema": False,
-        "null_values": NULL_TOKENS,
-    }
-    if gz or (spec.encoding and spec.encoding.lower().replace("-", "") not in ("utf8",)):
-        frames = [pl.read_csv(f, encoding=spec.encoding or "utf8", **options) for f in files]
-        return pl.concat(frames, how="diagonal_relaxed").lazy()
+            return pl.concat(frames, how="diagonal_relaxed").lazy(), []
+        return pl.scan_ndjson(names, infer_schema_length=10000), []
+    layouts = [inspect_csv(f, spec.encoding, expected) for f in files]
+    if careful or any(layout.careful for layout in layouts):
+        notes: list[DataWarning] = []
+        read: list[pl.DataFrame] = []
+        for file, layout in zip(files, layouts, strict=True):
+            frame, found = read_careful(file, layout, spec.kind)
+            read.append(frame)
+            notes += found
+        return pl.concat(read, how="diagonal_relaxed").lazy(), notes
+    notes = [
+        DataWarning("file_layout", f"{spec.kind}: {note}", source=spec.kind)
+        for layout in layouts
+        for note in layout.notes
+    ]
+
+    def options(layout: CsvLayout) -> dict[str, Any]:
+        return {
+            "separator": layout.separator,
+            "infer_schema": False,
+            "null_values": NULL_TOKENS,
+            "skip_rows": layout.header_line,
+        }
+
+    same = len({(lay.gz, lay.header_line, lay.separator, lay.header) for lay in layouts}) == 1
+    if any(lay.gz for lay in layouts) or not same:
+        # compressed files, or monthly exports whose columns differ: each read on its own and
+        # put together by column name (a column missing from one file is null there)
+        scans = [
+            pl.read_csv(f, **options(lay)).lazy() if lay.gz else pl.scan_csv(f, **options(lay))
+            for f, lay in zip(files, layouts, strict=True)
+        ]
+        return pl.concat(scans, how="diagonal_relaxed"), notes
     hive = _hive_columns(files, root)
     if not hive:
-        return pl.scan_csv(names, **options)
-    frame = pl.scan_csv(names, include_file_paths="__path", **options)
-    return frame.with_columns(
+        return pl.scan_csv(names, **options(layouts[0])), notes
+    scan = pl.scan_csv(names, include_file_paths="__path", **options(layouts[0]))
+    return scan.with_columns(
         pl.col("__path").str.extract(f"/{re.escape(key)}=([^/]*)/").alias(key) for key in hive
-    ).drop("__path")
+    ).drop("__path"), notes
 
 
 def describe_files(files: list[Path]) -> str:

@@ -8,11 +8,12 @@ the files materialises (read.py); quality.py derives the checks and the cleaned 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
 
+from csmetrics.diagnostics import DataWarning
 from csmetrics.errors import InputError
 from csmetrics.sources.files import (
     describe_files,
@@ -21,6 +22,7 @@ from csmetrics.sources.files import (
     resolve_files,
     scan_raw,
 )
+from csmetrics.sources.messy import normalised
 from csmetrics.sources.presets import PRESETS
 from csmetrics.sources.schema import DEDUP_COLUMN, DEDUP_ONLY, SCHEMAS
 from csmetrics.sources.spec import SourceSpec
@@ -50,6 +52,16 @@ class LoadedSource:
     conversions: dict[str, pl.Expr]
     layouts: dict[str, str]  # timestamp columns read with one layout found in a sample
     needed: Iterable[str] | None
+    notes: list[DataWarning] = field(default_factory=list)  # how the files were read
+    careful: bool = False  # CSV read by the thorough reader (sources/messy.py)
+
+    @property
+    def is_csv(self) -> bool:
+        if not self.files:
+            return False
+        if self.spec.format_in:
+            return self.spec.format_in == "csv"
+        return all((format_of(f) or ("",))[0] == "csv" for f in self.files)
 
     def has(self, column: str) -> bool:
         return column in self.columns
@@ -66,9 +78,10 @@ def _find_header(wanted: str, schema: pl.Schema) -> tuple[pl.Expr, pl.DataType] 
     """The expression reading `wanted`: exact header, case-insensitive, or a dotted nested path."""
     if wanted in schema:
         return pl.col(wanted), schema[wanted]
-    lower = {name.lower(): name for name in schema.names()}
-    if wanted.lower() in lower:
-        name = lower[wanted.lower()]
+    # headers re-typed by people: other case, stray spaces
+    lower = {normalised(name): name for name in schema.names()}
+    if normalised(wanted) in lower:
+        name = lower[normalised(wanted)]
         return pl.col(name), schema[name]
     if "." in wanted:
         head, rest = wanted.split(".", 1)
@@ -115,7 +128,11 @@ def _mapping(spec: SourceSpec) -> dict[str, tuple[tuple[str, ...], bool]]:
 
 
 def load_source(
-    spec: SourceSpec, needed: Iterable[str] | None = None, *, detect_layouts: bool = True
+    spec: SourceSpec,
+    needed: Iterable[str] | None = None,
+    *,
+    detect_layouts: bool = True,
+    careful: bool = False,
 ) -> LoadedSource:
     """The source as a canonical LazyFrame with only the `needed` columns (all when None).
 
@@ -124,7 +141,7 @@ def load_source(
     """
     if spec.kind not in SCHEMAS:
         raise InputError(f"unknown source kind {spec.kind!r}")
-    files, raw = _scan(spec)
+    files, raw, notes = _scan(spec, careful)
     raw_schema = raw.collect_schema()
     schema = SCHEMAS[spec.kind]
     required = {c for c, col in schema.items() if col.required}
@@ -211,17 +228,31 @@ def load_source(
     if dropped:
         staged = staged.drop(dropped)
     return LoadedSource(
-        spec, files, staged, kept, headers, checked, raw, raws, conversions, layouts, needed
+        spec,
+        files,
+        staged,
+        kept,
+        headers,
+        checked,
+        raw,
+        raws,
+        conversions,
+        layouts,
+        needed,
+        notes,
+        careful,
     )
 
 
-def _scan(spec: SourceSpec) -> tuple[list[Path], pl.LazyFrame]:
-    """The files and their raw scan; an in-memory frame has no files."""
+def _scan(spec: SourceSpec, careful: bool) -> tuple[list[Path], pl.LazyFrame, list[DataWarning]]:
+    """The files, their raw scan and notes on how they were read; an in-memory frame has no
+    files. `careful`: read CSV files with the thorough reader (sources/messy.py)."""
     if spec.data is not None:
-        return [], spec.data
+        return [], spec.data, []
     files, fmt, gz, root = resolve_files(spec)
+    expected = {normalised(c) for candidates, _ in _mapping(spec).values() for c in candidates}
     try:
-        raw = scan_raw(spec, files, fmt, gz, root)
+        raw, notes = scan_raw(spec, files, fmt, gz, root, expected, careful)
         raw.collect_schema()
     except InputError:
         raise
@@ -229,7 +260,7 @@ def _scan(spec: SourceSpec) -> tuple[list[Path], pl.LazyFrame]:
         raise InputError(
             f"{spec.kind}: {describe_files(files)}: cannot be read as {fmt}: {first_line(exc)}"
         ) from exc
-    return files, raw
+    return files, raw, notes
 
 
 def _not_csv(files: list[Path]) -> bool:

@@ -149,7 +149,7 @@ def _bad_value(source: LoadedSource, name: str) -> tuple[str | None, str | None]
 def check_quality(source: LoadedSource, quality: dict[str, Any]) -> list[DataWarning]:
     """Input errors for values that cannot be read; warnings for rows dropped or duplicated."""
     kind, schema = source.spec.kind, SCHEMAS[source.spec.kind]
-    warnings: list[DataWarning] = []
+    warnings: list[DataWarning] = list(source.notes)
     for name in source.headers:
         header = source.headers[name]
         if (quality.get(f"{name}__invalid") or 0) > 0:

@@ -94,23 +94,40 @@ def load_and_assess(
     """
     sources = {kind: load_source(spec, needed) for kind, (spec, needed) in requests.items()}
     namespace = f"csmetrics-{uuid.uuid4().hex}"  # this run's categories
-    staged = read_sources(sources, hash_keys, namespace)
+    try:
+        staged = read_sources(sources, hash_keys, namespace)
+    except InputError:
+        # a CSV the fast reader cannot take (ragged rows, stray quotes): read it carefully; a
+        # file that still fails raises its error from there
+        for kind, source in sources.items():
+            if source.is_csv and not source.careful:
+                spec, needed = requests[kind]
+                sources[kind] = load_source(spec, needed, careful=True)
+        staged = read_sources(sources, hash_keys, namespace)
     qualities, repeats = assess(sources, staged)
     retry = [
         kind
         for kind, source in sources.items()
         if any(qualities[kind].get(f"{name}__invalid") for name in source.layouts)
+        # values that do not convert in a CSV may be a header repeated mid-file
+        or (source.is_csv and not source.careful and _has_invalid(qualities[kind]))
     ]
     if retry:
         for kind in retry:
             spec, needed = requests[kind]
-            sources[kind] = load_source(spec, needed, detect_layouts=False)
+            sources[kind] = load_source(
+                spec, needed, detect_layouts=False, careful=sources[kind].is_csv
+            )
         again = {kind: sources[kind] for kind in retry}
         staged.update(read_sources(again, hash_keys, namespace))
         more_qualities, more_repeats = assess(again, {k: staged[k] for k in retry})
         qualities.update(more_qualities)
         repeats.update(more_repeats)
     return sources, staged, qualities, repeats
+
+
+def _has_invalid(quality: Mapping[str, Any]) -> bool:
+    return any(v for k, v in quality.items() if k.endswith("__invalid"))
 
 
 def read_one(
