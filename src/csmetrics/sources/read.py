@@ -96,21 +96,32 @@ def load_and_assess(
     namespace = f"csmetrics-{uuid.uuid4().hex}"  # this run's categories
     try:
         staged = read_sources(sources, hash_keys, namespace)
-    except InputError:
+    except InputError as error:
         # a CSV the fast reader cannot take (ragged rows, stray quotes): read it carefully; a
         # file that still fails raises its error from there
-        for kind, source in sources.items():
-            if source.is_csv and not source.careful:
-                spec, needed = requests[kind]
-                sources[kind] = load_source(spec, needed, careful=True)
-        staged = read_sources(sources, hash_keys, namespace)
+        retried = [k for k, s in sources.items() if s.is_csv and not s.careful and _small(s)]
+        if not retried:
+            raise
+        for kind in retried:
+            spec, needed = requests[kind]
+            sources[kind] = load_source(spec, needed, careful=True)
+        try:
+            staged = read_sources(sources, hash_keys, namespace)
+        except InputError:
+            raise error from None
     qualities, repeats = assess(sources, staged)
     retry = [
         kind
         for kind, source in sources.items()
         if any(qualities[kind].get(f"{name}__invalid") for name in source.layouts)
         # values that do not convert in a CSV may be a header repeated mid-file
-        or (source.is_csv and not source.careful and _has_invalid(qualities[kind]))
+        or (
+            source.is_csv
+            and not source.careful
+            and _has_invalid(qualities[kind])
+            and _small(source)
+            and _repeats_header(source)
+        )
     ]
     if retry:
         for kind in retry:
@@ -126,8 +137,26 @@ def load_and_assess(
     return sources, staged, qualities, repeats
 
 
+CAREFUL_MAX_BYTES = 512 * 1024 * 1024  # the thorough reader holds every row as Python text
+
+
+def _small(source: LoadedSource) -> bool:
+    return sum(f.stat().st_size for f in source.files) <= CAREFUL_MAX_BYTES
+
+
 def _has_invalid(quality: Mapping[str, Any]) -> bool:
     return any(v for k, v in quality.items() if k.endswith("__invalid"))
+
+
+def _repeats_header(source: LoadedSource) -> bool:
+    """Whether a row of the file holds the header's names again (concatenated exports): one
+    more pass over the first column, on the error path only, before the thorough reader."""
+    first = source.raw.collect_schema().names()[0]
+    column = pl.col(first).cast(pl.String).str.strip_chars()
+    try:
+        return bool(source.raw.select((column == first.strip()).any()).collect().item())
+    except pl.exceptions.PolarsError:
+        return False
 
 
 def read_one(
