@@ -187,15 +187,34 @@ def test_session_id_column_defines_sessions(tmp_path: Path) -> None:
         ("2026-11-02T09:00:00Z", "u1", "login", "a1", "s1"),
         ("2026-11-02T11:00:00Z", "u1", "report", "a1", "s1"),  # 2h gap, same session_id: 120 min
         ("2026-11-02T12:00:00Z", "u2", "login", "a1", "s1"),  # same id, other user: own session
-        ("2026-11-03T09:00:00Z", "u2", "login", "a1", None),  # no session_id: in no session
+        ("2026-11-03T09:00:00Z", "u2", "login", "a1", None),  # no session_id: a gap session
     ]
     report = engagement(
         write_events(tmp_path, rows, columns), since="2026-11-02", until="2026-11-04"
     )
-    # sessions starting in the window: (u1, s1) 120 min, (u2, s1) 0 min
-    assert report.metrics["engagement.sessions_count"] == 2
-    assert report.metrics["engagement.session_duration_mean_minutes"] == pytest.approx(60)
+    # sessions starting in the window: (u1, s1) 120 min, (u2, s1) 0 min, and u2's event without
+    # a session_id (Amplitude's -1) as a gap session of its own, 0 min: mean 120 / 3
+    assert report.metrics["engagement.sessions_count"] == 3
+    assert report.metrics["engagement.session_duration_mean_minutes"] == pytest.approx(40)
     assert any(w.code == "missing_value" and w.count == 1 for w in report.warnings)
+
+
+def test_events_without_session_id_make_gap_sessions(tmp_path: Path) -> None:
+    # Amplitude marks "no session" with -1 (read as missing by its preset): those events fall
+    # back to gap sessions (30 min), the others keep their session_id
+    columns = ("timestamp", "user_id", "event", "account_id", "session_id")
+    rows = [
+        ("2026-11-02T09:00:00Z", "u1", "login", "a1", None),
+        ("2026-11-02T09:20:00Z", "u1", "login", "a1", None),  # 20 min later: same gap session
+        ("2026-11-02T10:30:00Z", "u1", "login", "a1", None),  # 70 min later: a new one
+        ("2026-11-02T09:10:00Z", "u1", "report", "a1", "s9"),  # its own id session, 0 min
+    ]
+    report = engagement(
+        write_events(tmp_path, rows, columns), since="2026-11-02", until="2026-11-03"
+    )
+    # gap sessions 09:00-09:20 (20 min) and 10:30 (0 min); id session s9 (0 min)
+    assert report.metrics["engagement.sessions_count"] == 3
+    assert report.metrics["engagement.session_duration_mean_minutes"] == pytest.approx(20 / 3)
 
 
 def test_session_gap_parameter(tmp_path: Path) -> None:

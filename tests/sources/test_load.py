@@ -224,3 +224,35 @@ def test_vendor_event_ids_are_used_for_dedup(tmp_path: Path) -> None:
     )
     frame, quality = read_one(SourceSpec("events", str(amplitude), preset="amplitude"))
     assert (frame.height, quality["duplicates"]) == (1, 1)
+
+
+def test_mixpanel_dedups_on_insert_id_with_event_user_and_time(tmp_path: Path) -> None:
+    # Mixpanel's $insert_id is unique only together with event, distinct_id and time: of five
+    # rows sharing "x", only the exact repeat (row 2) is a duplicate
+    path = tmp_path / "mixpanel.jsonl"
+    path.write_text(
+        '{"event": "a", "properties": {"distinct_id": "u1", "time": 1762074900, "$insert_id": "x"}}\n'
+        '{"event": "a", "properties": {"distinct_id": "u1", "time": 1762074900, "$insert_id": "x"}}\n'
+        '{"event": "b", "properties": {"distinct_id": "u1", "time": 1762074900, "$insert_id": "x"}}\n'
+        '{"event": "a", "properties": {"distinct_id": "u2", "time": 1762074900, "$insert_id": "x"}}\n'
+        '{"event": "a", "properties": {"distinct_id": "u1", "time": 1793610900, "$insert_id": "x"}}\n'
+    )
+    frame, quality = read_one(SourceSpec("events", str(path), preset="mixpanel"))
+    assert (frame.height, quality["duplicates"]) == (4, 1)
+    assert quality["duplicates_by"] == "event_id (with event, user_id, timestamp)"
+
+
+def test_ticket_history_keeps_the_latest_version(tmp_path: Path) -> None:
+    # a history export lists ticket t1 once per change: the last row is the ticket as it is
+    path = tmp_path / "tickets.csv"
+    path.write_text(
+        "ticket_id,created_at,status,solved_at\n"
+        "t1,2026-11-02T10:00:00Z,new,\n"
+        "t2,2026-11-02T11:00:00Z,open,\n"
+        "t1,2026-11-02T10:00:00Z,pending,\n"
+        "t1,2026-11-02T10:00:00Z,solved,2026-11-03T09:00:00Z\n"
+    )
+    frame, quality = read_one(SourceSpec("tickets", str(path)))
+    latest = {r["ticket_id"]: r["status"] for r in frame.iter_rows(named=True)}
+    assert latest == {"t1": "solved", "t2": "open"}
+    assert quality["duplicates"] == 2

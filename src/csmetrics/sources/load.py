@@ -219,7 +219,11 @@ def load_source(
         # Ids are compared by their 64-bit hash: 3x faster than strings on 20M ids; two distinct
         # ids collide with probability ~n^2/2^65 (1e-5 for 20M rows), which would drop one row.
         # A missing id is no id: its row is never a repeat.
-        hashed = pl.when(conversions[key].is_not_null()).then(conversions[key].hash(seed=11))
+        together = [
+            conversions[c] for c in (preset.dedup_with if preset else ()) if c in conversions
+        ]
+        identity = pl.struct(conversions[key], *together) if together else conversions[key]
+        hashed = pl.when(conversions[key].is_not_null()).then(identity.hash(seed=11))
         staged_columns.append(hashed.alias("__key"))
     dedup_only = set(DEDUP_ONLY.get(spec.kind, ())) - set(needed or ())
     kept = tuple(c for c in conversions if (needed is None or c in wanted) and c not in dedup_only)

@@ -17,6 +17,9 @@ class Preset:
     # Source values that mean "missing" for a canonical column (Amplitude's session_id -1).
     null_values: dict[str, tuple[str, ...]] = field(default_factory=dict)
     amount_unit: str = "units"
+    # canonical columns that make a duplicate together with the dedup key (Mixpanel's
+    # $insert_id is unique only with the event, the user and the time)
+    dedup_with: tuple[str, ...] = ()
 
 
 PRESETS: dict[str, Preset] = {
@@ -49,6 +52,7 @@ PRESETS: dict[str, Preset] = {
             "timestamp": ("properties.time", "time"),
             "event_id": ("properties.$insert_id", "$insert_id", "insert_id"),
         },
+        dedup_with=("event", "user_id", "timestamp"),
     ),
     "posthog": Preset(
         "events",

@@ -17,6 +17,7 @@ from csmetrics.diagnostics import DataWarning
 from csmetrics.errors import InputError
 from csmetrics.sources.files import head_text, resolve_files, sniff_delimiter
 from csmetrics.sources.load import LoadedSource, unreadable
+from csmetrics.sources.presets import PRESETS
 from csmetrics.sources.rules import apply_rules, normalised, rules_for
 from csmetrics.sources.schema import DEDUP_COLUMN, SCHEMAS, TIME_COLUMN
 from csmetrics.sources.values import (
@@ -43,14 +44,21 @@ def repeated_keys(staged: pl.LazyFrame) -> pl.LazyFrame | None:
     return present.select(key.sort()).filter(key == key.shift(1)).unique()
 
 
-def repeated_rows(staged: pl.LazyFrame, keys: pl.Series) -> pl.LazyFrame:
-    """Numbers of the rows whose key (one of the repeated `keys`) an earlier row already has:
-    only the few rows holding such a key are numbered and ordered."""
+# Sources whose repeated rows are versions of one record, the latest last: a help-desk history
+# export lists a ticket once per change, so its last row is the ticket as it is now.
+KEEP_LAST = ("tickets",)
+
+
+def repeated_rows(staged: pl.LazyFrame, keys: pl.Series, kind: str = "") -> pl.LazyFrame:
+    """Numbers of the rows whose key (one of the repeated `keys`) another row also has, but the
+    one kept: the first in the file, or the last for KEEP_LAST kinds. Only the few rows holding
+    such a key are numbered and ordered."""
     key = pl.col("__key")
     holders = staged.select(key, pl.int_range(pl.len(), dtype=pl.UInt32).alias("__row")).filter(
         key.is_in(keys.implode())
     )
-    return holders.sort("__row").filter(~key.is_first_distinct()).select("__row")
+    kept = key.is_last_distinct() if kind in KEEP_LAST else key.is_first_distinct()
+    return holders.sort("__row").filter(~kept).select("__row")
 
 
 def clean_frame(
@@ -87,7 +95,10 @@ def quality_frame(source: LoadedSource, staged: pl.LazyFrame) -> pl.LazyFrame:
     for rule in rules_for(spec.kind, names):
         aggs.append(rule.hits.fill_null(False).sum().alias(f"rule__{rule.code}"))
     if "__key" in names:
-        aggs.append(pl.lit(DEDUP_COLUMN[spec.kind]).alias("duplicates_by"))
+        preset = PRESETS.get(spec.preset) if spec.preset else None
+        others = preset.dedup_with if preset else ()
+        together = str(DEDUP_COLUMN[spec.kind]) + (f" (with {', '.join(others)})" if others else "")
+        aggs.append(pl.lit(together).alias("duplicates_by"))
         aggs.append(pl.col("__key").null_count().alias("without_key"))
     else:
         canonical = [n for n in names if n in schema]
@@ -122,7 +133,7 @@ def assess(
         elif keys_found.height == 0:
             repeats[kind] = pl.Series("__row", [], dtype=pl.UInt32)
         else:
-            rows = repeated_rows(staged[kind], keys_found["__key"]).collect()
+            rows = repeated_rows(staged[kind], keys_found["__key"], kind).collect()
             repeats[kind] = rows["__row"]
         if repeats[kind] is not None:
             quality["duplicates"] = repeats[kind].len()  # type: ignore[union-attr]
@@ -178,8 +189,10 @@ def check_quality(source: LoadedSource, quality: dict[str, Any]) -> list[DataWar
     duplicates = int(quality.get("duplicates") or 0)
     if duplicates:
         by = quality.get("duplicates_by")
+        kept = "the last row of each is kept (its latest version)" if kind in KEEP_LAST else ""
         message = (
-            f"{kind}: {duplicates} rows repeat an {by} and were dropped"
+            f"{kind}: {duplicates} rows repeat another row's {by} and were dropped"
+            + (f"; {kept}" if kept else "")
             if by
             else f"{kind}: {duplicates} rows are exact duplicates of another row (kept: no event_id to tell them apart)"
         )

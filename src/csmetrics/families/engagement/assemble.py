@@ -90,7 +90,8 @@ def assemble(
         warnings.append(
             DataWarning(
                 "missing_value",
-                f"{missing} window events have no session_id and belong to no session",
+                f"{missing} window events have no session_id; their sessions come from "
+                "inactivity gaps",
                 "engagement.sessions_count",
                 count=missing,
             )

@@ -3,6 +3,8 @@ their distinct session_id values; counted when they start in the window."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import polars as pl
 
 from csmetrics.window import Window
@@ -54,6 +56,24 @@ def id_sessions(active: pl.LazyFrame, window: Window) -> pl.LazyFrame:
         .drop("session_id")
     )
     return sessions.filter(pl.col("start") >= window.since)
+
+
+def sessionless_gap_sessions(active: pl.LazyFrame, window: Window, gap: timedelta) -> pl.LazyFrame:
+    """Gap sessions of the events that have no session_id, when the others have one (Amplitude's
+    -1 "no session"): (user_id, rank, start, end), starting in the window. Those events are
+    usually few, so they are sorted on their own; ties at one instant take the smallest rank."""
+    ts = pl.col("timestamp")
+    loose = (
+        active.filter(pl.col("session_id").is_null())
+        .select("user_id", "rank", "timestamp")
+        .sort("user_id", "timestamp", "rank", nulls_last=True)
+    )
+    starts = (ts - ts.shift(1)).over("user_id").fill_null(gap + gap) > gap
+    numbered = loose.with_columns(starts.cast(pl.UInt32).cum_sum().over("user_id").alias("n"))
+    sessions = numbered.group_by("user_id", "n").agg(
+        pl.col("rank").filter(ts == ts.min()).min(), ts.min().alias("start"), ts.max().alias("end")
+    )
+    return sessions.drop("n").filter(pl.col("start") >= window.since)
 
 
 def session_summary(sessions: pl.LazyFrame) -> pl.LazyFrame:

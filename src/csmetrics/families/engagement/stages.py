@@ -23,7 +23,12 @@ from csmetrics.families.engagement.actives import (
 )
 from csmetrics.families.engagement.features import event_times, feature_usage
 from csmetrics.families.engagement.params import EngagementParams
-from csmetrics.families.engagement.sessions import gap_sessions, id_sessions, session_summary
+from csmetrics.families.engagement.sessions import (
+    gap_sessions,
+    id_sessions,
+    session_summary,
+    sessionless_gap_sessions,
+)
 from csmetrics.families.engagement.timeline import (
     active_events,
     inside,
@@ -60,7 +65,12 @@ def group_events(
         "event_times": event_times(current),
     }
     if by_session_id(columns, params):
-        made["id_sessions"] = id_sessions(active, window)
+        # events without a session_id (Amplitude's -1) make gap sessions of their own
+        loose = sessionless_gap_sessions(active, window, params.session_gap)
+        made["id_sessions"] = pl.concat(
+            [id_sessions(active, window), loose.select("user_id", "rank", "start", "end")],
+            how="vertical_relaxed",
+        )
         made["no_session_id"] = current.select(pl.col("session_id").is_null().sum().alias("n"))
     return made
 
