@@ -85,3 +85,12 @@ def test_bad_fx_file_and_bad_gross_margin_exit_2(capsys, tmp_path: Path) -> None
     assert "line 2, column rate" in err and "'zero'" in err
     code, _, err = cli(capsys, "revenue", "--billing", BILLING, "--gross-margin", "1.5")
     assert code == 2 and "--gross-margin" in err
+
+
+def test_map_sets_source_options_on_the_command_line(capsys, tmp_path: Path) -> None:
+    lines = tmp_path / "lines.csv"
+    lines.write_text("invoice_id,account_id,amount,issued_at\ni1,a,4990,2026-10-01\n")
+    code, out, _ = cli(capsys, "revenue", "--billing", str(lines), "--period", "2026-10",
+                       "--map", "billing.amount_unit=cents", "--format", "json")  # fmt: skip
+    assert code == 0
+    assert json.loads(out)["metrics"]["revenue.mrr"] == 49.9  # 4990 cents

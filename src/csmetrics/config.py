@@ -204,6 +204,28 @@ def parse_assignments(values: list[str], option: str) -> dict[str, dict[str, str
     return out
 
 
+# `--map SOURCE.KEY=VALUE` also sets these keys of [sources.SOURCE] (`billing.amount_unit=cents`,
+# `events.formats.timestamp=%d-%m-%Y %H:%M`, `surveys.null_values=NA`)
+MAP_OPTIONS = ("amount_unit", "decimal", "encoding", "format_in", "source_timezone", "survey",
+               "preset", "null_values")  # fmt: skip
+
+
+def _mapping_options(assigned: Mapping[str, str]) -> tuple[dict[str, str], dict[str, Any]]:
+    """--map entries of one source split into column mappings and source options."""
+    columns: dict[str, str] = {}
+    options: dict[str, Any] = {}
+    for key, value in assigned.items():
+        if key.startswith("formats."):
+            options.setdefault("formats", {})[key.removeprefix("formats.")] = value
+        elif key == "null_values":
+            options[key] = value.split("|")
+        elif key in MAP_OPTIONS:
+            options[key] = value
+        else:
+            columns[key] = value
+    return columns, options
+
+
 def parse_presets(values: list[str]) -> dict[str, str]:
     out: dict[str, str] = {}
     for item in values:
@@ -243,7 +265,13 @@ def source_specs(
                     f"--map/--preset name {kind}, but no {kind} source is given (--{kind} PATH)"
                 )
             continue
-        entry["columns"] = {**entry.get("columns", {}), **cli_columns.get(kind, {})}
+        columns, options = _mapping_options(cli_columns.get(kind, {}))
+        entry["columns"] = {**entry.get("columns", {}), **columns}
+        for key, value in options.items():
+            if key == "formats":
+                entry["formats"] = {**entry.get("formats", {}), **value}
+            else:
+                entry[key] = value
         if kind in cli_presets:
             entry["preset"] = cli_presets[kind]
         for key, value in (("format_in", format_in), ("encoding", encoding)):

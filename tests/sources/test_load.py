@@ -256,3 +256,35 @@ def test_ticket_history_keeps_the_latest_version(tmp_path: Path) -> None:
     latest = {r["ticket_id"]: r["status"] for r in frame.iter_rows(named=True)}
     assert latest == {"t1": "solved", "t2": "open"}
     assert quality["duplicates"] == 2
+
+
+def test_known_layouts_are_detected_from_their_headers(tmp_path: Path) -> None:
+    from csmetrics.sources.load import detect_preset
+
+    def schema(*names: str) -> pl.Schema:
+        return pl.Schema(dict.fromkeys(names, pl.String))
+
+    segment = schema("messageId", "userId", "anonymousId", "event", "timestamp")
+    amplitude = schema("user_id", "device_id", "event_type", "event_time", "session_id")
+    zendesk = schema("Summation column", "Id", "Created at", "Solved at", "Via", "Status")
+    stripe = schema("id", "Customer", "Subtotal", "Date (UTC)", "Currency", "Status")
+    assert detect_preset("events", segment) == "segment"
+    assert detect_preset("events", amplitude) == "amplitude"
+    assert detect_preset("tickets", zendesk) == "zendesk"
+    assert detect_preset("billing", stripe) == "stripe"
+    # canonical headers need no preset; an unknown layout matches none
+    assert detect_preset("events", schema("timestamp", "user_id", "event")) is None
+    assert detect_preset("events", schema("foo", "bar")) is None
+
+
+def test_detected_preset_is_used_and_said(tmp_path: Path) -> None:
+    path = tmp_path / "segment.csv"
+    path.write_text(
+        "messageId,userId,anonymousId,event,timestamp\n"
+        "m1,u1,,login,2026-10-02T10:00:00Z\nm2,,anon9,login,2026-10-03T10:00:00Z\n"
+    )
+    spec = SourceSpec("events", str(path))
+    frame, quality = read_one(spec)
+    assert sorted(frame["user_id"].to_list()) == ["anon9", "u1"]
+    notes = check_quality(load_source(spec), quality)
+    assert any(w.code == "preset_detected" and "segment" in w.message for w in notes)

@@ -8,7 +8,7 @@ the files materialises (read.py); quality.py derives the checks and the cleaned 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import polars as pl
@@ -95,8 +95,56 @@ def _find_header(wanted: str, schema: pl.Schema) -> tuple[pl.Expr, pl.DataType] 
     return None
 
 
+def _resolves(headers: Iterable[str], schema: pl.Schema) -> bool:
+    return any(_find_header(h, schema) is not None for h in headers)
+
+
+def detect_preset(kind: str, schema: pl.Schema) -> str | None:
+    """The known export layout a file's headers match: every required column found under the
+    preset's own headers, and the most columns found; None when the canonical names already
+    give every required column, or no preset fits."""
+    required = [name for name, column in SCHEMAS[kind].items() if column.required]
+    if all(_resolves((name,), schema) for name in required):
+        return None
+    best, found_most = None, 0
+    for name, preset in PRESETS.items():
+        if preset.kind != kind:
+            continue
+        own = {c: (h,) if isinstance(h, str) else tuple(h) for c, h in preset.columns.items()}
+        if not all(c in own and _resolves(own[c], schema) for c in required):
+            continue
+        found = sum(_resolves(headers, schema) for headers in own.values())
+        if found > found_most:
+            best, found_most = name, found
+    return best
+
+
+def _with_detected_preset(
+    spec: SourceSpec, schema: pl.Schema, notes: list[DataWarning]
+) -> SourceSpec:
+    """With `preset = "auto"` (the default when no mapping is given), the preset whose layout
+    the headers match, said in a note."""
+    automatic = spec.preset == "auto" or (spec.preset is None and not spec.columns)
+    if not automatic:
+        return spec
+    found = detect_preset(spec.kind, schema)
+    if found is not None:
+        notes.append(
+            DataWarning(
+                "preset_detected",
+                f"{spec.kind}: the headers match a {found} export; read with --preset "
+                f"{spec.kind}={found}",
+                source=spec.kind,
+            )
+        )
+    return replace(spec, preset=found)
+
+
 def _mapping(spec: SourceSpec) -> dict[str, tuple[tuple[str, ...], bool]]:
     """canonical column -> (candidate headers, chosen explicitly by the user)."""
+    if spec.preset == "auto":
+        # before the headers are known: every layout's names (for finding the header line)
+        return _every_layout(spec)
     preset = PRESETS.get(spec.preset) if spec.preset else None
     if spec.preset and preset is None:
         raise InputError(
@@ -127,6 +175,18 @@ def _mapping(spec: SourceSpec) -> dict[str, tuple[tuple[str, ...], bool]]:
     return out
 
 
+def _every_layout(spec: SourceSpec) -> dict[str, tuple[tuple[str, ...], bool]]:
+    out: dict[str, tuple[tuple[str, ...], bool]] = {}
+    for name in SCHEMAS[spec.kind]:
+        headers = [name]
+        for preset in PRESETS.values():
+            if preset.kind == spec.kind and name in preset.columns:
+                value = preset.columns[name]
+                headers += [value] if isinstance(value, str) else list(value)
+        out[name] = (tuple(dict.fromkeys(headers)), False)
+    return out
+
+
 def load_source(
     spec: SourceSpec,
     needed: Iterable[str] | None = None,
@@ -143,6 +203,7 @@ def load_source(
         raise InputError(f"unknown source kind {spec.kind!r}")
     files, raw, notes = _scan(spec, careful)
     raw_schema = raw.collect_schema()
+    spec = _with_detected_preset(spec, raw_schema, notes)
     schema = SCHEMAS[spec.kind]
     required = {c for c, col in schema.items() if col.required}
     wanted = set(schema) if needed is None else set(needed) | required
@@ -254,7 +315,9 @@ def _scan(spec: SourceSpec, careful: bool) -> tuple[list[Path], pl.LazyFrame, li
     if spec.data is not None:
         return [], spec.data, []
     files, fmt, gz, root = resolve_files(spec)
-    expected = {normalised(c) for candidates, _ in _mapping(spec).values() for c in candidates}
+    automatic = spec.preset in (None, "auto") and not spec.columns
+    layout = _every_layout(spec) if automatic else _mapping(spec)
+    expected = {normalised(c) for candidates, _ in layout.values() for c in candidates}
     try:
         raw, notes = scan_raw(spec, files, fmt, gz, root, expected, careful)
         raw.collect_schema()
