@@ -470,3 +470,18 @@ def test_piping_into_head_exits_quietly(tmp_path: Path, fmt: str) -> None:
     assert done.returncode == 0, done.stderr
     assert done.stdout.count("\n") == 1
     assert done.stderr == ""
+
+
+def test_validate_shows_preset_fallback_headers_and_dedup(capsys, tmp_path: Path) -> None:
+    path = tmp_path / "amplitude.csv"
+    path.write_text(
+        "user_id,device_id,event_type,event_time,session_id,uuid\n"
+        ",d1,a,2026-10-02 10:00:00,-1,x1\n"
+        "u2,d2,a,2026-10-02 11:00:00,1762074900000,x2\n"
+        "u2,d2,a,2026-10-02 11:00:00,1762074900000,x2\n"
+    )
+    code, out, _ = cli(capsys, "validate", "--events", str(path))
+    assert code == 0
+    assert "read with the amplitude preset" in out
+    assert "user_id, then device_id" in out  # the fallback header for a missing user_id
+    assert "duplicates found by event_id: 1 rows removed" in out

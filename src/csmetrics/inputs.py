@@ -36,6 +36,8 @@ class Source:
     headers: Mapping[str, str]  # canonical column -> the header it was read from
     quality: Mapping[str, Any]  # counts of loading: missing, invalid, duplicates, rule hits
     warnings: tuple[DataWarning, ...] = ()
+    preset: str | None = None  # the export layout it was read as (given or detected)
+    fallbacks: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # later headers
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -134,4 +136,6 @@ def _source(
         headers={k: v for k, v in loaded.headers.items() if k in frame.columns},
         quality=quality,
         warnings=tuple(warnings),
+        preset=loaded.spec.preset,
+        fallbacks={k: v for k, v in loaded.fallbacks.items() if k in frame.columns},
     )

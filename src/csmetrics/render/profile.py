@@ -13,11 +13,17 @@ def render_profiles(profiles: list[dict[str, Any]], console: Console) -> None:
     for profile in profiles:
         paths = profile["paths"]
         where = paths[0] if len(paths) == 1 else f"{len(paths)} files ({paths[0]} …)"
-        console.print(f"[bold]{profile['source']}[/bold]  {where}")
+        preset = f"  (read with the {profile['preset']} preset)" if profile.get("preset") else ""
+        console.print(f"[bold]{profile['source']}[/bold]  {where}{preset}", highlight=False)
         console.print(
             f"  rows {profile['rows']:,} (used {profile['rows_used']:,}), duplicates {profile['duplicates']:,}, "
             f"time range {_ts(profile['first_timestamp'])} to {_ts(profile['last_timestamp'])}"
         )
+        if profile.get("duplicates_by"):
+            console.print(
+                f"  duplicates found by {profile['duplicates_by']}: {profile['duplicates']:,} "
+                "rows removed"
+            )
         if profile.get("without_dedup_key"):
             console.print(
                 f"  rows without {profile['dedup_key']}: {profile['without_dedup_key']:,} "
@@ -31,7 +37,7 @@ def render_profiles(profiles: list[dict[str, Any]], console: Console) -> None:
         for column in profile["columns"]:
             table.add_row(
                 column["column"],
-                column["header"],
+                column["header"] + "".join(f", then {h}" for h in column.get("fallbacks", ())),
                 column["type"],
                 "yes" if column["required"] else "",
                 f"{column['nulls']:,}",

@@ -53,6 +53,8 @@ class LoadedSource:
     layouts: dict[str, str]  # timestamp columns read with one layout found in a sample
     needed: Iterable[str] | None
     notes: list[DataWarning] = field(default_factory=list)  # how the files were read
+    # canonical column -> the headers read where the first is empty (Amplitude's device_id)
+    fallbacks: dict[str, tuple[str, ...]] = field(default_factory=dict)
     careful: bool = False  # CSV read by the thorough reader (sources/messy.py)
 
     @property
@@ -132,8 +134,8 @@ def _with_detected_preset(
         notes.append(
             DataWarning(
                 "preset_detected",
-                f"{spec.kind}: the headers match a {found} export; read with --preset "
-                f"{spec.kind}={found}",
+                f"{spec.kind}: the headers match the {found} export layout; read with "
+                f"--preset {spec.kind}={found}",
                 source=spec.kind,
             )
         )
@@ -214,6 +216,7 @@ def load_source(
     conversions: dict[str, pl.Expr] = {}
     raws: dict[str, pl.Expr] = {}
     headers: dict[str, str] = {}
+    fallbacks: dict[str, tuple[str, ...]] = {}
     dtypes: dict[str, pl.DataType] = {}
     layouts: dict[str, str] = {}
     missing: list[tuple[str, tuple[str, ...], bool]] = []
@@ -267,6 +270,8 @@ def load_source(
         conversions[name] = value.alias(name)
         raws[name] = raw_value
         headers[name] = found[0][0]
+        if len(found) > 1:
+            fallbacks[name] = tuple(header for header, _ in found[1:])
         dtypes[name] = found[0][1][1] if len(found) == 1 else pl.String()
     if missing:
         raise _missing_columns(spec, files, missing, raw_schema)
@@ -304,8 +309,9 @@ def load_source(
         conversions,
         layouts,
         needed,
-        notes,
-        careful,
+        notes=notes,
+        fallbacks=fallbacks,
+        careful=careful,
     )
 
 

@@ -24,6 +24,7 @@ def profile_sources(specs: Mapping[str, SourceSpec]) -> list[dict[str, Any]]:
         profiles.append(
             {
                 "source": source.kind,
+                "preset": source.preset,
                 "paths": list(source.paths) or [source.label],
                 "rows": source.rows,
                 "rows_used": source.frame.height,
@@ -44,13 +45,20 @@ def profile_sources(specs: Mapping[str, SourceSpec]) -> list[dict[str, Any]]:
                     {
                         "column": name,
                         "header": source.headers.get(name, name),
+                        "fallbacks": list(source.fallbacks.get(name, ())),
                         "type": schema[name].kind,
                         "required": schema[name].required,
                         "nulls": int(quality.get(f"{name}__missing") or 0),
                     }
                     for name in source.columns
                 ],
-                "absent_columns": [name for name in schema if name not in source.columns],
+                # the dedup key is read (to find repeats) even when no metric keeps it
+                "absent_columns": [
+                    name
+                    for name in schema
+                    if name not in source.columns
+                    and not (name == key and quality.get("duplicates_by"))
+                ],
                 "warnings": [w.message for w in source.warnings],
             }
         )
