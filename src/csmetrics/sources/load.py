@@ -227,6 +227,12 @@ def load_source(
             conversions[name] = pl.lit(spec.survey, pl.String).alias(name)
             headers[name] = f"--survey {spec.survey}"
             continue
+        flag = preset.flags.get(name) if preset is not None and not explicit else None
+        if flag is not None and (hit := _find_header(flag, raw_schema)) is not None:
+            present = _without_nulls(hit[0], hit[1], spec.null_values, blank=True)
+            conversions[name] = present.is_not_null().alias(name)
+            headers[name] = f"{flag} (has a value)"
+            continue
         found = [(c, hit) for c in candidates if (hit := _find_header(c, raw_schema)) is not None]
         if not found:
             if explicit or name in required:
@@ -237,8 +243,12 @@ def load_source(
         fmt = spec.formats.get(name)
         sniff = detect_layouts and column.kind == "datetime" and not fmt
         converted = []
+        words = preset.words.get(name, {}) if preset is not None and not explicit else {}
         for _, (expr, dtype) in found:
             value = _without_nulls(expr, dtype, nulls, blank=files == [] or _not_csv(files))
+            if words and dtype == pl.String:
+                said = value.str.strip_chars().str.to_lowercase()
+                value = pl.when(said.is_in(list(words))).then(said.replace(words)).otherwise(value)
             layout = None
             if sniff and dtype == pl.String:
                 layout = detect_layout(_sample(raw, value), spec.source_timezone)

@@ -20,6 +20,12 @@ class Preset:
     # canonical columns that make a duplicate together with the dedup key (Mixpanel's
     # $insert_id is unique only with the event, the user and the time)
     dedup_with: tuple[str, ...] = ()
+    # boolean canonical columns true where a header has a value (Stripe: an invoice with a
+    # Subscription is recurring, one without is a one-off)
+    flags: dict[str, str] = field(default_factory=dict)
+    # source words -> canonical values, per column, compared without case or stray spaces
+    # (Freshdesk's survey labels as 1-5 ratings)
+    words: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 PRESETS: dict[str, Preset] = {
@@ -99,6 +105,19 @@ PRESETS: dict[str, Preset] = {
             "agent_replies": ("Agent interactions",),
             "satisfaction": ("Survey results",),
         },
+        words={
+            "satisfaction": {
+                "extremely satisfied": "5",
+                "very satisfied": "5",
+                "satisfied": "4",
+                "happy": "5",
+                "neutral": "3",
+                "dissatisfied": "2",
+                "unhappy": "1",
+                "very dissatisfied": "1",
+                "extremely dissatisfied": "1",
+            }
+        },
     ),
     "intercom": Preset(
         "tickets",
@@ -125,6 +144,7 @@ PRESETS: dict[str, Preset] = {
             "paid_at": ("Paid At (UTC)",),
             "status": ("Status",),
         },
+        flags={"recurring": "Subscription"},
     ),
     "chargebee": Preset(
         "billing",
