@@ -288,3 +288,18 @@ def test_detected_preset_is_used_and_said(tmp_path: Path) -> None:
     assert sorted(frame["user_id"].to_list()) == ["anon9", "u1"]
     notes = check_quality(load_source(spec), quality)
     assert any(w.code == "preset_detected" and "segment" in w.message for w in notes)
+
+
+def test_zendesk_ticket_metrics_api(tmp_path: Path) -> None:
+    # ticket_metrics rows have their own id; durations are {calendar, business} objects
+    path = tmp_path / "ticket_metrics.jsonl"
+    path.write_text(
+        '{"id": 9001, "ticket_id": 101, "created_at": "2026-10-02T09:00:00Z", '
+        '"solved_at": "2026-10-02T12:00:00Z", "replies": 1, "reopens": 0, '
+        '"reply_time_in_minutes": {"calendar": 30, "business": 20}, '
+        '"full_resolution_time_in_minutes": {"calendar": 180, "business": 120}}\n'
+    )
+    frame, _ = read_one(SourceSpec("tickets", str(path), preset="zendesk"))
+    row = frame.row(0, named=True)
+    assert row["ticket_id"] == "101"
+    assert (row["first_response_minutes"], row["resolution_minutes"]) == (30, 180)

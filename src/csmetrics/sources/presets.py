@@ -73,11 +73,18 @@ PRESETS: dict[str, Preset] = {
     "zendesk": Preset(
         "tickets",
         {
-            "ticket_id": ("Id",),
+            # ticket_metrics API rows carry their own "id": the ticket's is "ticket_id"
+            "ticket_id": ("ticket_id", "Id"),
             "created_at": ("Created at",),
             "solved_at": ("Solved at",),
-            "first_response_minutes": ("First reply time in minutes",),
-            "resolution_minutes": ("Full resolution time in minutes",),
+            "first_response_minutes": (
+                "First reply time in minutes",
+                "reply_time_in_minutes.calendar",
+            ),
+            "resolution_minutes": (
+                "Full resolution time in minutes",
+                "full_resolution_time_in_minutes.calendar",
+            ),
             "account_id": ("Organization",),
             "requester_id": ("Requester id",),
             "status": ("Status",),
