@@ -85,6 +85,14 @@ CASES = {
         "in_4,cus_B,250.00,2026-10-10,EUR,2026-10-10,2026-10-10,2026-10-24,2026-10-11,paid,false",
         "in_5,cus_C,49.00,2026-10-12,EUR,2026-10-12,2026-11-12,2026-10-26,,void,true",
     )),
+    "stripe_api.jsonl": ("billing", "revenue", "stripe_api", frame(
+        # cents; no service period in a flat API export: one month from `created`
+        "invoice_id,account_id,amount,issued_at,currency,due_at,paid_at,status,recurring",
+        "in_1,cus_A,100.00,2026-09-01,EUR,2026-09-15,2026-09-03,paid,true",
+        "in_2,cus_A,100.00,2026-10-01,EUR,2026-10-15,2026-10-20,paid,true",
+        "in_4,cus_B,250.00,2026-10-10,EUR,2026-10-24,2026-10-11,paid,false",
+        "in_5,cus_C,49.00,2026-10-12,EUR,2026-10-26,,void,true",
+    )),
     "chargebee.jsonl": ("billing", "revenue", "chargebee", frame(
         "invoice_id,account_id,amount,issued_at,currency,due_at,paid_at,status",
         "cb_1,cA,100.00,2026-09-01,EUR,2026-09-15,2026-09-03,paid",

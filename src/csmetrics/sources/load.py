@@ -166,6 +166,8 @@ def _mapping(spec: SourceSpec) -> dict[str, tuple[tuple[str, ...], bool]]:
     for name in schema:
         if name in spec.columns:
             out[name] = ((spec.columns[name],), True)
+        elif preset is not None and name in preset.ignore:
+            out[name] = ((), False)
         elif preset is not None and name in preset.columns:
             value = preset.columns[name]
             headers = (value,) if isinstance(value, str) else tuple(value)

@@ -26,6 +26,9 @@ class Preset:
     # source words -> canonical values, per column, compared without case or stray spaces
     # (Freshdesk's survey labels as 1-5 ratings)
     words: dict[str, dict[str, str]] = field(default_factory=dict)
+    # canonical columns never read from this layout, not even by their canonical name
+    # (Stripe API's period_start/period_end are the invoice period, not the service period)
+    ignore: tuple[str, ...] = ()
 
 
 PRESETS: dict[str, Preset] = {
@@ -152,6 +155,25 @@ PRESETS: dict[str, Preset] = {
             "status": ("Status",),
         },
         flags={"recurring": "Subscription"},
+    ),
+    # Stripe's API invoice objects (JSON lines): cents, Unix seconds. Their service period is
+    # per line item (lines.data[].period), which a flat export does not hold: periods default
+    # to a calendar month from `created`, right for monthly plans (see the README).
+    "stripe_api": Preset(
+        "billing",
+        {
+            "invoice_id": ("id",),
+            "account_id": ("customer",),
+            "amount": ("subtotal",),
+            "issued_at": ("created",),
+            "currency": ("currency",),
+            "due_at": ("due_date",),
+            "paid_at": ("status_transitions.paid_at",),
+            "status": ("status",),
+        },
+        amount_unit="cents",
+        flags={"recurring": "subscription"},
+        ignore=("period_start", "period_end"),
     ),
     "chargebee": Preset(
         "billing",
