@@ -45,7 +45,16 @@ def event_stage(
     number = (pl.lit(window.until) - pl.col("timestamp")).dt.total_microseconds() // max(length, 1)
     numbered = active.with_columns(number.cast(pl.Int32).alias("window"))
     recent = numbered.filter(pl.col("window") <= 1)
-    users = numbered.select("account_id", "user_id", "window").unique()
+    seated = _seated_accounts(frames, columns)
+    # earlier windows matter only for breadth without seats: read them for those accounts alone
+    history = (
+        numbered
+        if seated is None
+        else numbered.filter(
+            (pl.col("window") <= 1) | ~pl.col("account_id").is_in(seated.implode())
+        )
+    )
+    users = history.select("account_id", "user_id", "window").unique()
     days = recent.select(
         "account_id",
         "user_id",
@@ -59,6 +68,14 @@ def event_stage(
         "features": to_features(used, params.engagement).unique(),
     }
     return {**made, **{kind: frame for kind, frame in frames.items() if kind != "events"}}
+
+
+def _seated_accounts(frames: Frames, columns: Columns) -> pl.Series | None:
+    """The accounts whose seats are known (a small read of the accounts source), or None."""
+    if "accounts" not in frames or "seats" not in columns.get("accounts", ()):
+        return None
+    seated = frames["accounts"].filter(pl.col("seats") > 0).select("account_id").collect()
+    return seated.to_series()
 
 
 def event_components(frames: Frames) -> pl.LazyFrame:
