@@ -64,3 +64,24 @@ def test_events_without_account_id_exit_2(capsys, tmp_path: Path) -> None:
     events.write_text("timestamp,user_id,event\n2026-10-01T10:00:00Z,u1,login\n")
     code, _, err = cli(capsys, "health", "--events", str(events))
     assert code == 2 and "account_id" in err and len(err.strip().splitlines()) == 1
+
+
+def test_health_takes_engagements_inactive_events_from_the_config(capsys, tmp_path: Path) -> None:
+    # one definition of an active event: [engagement] inactive_events applies to health too
+    events = tmp_path / "events.csv"
+    events.write_text(
+        "timestamp,user_id,account_id,event\n"
+        "2026-10-02T10:00:00Z,u1,a1,login\n"
+        "2026-10-03T10:00:00Z,u2,a1,email_opened\n"
+    )
+    config = tmp_path / "csmetrics.toml"
+    config.write_text(
+        '[sources.events]\npath = "events.csv"\n[engagement]\ninactive_events = ["email_opened"]\n'
+    )
+    code, out, _ = cli(capsys, "health", "--config", str(config), "--period", "2026-10",
+                       "--format", "json")  # fmt: skip
+    assert code == 0
+    report = json.loads(out)
+    assert report["parameters"]["inactive_events"] == ["email_opened"]
+    (row,) = report["tables"]["health"]
+    assert row["frequency"] == 1  # u1 alone is active, on one day

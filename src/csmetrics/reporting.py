@@ -91,7 +91,7 @@ def family_params(table_of: Callable[[str], Mapping[str, Any]], base: str) -> di
     for name, family in FAMILIES.items():
         if family.configure is None:
             raise ConfigError(f"{name}: cannot be configured for report")
-        out[name] = family.configure(table_of(name), base)
+        out[name] = family.configure(family.table(table_of), base)
     return out
 
 

@@ -332,7 +332,7 @@ def health(
 
     settings = start(sources, output)
     params = params_from_config(
-        settings.family("health"),
+        FAMILY.table(settings.family),
         base=str(settings.path.parent) if settings.path else ".",
         weights=weight or (),
         band=band,

@@ -85,6 +85,20 @@ class Family(Generic[P]):
     # columns without which the family cannot run, per source (health: events.account_id);
     # `report` leaves such a family out and says why
     required_columns: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # keys of other families' config tables this family reads when its own table does not set
+    # them (health: engagement's inactive_events and features, revenue's currency and fx_rates),
+    # so one definition of an active event or a currency holds for both
+    inherits: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def table(self, table_of: Callable[[str], Mapping[str, Any]]) -> dict[str, Any]:
+        """This family's config table with the inherited keys filled in."""
+        inherited = {
+            key: value
+            for other, keys in self.inherits.items()
+            for key, value in table_of(other).items()
+            if key in keys
+        }
+        return {**inherited, **table_of(self.name)}
 
     def can_run(self, available: Container[str]) -> bool:
         """Whether the given sources are enough to compute this family."""

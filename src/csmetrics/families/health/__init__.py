@@ -196,6 +196,7 @@ FAMILY: Family[HealthParams] = Family(
     configure=lambda table, base: params_from_config(table, base),
     default_days=30,
     required_columns={"events": ("account_id",)},
+    inherits={"engagement": ("inactive_events", "features"), "revenue": ("currency", "fx_rates")},
 )
 
 __all__ = ["FAMILY", "HealthParams", "params_from_config"]
