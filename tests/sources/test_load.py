@@ -259,7 +259,7 @@ def test_ticket_history_keeps_the_latest_version(tmp_path: Path) -> None:
 
 
 def test_known_layouts_are_detected_from_their_headers(tmp_path: Path) -> None:
-    from csmetrics.sources.load import detect_preset
+    from csmetrics.sources.mapping import detect_preset
 
     def schema(*names: str) -> pl.Schema:
         return pl.Schema(dict.fromkeys(names, pl.String))

@@ -112,8 +112,8 @@ def init(
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
 ) -> None:
     """Write a commented starter csmetrics.toml."""
-    from csmetrics.config import STARTER_CONFIG
     from csmetrics.render.files import write_text
+    from csmetrics.starter_config import STARTER_CONFIG
 
     if output.exists() and not force:
         raise ConfigError(f"{output}: already exists (use --force to overwrite)")

@@ -8,7 +8,7 @@ the files materialises (read.py); quality.py derives the checks and the cleaned 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import polars as pl
@@ -21,6 +21,12 @@ from csmetrics.sources.files import (
     format_of,
     resolve_files,
     scan_raw,
+)
+from csmetrics.sources.mapping import (
+    column_mapping,
+    every_layout,
+    find_header,
+    with_detected_preset,
 )
 from csmetrics.sources.messy import normalised
 from csmetrics.sources.presets import PRESETS
@@ -73,124 +79,6 @@ class LoadedSource:
         return self.files[0].as_posix() if len(self.files) == 1 else self.spec.label
 
 
-# --- column mapping --------------------------------------------------------------------------------
-
-
-def _find_header(wanted: str, schema: pl.Schema) -> tuple[pl.Expr, pl.DataType] | None:
-    """The expression reading `wanted`: exact header, case-insensitive, or a dotted nested path."""
-    if wanted in schema:
-        return pl.col(wanted), schema[wanted]
-    # headers re-typed by people: other case, stray spaces
-    lower = {normalised(name): name for name in schema.names()}
-    if normalised(wanted) in lower:
-        name = lower[normalised(wanted)]
-        return pl.col(name), schema[name]
-    if "." in wanted:
-        head, rest = wanted.split(".", 1)
-        found = _find_header(head, schema)
-        if found is not None and isinstance(found[1], pl.Struct):
-            inner = pl.Schema({f.name: f.dtype for f in found[1].fields})
-            nested = _find_header(rest, inner)
-            if nested is not None:
-                leaf = nested[0].meta.output_name()
-                return found[0].struct.field(leaf), nested[1]
-    return None
-
-
-def _resolves(headers: Iterable[str], schema: pl.Schema) -> bool:
-    return any(_find_header(h, schema) is not None for h in headers)
-
-
-def detect_preset(kind: str, schema: pl.Schema) -> str | None:
-    """The known export layout a file's headers match: every required column found under the
-    preset's own headers, and the most columns found; None when the canonical names already
-    give every required column, or no preset fits."""
-    required = [name for name, column in SCHEMAS[kind].items() if column.required]
-    if all(_resolves((name,), schema) for name in required):
-        return None
-    best, found_most = None, 0
-    for name, preset in PRESETS.items():
-        if preset.kind != kind:
-            continue
-        own = {c: (h,) if isinstance(h, str) else tuple(h) for c, h in preset.columns.items()}
-        if not all(c in own and _resolves(own[c], schema) for c in required):
-            continue
-        found = sum(_resolves(headers, schema) for headers in own.values())
-        if found > found_most:
-            best, found_most = name, found
-    return best
-
-
-def _with_detected_preset(
-    spec: SourceSpec, schema: pl.Schema, notes: list[DataWarning]
-) -> SourceSpec:
-    """With `preset = "auto"` (the default when no mapping is given), the preset whose layout
-    the headers match, said in a note."""
-    automatic = spec.preset == "auto" or (spec.preset is None and not spec.columns)
-    if not automatic:
-        return spec
-    found = detect_preset(spec.kind, schema)
-    if found is not None:
-        notes.append(
-            DataWarning(
-                "preset_detected",
-                f"{spec.kind}: the headers match the {found} export layout; read with "
-                f"--preset {spec.kind}={found}",
-                source=spec.kind,
-            )
-        )
-    return replace(spec, preset=found)
-
-
-def _mapping(spec: SourceSpec) -> dict[str, tuple[tuple[str, ...], bool]]:
-    """canonical column -> (candidate headers, chosen explicitly by the user)."""
-    if spec.preset == "auto":
-        # before the headers are known: every layout's names (for finding the header line)
-        return _every_layout(spec)
-    preset = PRESETS.get(spec.preset) if spec.preset else None
-    if spec.preset and preset is None:
-        raise InputError(
-            f"--preset: unknown preset {spec.preset!r} for {spec.kind} "
-            f"(known: {', '.join(n for n, p in PRESETS.items() if p.kind == spec.kind)})"
-        )
-    if preset is not None and preset.kind != spec.kind:
-        raise InputError(f"--preset: {spec.preset!r} is a {preset.kind} preset, not {spec.kind}")
-    schema = SCHEMAS[spec.kind]
-    unknown = sorted(set(spec.columns) - set(schema))
-    if unknown:
-        raise InputError(
-            f"{spec.kind}: cannot map unknown column {unknown[0]!r} "
-            f"(canonical columns: {', '.join(schema)})"
-        )
-    out: dict[str, tuple[tuple[str, ...], bool]] = {}
-    for name in schema:
-        if name in spec.columns:
-            out[name] = ((spec.columns[name],), True)
-        elif preset is not None and name in preset.ignore:
-            out[name] = ((), False)
-        elif preset is not None and name in preset.columns:
-            value = preset.columns[name]
-            headers = (value,) if isinstance(value, str) else tuple(value)
-            # the canonical name is the last fallback: API exports often use it (Zendesk's
-            # created_at, Chargebee's currency) where the preset names the CSV header
-            out[name] = ((*headers, name) if name not in headers else headers, False)
-        else:
-            out[name] = ((name,), False)
-    return out
-
-
-def _every_layout(spec: SourceSpec) -> dict[str, tuple[tuple[str, ...], bool]]:
-    out: dict[str, tuple[tuple[str, ...], bool]] = {}
-    for name in SCHEMAS[spec.kind]:
-        headers = [name]
-        for preset in PRESETS.values():
-            if preset.kind == spec.kind and name in preset.columns:
-                value = preset.columns[name]
-                headers += [value] if isinstance(value, str) else list(value)
-        out[name] = (tuple(dict.fromkeys(headers)), False)
-    return out
-
-
 def load_source(
     spec: SourceSpec,
     needed: Iterable[str] | None = None,
@@ -207,7 +95,7 @@ def load_source(
         raise InputError(f"unknown source kind {spec.kind!r}")
     files, raw, notes = _scan(spec, careful)
     raw_schema = raw.collect_schema()
-    spec = _with_detected_preset(spec, raw_schema, notes)
+    spec = with_detected_preset(spec, raw_schema, notes)
     schema = SCHEMAS[spec.kind]
     required = {c for c, col in schema.items() if col.required}
     wanted = set(schema) if needed is None else set(needed) | required
@@ -222,7 +110,7 @@ def load_source(
     dtypes: dict[str, pl.DataType] = {}
     layouts: dict[str, str] = {}
     missing: list[tuple[str, tuple[str, ...], bool]] = []
-    for name, (candidates, explicit) in _mapping(spec).items():
+    for name, (candidates, explicit) in column_mapping(spec).items():
         if name not in wanted:
             continue
         if name == "survey" and spec.survey:
@@ -230,12 +118,12 @@ def load_source(
             headers[name] = f"--survey {spec.survey}"
             continue
         flag = preset.flags.get(name) if preset is not None and not explicit else None
-        if flag is not None and (hit := _find_header(flag, raw_schema)) is not None:
+        if flag is not None and (hit := find_header(flag, raw_schema)) is not None:
             present = _without_nulls(hit[0], hit[1], spec.null_values, blank=True)
             conversions[name] = present.is_not_null().alias(name)
             headers[name] = f"{flag} (has a value)"
             continue
-        found = [(c, hit) for c in candidates if (hit := _find_header(c, raw_schema)) is not None]
+        found = [(c, hit) for c in candidates if (hit := find_header(c, raw_schema)) is not None]
         if not found:
             if explicit or name in required:
                 missing.append((name, candidates, explicit))
@@ -334,7 +222,7 @@ def _scan(spec: SourceSpec, careful: bool) -> tuple[list[Path], pl.LazyFrame, li
         return [], spec.data, []
     files, fmt, gz, root = resolve_files(spec)
     automatic = spec.preset in (None, "auto") and not spec.columns
-    layout = _every_layout(spec) if automatic else _mapping(spec)
+    layout = every_layout(spec) if automatic else column_mapping(spec)
     expected = {normalised(c) for candidates, _ in layout.values() for c in candidates}
     try:
         raw, notes = scan_raw(spec, files, fmt, gz, root, expected, careful)
