@@ -51,3 +51,13 @@ def cli(capsys: Any, *args: str) -> tuple[int, str, str]:
     code = run(list(args))
     out, err = capsys.readouterr()
     return code, out, err
+
+
+def one_line_error(capsys, *args: str) -> str:
+    """The one-line input error (exit 2, nothing on stdout, no traceback) the command gives."""
+    code, out, err = cli(capsys, *args)
+    assert code == 2, err
+    assert out == ""
+    assert err.startswith("csmetrics: error: ") and err.count("\n") == 1, err
+    assert "Traceback" not in err
+    return err
