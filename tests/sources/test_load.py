@@ -303,3 +303,48 @@ def test_zendesk_ticket_metrics_api(tmp_path: Path) -> None:
     row = frame.row(0, named=True)
     assert row["ticket_id"] == "101"
     assert (row["first_response_minutes"], row["resolution_minutes"]) == (30, 180)
+
+
+def test_json_documents_and_zip_archives(tmp_path: Path) -> None:
+    import gzip
+    import json
+    import zipfile
+
+    records = [
+        {"id": 101, "created_at": "2026-10-02T09:00:00Z"},
+        {"id": 102, "created_at": "2026-10-03T10:00:00Z"},
+    ]
+    page = tmp_path / "tickets_page.json"  # an API page: {"tickets": [...], "next_page": ...}
+    page.write_text(json.dumps({"tickets": records, "next_page": None, "count": 2}))
+    pretty = tmp_path / "tickets_array.json"  # a pretty-printed array
+    pretty.write_text(json.dumps(records, indent=2))
+    for path in (page, pretty):
+        frame, _ = read_one(SourceSpec("tickets", str(path), preset="zendesk"))
+        assert sorted(frame["ticket_id"].to_list()) == ["101", "102"], path.name
+    # Amplitude's export: a zip of gzipped JSON-lines files, one per hour
+    archive = tmp_path / "amplitude.zip"
+    with zipfile.ZipFile(archive, "w") as bundle:
+        for hour, user in (("00", "u1"), ("01", "u2")):
+            line = {
+                "user_id": user,
+                "event_type": "login",
+                "event_time": f"2026-10-02 {hour}:00:00",
+            }
+            bundle.writestr(
+                f"123/123_2026-10-02_{hour}#0.json.gz", gzip.compress(json.dumps(line).encode())
+            )
+    frame, _ = read_one(SourceSpec("events", str(archive), preset="amplitude"))
+    assert sorted(frame["user_id"].to_list()) == ["u1", "u2"]
+
+
+def test_a_record_holding_a_list_is_not_an_api_page(tmp_path: Path) -> None:
+    # Stripe invoice objects as JSON lines carry lists of objects (total_tax_amounts): each
+    # line stays one record
+    import json
+
+    path = tmp_path / "invoices.json"
+    line = {"object": "invoice", "id": "in_1", "customer": "cus_A", "subtotal": 4990,
+            "created": 1790935200, "total_tax_amounts": [{"amount": 948, "inclusive": False}]}  # fmt: skip
+    path.write_text(json.dumps(line) + "\n" + json.dumps({**line, "id": "in_2"}) + "\n")
+    frame, _ = read_one(SourceSpec("billing", str(path), preset="stripe_api"))
+    assert sorted(frame["invoice_id"].to_list()) == ["in_1", "in_2"]

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import glob
 import gzip
+import io
+import json
 import re
+import zipfile
 from collections.abc import Collection
 from pathlib import Path
 from typing import Any
@@ -31,6 +34,7 @@ _EXTENSIONS: dict[str, tuple[str, bool]] = {
     ".jsonl.gz": ("ndjson", True),
     ".ndjson.gz": ("ndjson", True),
     ".json.gz": ("ndjson", True),
+    ".zip": ("ndjson", True),  # an archive of JSON (lines) files, as Amplitude exports
 }
 _DELIMITERS = (",", ";", "\t", "|")
 # Only an empty cell is missing: a real id may be "NA" or "None" (data.md). Other tokens are
@@ -140,8 +144,8 @@ def scan_raw(
     if fmt == "parquet":
         return pl.scan_parquet(names, hive_partitioning=root is not None), []
     if fmt == "ndjson":
-        if gz:
-            frames = [pl.read_ndjson(gzip.decompress(f.read_bytes())) for f in files]
+        if gz or any(_is_document(f) for f in files):
+            frames = [frame for f in files for frame in _json_frames(f)]
             return pl.concat(frames, how="diagonal_relaxed").lazy(), []
         return pl.scan_ndjson(names, infer_schema_length=10000), []
     layouts = [inspect_csv(f, spec.encoding, expected) for f in files]
@@ -183,6 +187,92 @@ def scan_raw(
     return scan.with_columns(
         pl.col("__path").str.extract(f"/{re.escape(key)}=([^/]*)/").alias(key) for key in hive
     ).drop("__path"), notes
+
+
+def _is_document(path: Path) -> bool:
+    """Whether a .json file is one JSON document (an array, or an API page such as
+    {"tickets": [...], "next_page": ...}) rather than JSON lines."""
+    if path.name.lower().endswith((".gz", ".zip")):
+        return False
+    with path.open("rb") as handle:
+        first = handle.readline().strip()
+    if first.startswith(b"["):
+        return True
+    try:
+        value = json.loads(first)
+    except ValueError:
+        return True  # an object spread over several lines
+    return _records_of_page(value) is not None
+
+
+def _json_rows(data: bytes, where: str) -> pl.DataFrame:
+    """JSON lines, an array of objects, or an API page holding the records."""
+    text = data.lstrip()
+    if not text.startswith((b"[", b"{")):
+        raise InputError(f"{where}: is not JSON")
+    try:
+        page = _records_of_page(json.loads(text.split(b"\n", 1)[0]))
+    except ValueError:
+        page = None
+    if page is None and text.startswith(b"{"):
+        try:
+            return pl.read_ndjson(data)
+        except pl.exceptions.PolarsError:
+            pass  # an object spread over several lines
+    try:
+        document = json.loads(data)
+    except ValueError as exc:
+        raise InputError(f"{where}: is not valid JSON ({exc})") from exc
+    if isinstance(document, dict):
+        records = _records_of_page(document)
+        if records is None:
+            raise InputError(f"{where}: a JSON object without a list of records in it")
+        document = records
+    return pl.from_dicts(document, infer_schema_length=None)
+
+
+# What API pages wrap their records with (Zendesk "tickets" and "next_page", Stripe "data" and
+# "has_more", Intercom "conversations" and "pages")
+# ("object" is not one: every Stripe record has it)
+PAGE_KEYS = ("next_page", "previous_page", "has_more", "count", "total_count", "pages", "meta",
+             "links", "end_of_stream", "after_cursor")  # fmt: skip
+RECORD_KEYS = ("tickets", "data", "results", "conversations", "invoices", "events", "items",
+               "records", "ticket_metrics")  # fmt: skip
+
+
+def _records_of_page(value: object) -> list[dict[str, Any]] | None:
+    """The records of an API page: an object with one list of records, named as APIs name
+    them or beside pagination keys (a record that merely holds a list is not a page)."""
+    if not isinstance(value, dict):
+        return None
+    lists = [
+        (key, v) for key, v in value.items() if isinstance(v, list) and v and isinstance(v[0], dict)
+    ]
+    if len(lists) != 1:
+        return None
+    key, records = lists[0]
+    if key in RECORD_KEYS or any(k in value for k in PAGE_KEYS):
+        return records
+    return None
+
+
+def _json_frames(path: Path) -> list[pl.DataFrame]:
+    """The records of a JSON file, gzipped or not, or of every JSON file in a zip archive."""
+    raw = path.read_bytes()
+    if path.name.lower().endswith(".zip"):
+        frames = []
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            for member in sorted(archive.namelist()):
+                if member.endswith("/") or member.split("/")[-1].startswith((".", "__")):
+                    continue
+                data = archive.read(member)
+                if data[:2] == b"\x1f\x8b":
+                    data = gzip.decompress(data)
+                frames.append(_json_rows(data, f"{path}:{member}"))
+        return frames
+    if raw[:2] == b"\x1f\x8b":
+        raw = gzip.decompress(raw)
+    return [_json_rows(raw, str(path))]
 
 
 def describe_files(files: list[Path]) -> str:
