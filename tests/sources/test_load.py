@@ -348,3 +348,17 @@ def test_a_record_holding_a_list_is_not_an_api_page(tmp_path: Path) -> None:
     path.write_text(json.dumps(line) + "\n" + json.dumps({**line, "id": "in_2"}) + "\n")
     frame, _ = read_one(SourceSpec("billing", str(path), preset="stripe_api"))
     assert sorted(frame["invoice_id"].to_list()) == ["in_1", "in_2"]
+
+
+def test_segment_warehouse_table_is_detected_despite_canonical_names(tmp_path: Path) -> None:
+    # warehouse tables use user_id, event and timestamp (canonical names) but also
+    # anonymous_id and context_group_id: read as Segment, the anonymous user and account count
+    path = tmp_path / "tracks.csv"
+    path.write_text(
+        "id,user_id,anonymous_id,event,timestamp,context_group_id\n"
+        "m1,u1,a1,login,2026-10-02T10:00:00Z,g1\n"
+        "m2,,a9,login,2026-10-03T10:00:00Z,g2\n"
+    )
+    frame, _ = read_one(SourceSpec("events", str(path)))
+    assert sorted(frame["user_id"].to_list()) == ["a9", "u1"]
+    assert sorted(frame["account_id"].to_list()) == ["g1", "g2"]

@@ -44,22 +44,25 @@ def _resolves(headers: Iterable[str], schema: pl.Schema) -> bool:
 
 
 def detect_preset(kind: str, schema: pl.Schema) -> str | None:
-    """The known export layout a file's headers match: every required column found under the
-    preset's own headers, and the most columns found; None when the canonical names already
-    give every required column, or no preset fits."""
+    """The known export layout a file's headers match: every required column found (under the
+    preset's headers or the canonical name) and the most columns found under headers of its
+    own that differ from the canonical names (Segment's warehouse `anonymous_id` and
+    `context_group_id`); None when no preset has such a header, as for a canonical file."""
     required = [name for name, column in SCHEMAS[kind].items() if column.required]
-    if all(_resolves((name,), schema) for name in required):
-        return None
-    best, found_most = None, 0
+    best, ranking = None, (0, 0)
     for name, preset in PRESETS.items():
         if preset.kind != kind:
             continue
         own = {c: (h,) if isinstance(h, str) else tuple(h) for c, h in preset.columns.items()}
-        if not all(c in own and _resolves(own[c], schema) for c in required):
+        if not all(_resolves((*own.get(c, ()), c), schema) for c in required):
             continue
+        distinctive = sum(
+            any(normalised(h) != normalised(c) and _resolves((h,), schema) for h in headers)
+            for c, headers in own.items()
+        )
         found = sum(_resolves(headers, schema) for headers in own.values())
-        if found > found_most:
-            best, found_most = name, found
+        if distinctive and (distinctive, found) > ranking:
+            best, ranking = name, (distinctive, found)
     return best
 
 
