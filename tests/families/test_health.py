@@ -194,3 +194,18 @@ def test_events_without_accounts_are_an_input_error() -> None:
     frame = events().drop("account_id")
     with pytest.raises(cm.InputError, match="account_id"):
         cm.health(cm.load(events=frame))
+
+
+def test_paying_the_overdue_invoice_never_lowers_the_score() -> None:
+    # a good signal from another source: A pays i3 (25, due Nov 10) on Nov 12
+    paid = BILLING.with_columns(
+        pl.when(pl.col("invoice_id") == "i3")
+        .then(pl.lit("2026-11-12"))
+        .otherwise(pl.col("paid_at"))
+        .alias("paid_at")
+    )
+    sources = {"events": events(), "accounts": ACCOUNTS, "tickets": TICKETS, "surveys": SURVEYS}
+    before = rows(cm.health(cm.load(**sources, billing=BILLING), **WINDOW))["A"]
+    after = rows(cm.health(cm.load(**sources, billing=paid), **WINDOW))["A"]
+    assert (after["billing"], after["billing_score"]) == (0, 100)  # nothing overdue, no loss
+    assert after["score"] > before["score"]
