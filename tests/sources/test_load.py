@@ -362,3 +362,36 @@ def test_segment_warehouse_table_is_detected_despite_canonical_names(tmp_path: P
     frame, _ = read_one(SourceSpec("events", str(path)))
     assert sorted(frame["user_id"].to_list()) == ["a9", "u1"]
     assert sorted(frame["account_id"].to_list()) == ["g1", "g2"]
+
+
+def test_api_pages_of_chargebee_and_intercom_and_gz_without_a_format_name(tmp_path: Path) -> None:
+    import gzip
+    import json
+
+    chargebee = tmp_path / "invoices.json"
+    chargebee.write_text(json.dumps({
+        "list": [{"invoice": {"id": "cb_1", "customer_id": "cA", "total": 4990,
+                              "date": 1790935200, "currency_code": "EUR"}}],
+        "next_offset": None,
+    }))  # fmt: skip
+    frame, _ = read_one(SourceSpec("billing", str(chargebee), preset="chargebee"))
+    assert frame["amount"].to_list() == [Decimal("49.9")]  # cents
+    intercom = tmp_path / "conversations.json"
+    intercom.write_text(json.dumps({
+        "type": "conversation.list", "pages": {"page": 1},
+        "conversations": [{"id": "301", "created_at": 1790931600, "state": "open"}],
+    }))  # fmt: skip
+    frame, _ = read_one(SourceSpec("tickets", str(intercom), preset="intercom"))
+    assert frame["ticket_id"].to_list() == ["301"]
+    # Segment's S3 archive files are gzipped JSON lines named like 1790935200000.4d0e.gz
+    folder = tmp_path / "segment"
+    folder.mkdir()
+    line = {
+        "messageId": "m1",
+        "userId": "u1",
+        "event": "login",
+        "timestamp": "2026-10-02T10:00:00Z",
+    }
+    (folder / "1790935200000.4d0e.gz").write_bytes(gzip.compress(json.dumps(line).encode()))
+    frame, _ = read_one(SourceSpec("events", str(folder)))
+    assert frame["user_id"].to_list() == ["u1"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import glob
 import gzip
 import io
@@ -44,11 +45,35 @@ _HIVE_SEGMENT = re.compile(r"^([^=/]+)=([^/]*)$")
 
 
 def format_of(path: Path) -> tuple[str, bool] | None:
-    """(format, gzipped) from a file name, or None when the extension is unknown."""
+    """(format, gzipped) from a file name, or from its first bytes when the name says nothing
+    (no extension, or a bare `.gz` as in Segment's S3 archives); None when unknown."""
     name = path.name.lower()
     for ext in sorted(_EXTENSIONS, key=len, reverse=True):
         if name.endswith(ext):
             return _EXTENSIONS[ext]
+    if name.endswith(".gz") or "." not in name:
+        return _content_format(path)
+    return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _content_format(path: Path) -> tuple[str, bool] | None:
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4096)
+        gz = head[:2] == b"\x1f\x8b"
+        if gz:
+            with gzip.open(path, "rb") as handle:
+                head = handle.read(4096)
+    except (OSError, EOFError, gzip.BadGzipFile):
+        return None
+    if head[:4] == b"PAR1" and not gz:
+        return ("parquet", False)
+    if head.lstrip()[:1] in (b"{", b"["):
+        return ("ndjson", gz)
+    first = head.split(b"\n", 1)[0]
+    if b"\x00" not in head and any(d.encode() in first for d in _DELIMITERS):
+        return ("csv", gz)
     return None
 
 
@@ -82,8 +107,13 @@ def resolve_files(spec: SourceSpec) -> tuple[list[Path], str, bool, Path | None]
     kinds = {format_of(f) for f in files}
     if None in kinds:
         bad = next(f for f in files if format_of(f) is None)
+        excel = (
+            " (an Excel workbook: save the sheet as CSV)"
+            if bad.suffix.lower() in (".xlsx", ".xls")
+            else ""
+        )
         raise InputError(
-            f"{spec.kind}: {bad}: unknown file format {bad.suffix or '(no extension)'!r} "
+            f"{spec.kind}: {bad}: unknown file format {bad.suffix or '(no extension)'!r}{excel} "
             "(expected .csv, .csv.gz, .parquet, .jsonl, .ndjson or .json.gz; or pass --format-in)"
         )
     formats = {kind[0] for kind in kinds if kind is not None}
@@ -235,9 +265,9 @@ def _json_rows(data: bytes, where: str) -> pl.DataFrame:
 # "has_more", Intercom "conversations" and "pages")
 # ("object" is not one: every Stripe record has it)
 PAGE_KEYS = ("next_page", "previous_page", "has_more", "count", "total_count", "pages", "meta",
-             "links", "end_of_stream", "after_cursor")  # fmt: skip
+             "links", "end_of_stream", "after_cursor", "next_offset")  # fmt: skip
 RECORD_KEYS = ("tickets", "data", "results", "conversations", "invoices", "events", "items",
-               "records", "ticket_metrics")  # fmt: skip
+               "records", "ticket_metrics", "list")  # fmt: skip
 
 
 def _records_of_page(value: object) -> list[dict[str, Any]] | None:
@@ -251,9 +281,15 @@ def _records_of_page(value: object) -> list[dict[str, Any]] | None:
     if len(lists) != 1:
         return None
     key, records = lists[0]
-    if key in RECORD_KEYS or any(k in value for k in PAGE_KEYS):
-        return records
-    return None
+    if key not in RECORD_KEYS and not any(k in value for k in PAGE_KEYS):
+        return None
+    # Chargebee wraps each record: {"list": [{"invoice": {...}}, ...], "next_offset": ...}
+    names = {next(iter(r)) if len(r) == 1 else None for r in records}
+    if len(names) == 1 and None not in names:
+        (name,) = names
+        if all(isinstance(r[name], dict) for r in records):
+            return [r[name] for r in records]
+    return records
 
 
 def _json_frames(path: Path) -> list[pl.DataFrame]:
