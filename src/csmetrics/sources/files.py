@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import glob
 import gzip
@@ -245,10 +246,9 @@ def _json_rows(data: bytes, where: str) -> pl.DataFrame:
     except ValueError:
         page = None
     if page is None and text.startswith(b"{"):
-        try:
+        # JSON lines; a PolarsError here means one object spread over several lines
+        with contextlib.suppress(pl.exceptions.PolarsError):
             return pl.read_ndjson(data)
-        except pl.exceptions.PolarsError:
-            pass  # an object spread over several lines
     try:
         document = json.loads(data)
     except ValueError as exc:

@@ -12,6 +12,7 @@ from csmetrics.errors import ConfigError
 from csmetrics.families.engagement.params import EngagementParams
 from csmetrics.families.engagement.params import params_from_config as engagement_params
 from csmetrics.families.revenue.params import RevenueParams
+from csmetrics.families.revenue.params import needed_columns as revenue_needed
 from csmetrics.families.revenue.params import params_from_config as revenue_params
 from csmetrics.families.settings import choice, merged_settings
 
@@ -68,23 +69,13 @@ def parameters(params: HealthParams) -> dict[str, Any]:
 
 
 def needed_columns(source: str, params: HealthParams) -> set[str]:
+    if source == "billing":
+        # what revenue reads for MRR and unpaid invoices (no breakdown)
+        return revenue_needed("billing", params.revenue) - {"plan"}
     return {
         "events": {"timestamp", "user_id", "event", "account_id"},
         "tickets": {"ticket_id", "created_at", "solved_at", "resolution_minutes", "account_id"},
         "surveys": {"submitted_at", "score", "survey", "respondent_id", "account_id"},
-        "billing": {
-            "invoice_id",
-            "account_id",
-            "amount",
-            "issued_at",
-            "currency",
-            "period_start",
-            "period_end",
-            "due_at",
-            "paid_at",
-            "status",
-            "recurring",
-        },
         "accounts": {"account_id", "name", "segment", "owner", "seats"},
     }[source]
 
