@@ -395,3 +395,10 @@ def test_api_pages_of_chargebee_and_intercom_and_gz_without_a_format_name(tmp_pa
     (folder / "1790935200000.4d0e.gz").write_bytes(gzip.compress(json.dumps(line).encode()))
     frame, _ = read_one(SourceSpec("events", str(folder)))
     assert frame["user_id"].to_list() == ["u1"]
+
+
+def test_a_canonical_file_with_a_row_id_is_not_a_vendor_export() -> None:
+    from csmetrics.sources.mapping import detect_preset
+
+    names = ("id", "event_id", "timestamp", "user_id", "account_id", "event")
+    assert detect_preset("events", pl.Schema(dict.fromkeys(names, pl.String))) is None

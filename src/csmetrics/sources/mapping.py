@@ -56,13 +56,18 @@ def detect_preset(kind: str, schema: pl.Schema) -> str | None:
         own = {c: (h,) if isinstance(h, str) else tuple(h) for c, h in preset.columns.items()}
         if not all(_resolves((*own.get(c, ()), c), schema) for c in required):
             continue
-        distinctive = sum(
-            any(normalised(h) != normalised(c) and _resolves((h,), schema) for h in headers)
+        mine = {
+            c
             for c, headers in own.items()
-        )
+            if any(normalised(h) != normalised(c) and _resolves((h,), schema) for h in headers)
+        }
+        # one generic extra header (a canonical file with a row "id") is not a vendor layout:
+        # a required column under the vendor's name, or two of its names, are
+        if not (mine & set(required) or len(mine) >= 2):
+            continue
         found = sum(_resolves(headers, schema) for headers in own.values())
-        if distinctive and (distinctive, found) > ranking:
-            best, ranking = name, (distinctive, found)
+        if (len(mine), found) > ranking:
+            best, ranking = name, (len(mine), found)
     return best
 
 
