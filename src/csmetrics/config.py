@@ -63,6 +63,11 @@ class Config:
     def family(self, name: str) -> dict[str, Any]:
         return self.families.get(name, {})
 
+    @property
+    def base(self) -> str:
+        """The folder that relative paths in the config are relative to."""
+        return str(self.path.parent) if self.path else "."
+
     def setting(self, name: str, default: Any = None) -> Any:
         return self.settings.get(name, default)
 

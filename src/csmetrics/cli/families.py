@@ -210,7 +210,7 @@ def support(
     settings = start(sources, output)
     params = params_from_config(
         settings.family("support"),
-        base=str(settings.path.parent) if settings.path else ".",
+        base=settings.base,
         sla_first_response=sla_first_response,
         business_hours=business_hours,
         holidays=holidays,
@@ -289,7 +289,7 @@ def revenue(
     settings = start(sources, output)
     params = params_from_config(
         settings.family("revenue"),
-        base=str(settings.path.parent) if settings.path else ".",
+        base=settings.base,
         gross_margin=gross_margin,
         currency=currency,
         fx_rates=fx_rates,
@@ -333,7 +333,7 @@ def health(
     settings = start(sources, output)
     params = params_from_config(
         FAMILY.table(settings.family),
-        base=str(settings.path.parent) if settings.path else ".",
+        base=settings.base,
         weights=weight or (),
         band=band,
         owner=owner,

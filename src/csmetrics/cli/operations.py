@@ -44,7 +44,7 @@ def _bundle(
     from csmetrics.reporting import build_bundle, family_params
 
     settings = load(sources.config)
-    base = str(settings.path.parent) if settings.path else "."
+    base = settings.base
     params = family_params(settings.family, base)
     specs = specs_of(settings, sources)
     if not specs:
