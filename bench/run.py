@@ -68,7 +68,8 @@ BILLING_ACCOUNTS = 100_000  # about 2M invoice lines over five years
 REVENUE_REFERENCE = (
     "from bench.reference_revenue import revenue_reference as run\nrun(path, since, until)"
 )
-# BENCH_ONLY=onboarding,retention or BENCH_ONLY=20M runs a subset (by family or size label).
+# BENCH_ONLY=onboarding,retention or BENCH_ONLY=20M runs a subset (by family or size label);
+# BENCH_ONLY=spark the Spark rows alone (bench/spark.py).
 ONLY = {word for word in os.environ.get("BENCH_ONLY", "").split(",") if word}
 PREAMBLE = """
 import sys
@@ -156,6 +157,12 @@ def main() -> None:
         path, lines = ensure_billing()
         run = compare("revenue", "2M lines", ["--billing", str(path)], [], REVENUE_REFERENCE, path)
         rows.append(("revenue", *run[1:], "parquet", lines))
+    spark = []
+    if not ONLY or "spark" in ONLY:
+        sys.path.insert(0, str(ROOT))
+        from bench.spark import spark_rows
+
+        spark = spark_rows(JOBS, COMMON, ensure_data("20M", SIZES["20M"])["parquet"])
     if report_rows:
         slowest = max(stats[0] for name, stats in report_rows if name != "report")
         print("\n| command (20M events, --period 2026-10) | wall s | peak RSS MB |")
@@ -179,6 +186,10 @@ def main() -> None:
             f"| {family} | {events:,} | {fmt} | {ours[0]:.2f} ({ours[1]:.2f}) | {ours[2]:,.0f} | "
             f"{theirs[0]:.2f} ({theirs[1]:.2f}) | {theirs[2]:,.0f} | {ours[0] / theirs[0]:.2f} |"
         )
+    if spark:
+        from bench.spark import print_spark_table
+
+        print_spark_table(spark)
 
 
 REPORT_CONFIG = """

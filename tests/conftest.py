@@ -1,7 +1,10 @@
 import os
+from collections.abc import Iterator
 
 import pytest
 from hypothesis import HealthCheck, settings
+
+from tests.engines import ENGINES, HAS_SPARK, engine_fixture
 
 settings.register_profile(
     "csmetrics",
@@ -19,3 +22,20 @@ def _plain_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("FORCE_COLOR", raising=False)
     monkeypatch.setenv("TZ", "UTC")
     os.environ.pop("GITHUB_ACTIONS", None)
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+def engine(request: pytest.FixtureRequest) -> Iterator[str]:
+    """The engine a family test runs on (tests/engines.py)."""
+    yield from engine_fixture(request)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _stop_spark() -> Iterator[None]:
+    yield
+    if HAS_SPARK:
+        from pyspark.sql import SparkSession
+
+        active = SparkSession.getActiveSession()
+        if active is not None:
+            active.stop()

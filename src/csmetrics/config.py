@@ -59,6 +59,7 @@ class Config:
     sources: dict[str, dict[str, Any]] = field(default_factory=dict)
     families: dict[str, dict[str, Any]] = field(default_factory=dict)
     checks: list[dict[str, Any]] = field(default_factory=list)
+    engine: dict[str, Any] = field(default_factory=dict)  # [engine]: name, spark_master, ...
 
     def family(self, name: str) -> dict[str, Any]:
         return self.families.get(name, {})
@@ -121,14 +122,34 @@ def parse_config(table: dict[str, Any], path: Path) -> Config:
             if not isinstance(value, dict):
                 raise ConfigError(f"{path}: [{key}] must be a table")
             config.families[key] = value
+        elif key == "engine":
+            config.engine = _parse_engine(value, path)
         elif key == "checks":
             if not isinstance(value, list):
                 raise ConfigError(f"{path}: checks must be an array of tables ([[checks]])")
             config.checks = value
         else:
-            known = ", ".join((*SETTINGS, "sources", *FAMILY_TABLES, "checks"))
+            known = ", ".join((*SETTINGS, "sources", *FAMILY_TABLES, "checks", "engine"))
             raise ConfigError(f"{path}: unknown key {key!r} (known: {known})")
     return config
+
+
+ENGINE_KEYS = ("name", "spark_master", "spark_memory")
+
+
+def _parse_engine(value: Any, path: Path) -> dict[str, Any]:
+    """[engine]: `name` (polars or spark), `spark_master` (a Spark master URL), `spark_memory`
+    (driver memory of a local session, e.g. "4g")."""
+    if not isinstance(value, dict):
+        raise ConfigError(f"{path}: [engine] must be a table")
+    for key, item in value.items():
+        if key not in ENGINE_KEYS:
+            raise ConfigError(
+                f"{path}: [engine]: unknown key {key!r} (known: {', '.join(ENGINE_KEYS)})"
+            )
+        if not isinstance(item, str):
+            raise ConfigError(f"{path}: [engine] {key} must be a string, got {item!r}")
+    return dict(value)
 
 
 def _parse_sources(value: Any, path: Path) -> dict[str, dict[str, Any]]:
@@ -170,10 +191,10 @@ def check_source_entry(kind: str, entry: Mapping[str, Any], where: str) -> None:
 
 def spec_from_entry(kind: str, entry: Mapping[str, Any], source_timezone: str) -> SourceSpec:
     """A SourceSpec from a source's settings (the config's [sources.KIND] keys)."""
-    data = entry.get("data")
+    data, spark_data = entry.get("data"), entry.get("spark_data")
     return SourceSpec(
         kind=kind,
-        path="" if data is not None else str(entry["path"]),
+        path="" if data is not None or spark_data is not None else str(entry["path"]),
         format_in=entry.get("format_in"),
         preset=entry.get("preset"),
         columns={str(k): str(v) for k, v in entry.get("columns", {}).items()},
@@ -185,10 +206,13 @@ def spec_from_entry(kind: str, entry: Mapping[str, Any], source_timezone: str) -
         null_values=tuple(map(str, entry.get("null_values", ()))),
         survey=entry.get("survey"),
         data=data,
+        spark_data=spark_data,
     )
 
 
 def _relative_to(text: str, base: Path) -> str:
+    if "://" in text:  # a URI (s3a://, abfss://, hdfs://) is never relative
+        return text
     candidate = Path(text).expanduser()
     return text if candidate.is_absolute() else (base / candidate).as_posix()
 

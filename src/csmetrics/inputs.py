@@ -15,6 +15,7 @@ from typing import Any
 import polars as pl
 
 from csmetrics.diagnostics import DataWarning
+from csmetrics.engine import Engine, engine_of
 from csmetrics.sources.load import LoadedSource
 from csmetrics.sources.quality import check_quality, clean_frame
 from csmetrics.sources.read import load_and_assess
@@ -38,6 +39,9 @@ class Source:
     warnings: tuple[DataWarning, ...] = ()
     preset: str | None = None  # the export layout it was read as (given or detected)
     fallbacks: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # later headers
+    # the cleaned rows as a Spark DataFrame (engine="spark"); `frame` is then empty, with the
+    # columns and types the rows have
+    spark: Any = field(default=None, compare=False, repr=False)
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -73,10 +77,20 @@ class Inputs:
 
 
 def load_inputs(
-    specs: Mapping[str, SourceSpec], needed: Mapping[str, Iterable[str] | None] | None = None
+    specs: Mapping[str, SourceSpec],
+    needed: Mapping[str, Iterable[str] | None] | None = None,
+    engine: Engine | None = None,
 ) -> Inputs:
     """Read every source once. `needed`: per source, the canonical columns to keep (default
-    all; a command computing one family keeps only what that family reads)."""
+    all; a command computing one family keeps only what that family reads). With the Spark
+    engine, the events are read by Spark (an in-memory frame is read here, then handed to it)
+    and stay there; the other sources are small and read here."""
+    engine = engine or engine_of()
+    given = specs["events"].spark_data if "events" in specs else None
+    if given is not None and not engine.is_spark:  # a Spark DataFrame stays on its session
+        engine = Engine("spark", session=given.sparkSession)
+    if engine.is_spark and "events" in specs:
+        return _with_events_on_spark(specs, needed, engine)
     requests = {kind: (spec, (needed or {}).get(kind)) for kind, spec in specs.items()}
     loaded, staged, qualities, repeats = load_and_assess(requests)
     warnings = {kind: check_quality(loaded[kind], qualities[kind]) for kind in loaded}
@@ -105,7 +119,13 @@ def _without_empty_columns(
         for name in frame.columns
         if name not in required and frame[name].null_count() == frame.height
     ]
-    warnings = [
+    return frame.drop(empty), empty_column_warnings(kind, empty, headers)
+
+
+def empty_column_warnings(
+    kind: str, empty: Iterable[str], headers: Mapping[str, str]
+) -> list[DataWarning]:
+    return [
         DataWarning(
             "empty_column",
             f"{kind}: column {headers.get(name, name)!r} ({name}) has no value in any row and is "
@@ -114,7 +134,6 @@ def _without_empty_columns(
         )
         for name in empty
     ]
-    return frame.drop(empty), warnings
 
 
 def _source(
@@ -139,3 +158,25 @@ def _source(
         preset=loaded.spec.preset,
         fallbacks={k: v for k, v in loaded.fallbacks.items() if k in frame.columns},
     )
+
+
+def _with_events_on_spark(
+    specs: Mapping[str, SourceSpec],
+    needed: Mapping[str, Iterable[str] | None] | None,
+    engine: Engine,
+) -> Inputs:
+    from csmetrics.spark.load import as_spark_source, load_events
+    from csmetrics.spark.session import utc
+
+    spark = engine.spark()
+    events_spec = specs["events"]
+    in_memory = events_spec.data is not None
+    others = {k: s for k, s in specs.items() if k != "events" or in_memory}
+    loaded = load_inputs(others, needed, Engine()) if others else Inputs()
+    sources = dict(loaded.sources)
+    with utc(spark):
+        if in_memory:
+            sources["events"] = as_spark_source(spark, sources["events"])
+        else:
+            sources["events"] = load_events(spark, events_spec, (needed or {}).get("events"))
+    return Inputs({kind: sources[kind] for kind in specs})

@@ -11,9 +11,11 @@ from typing import Any
 import polars as pl
 
 from csmetrics.config import check_source_entry, load_config, spec_from_entry
+from csmetrics.engine import Engine, engine_of
 from csmetrics.errors import ConfigError
 from csmetrics.inputs import Inputs, load_inputs
 from csmetrics.sources.schema import SOURCE_KINDS
+from csmetrics.spark.session import is_spark_frame
 
 # A source: a path (file, glob or folder), or a Polars or pandas frame of the export's rows.
 SourceArg = str | os.PathLike[str] | pl.DataFrame | pl.LazyFrame | Any
@@ -31,6 +33,8 @@ def load(
     options: Mapping[str, Mapping[str, Any]] | None = None,
     source_timezone: str = "UTC",
     config: str | os.PathLike[str] | None = None,
+    engine: str | Engine | Any | None = None,
+    spark_master: str | None = None,
 ) -> Inputs:
     """Read, map, check, clean and deduplicate each given source once, into memory.
 
@@ -70,8 +74,9 @@ def load(
             entry["preset"] = (preset or {})[kind]
         if kind in (columns or {}):
             entry["columns"] = {**entry.get("columns", {}), **(columns or {})[kind]}
-        if "path" in entry or "data" in entry:
-            check_source_entry(kind, {k: v for k, v in entry.items() if k != "data"}, kind)
+        if "path" in entry or "data" in entry or "spark_data" in entry:
+            settings_only = {k: v for k, v in entry.items() if k not in ("data", "spark_data")}
+            check_source_entry(kind, settings_only, kind)
             entries[kind] = entry
     named = set(preset or {}) | set(columns or {}) | set(options or {})
     unknown = sorted(named - set(entries))
@@ -81,7 +86,7 @@ def load(
         settings.setting("source_timezone", source_timezone) if settings else source_timezone
     )
     specs = {kind: spec_from_entry(kind, entry, default_tz) for kind, entry in entries.items()}
-    return load_inputs(specs)
+    return load_inputs(specs, engine=engine_of(engine, spark_master))
 
 
 def _source_value(value: SourceArg) -> dict[str, Any]:
@@ -91,6 +96,8 @@ def _source_value(value: SourceArg) -> dict[str, Any]:
         return {"data": value.lazy()}
     if isinstance(value, str | os.PathLike):
         return {"path": os.fspath(value)}
+    if is_spark_frame(value):
+        return {"spark_data": value}
     if type(value).__module__.split(".")[0] == "pandas":
         return {"data": pl.from_pandas(value).lazy()}
     raise ConfigError(

@@ -13,6 +13,7 @@ from typing import Any
 import polars as pl
 
 from csmetrics.diagnostics import DataWarning
+from csmetrics.engine import Engine
 from csmetrics.errors import InputError
 from csmetrics.families.base import Family, Lookback, RunContext
 from csmetrics.family_report import Report
@@ -26,14 +27,18 @@ log = logging.getLogger("csmetrics")
 
 
 def run_family(
-    family: Family[Any], specs: Mapping[str, SourceSpec], window: WindowSpec, params: Any
+    family: Family[Any],
+    specs: Mapping[str, SourceSpec],
+    window: WindowSpec,
+    params: Any,
+    engine: Engine | None = None,
 ) -> Report:
     """Load the family's sources (only the columns it reads), then compute it."""
     require_sources(family, specs)
     chosen = {kind: spec for kind, spec in specs.items() if kind in family.sources}
     needed = {kind: family.needed_columns(kind, params) for kind in chosen}
     started = time.perf_counter()
-    inputs = load_inputs(chosen, needed)
+    inputs = load_inputs(chosen, needed, engine)
     log.debug("loaded %s in %.3fs", ", ".join(chosen), time.perf_counter() - started)
     return compute(family, inputs, window, params)
 
@@ -84,22 +89,21 @@ def compute(
         )
         source_info[kind] = info
         warnings.extend(outside)
-    memory: dict[str, pl.LazyFrame] = {kind: inputs[kind].lazy() for kind in kinds}
-    for stage in family.stages:
-        made = stage(memory, columns, resolved, params)
-        # Each stage reads only what the one before made, so earlier rows are freed here. Its
-        # frames are collected one by one: a stage holds one heavy query (engagement's grouping
-        # by user) that runs fastest with every core to itself.
-        memory = {name: frame.collect().lazy() for name, frame in made.items()}
-        del made
-        log.debug(
-            "%s made %s by %.3fs", stage.__name__, ", ".join(memory), time.perf_counter() - started
+    if "events" in kinds and inputs.sources["events"].spark is not None:
+        from csmetrics.spark.run import compute_on_spark
+
+        results = compute_on_spark(
+            family,
+            inputs,
+            kinds,
+            columns,
+            resolved,
+            params,
+            lambda frames, skip: polars_results(family, frames, columns, resolved, params, skip),
         )
-    planned = family.plan(memory, columns, resolved, params)
-    if log.isEnabledFor(logging.DEBUG):
-        for name, frame in planned.items():
-            log.debug("query plan of %s:\n%s", name, frame.explain())
-    results = dict(zip(planned, pl.collect_all(list(planned.values())), strict=True))
+    else:
+        frames = {kind: inputs[kind].lazy() for kind in kinds}
+        results = polars_results(family, frames, columns, resolved, params)
     log.debug("computed in %.3fs", time.perf_counter() - started)
     observed = {kind: inputs.sources[kind].observed for kind in kinds}
     context = RunContext(window=resolved, observed=observed, columns=columns)
@@ -114,6 +118,35 @@ def compute(
         warnings=warnings + result.warnings,
         currency=result.currency,
     )
+
+
+def polars_results(
+    family: Family[Any],
+    frames: Mapping[str, pl.LazyFrame],
+    columns: Mapping[str, tuple[str, ...]],
+    window: Window,
+    params: Any,
+    skip: int = 0,
+) -> dict[str, pl.DataFrame]:
+    """The family's stages (but the first `skip`, which made `frames`) and plan on Polars,
+    collected: the small frames `assemble` reads."""
+    started = time.perf_counter()
+    memory = dict(frames)
+    for stage in family.stages[skip:]:
+        made = stage(memory, columns, window, params)
+        # Each stage reads only what the one before made, so earlier rows are freed here. Its
+        # frames are collected one by one: a stage holds one heavy query (engagement's grouping
+        # by user) that runs fastest with every core to itself.
+        memory = {name: frame.collect().lazy() for name, frame in made.items()}
+        del made
+        log.debug(
+            "%s made %s by %.3fs", stage.__name__, ", ".join(memory), time.perf_counter() - started
+        )
+    planned = family.plan(memory, columns, window, params)
+    if log.isEnabledFor(logging.DEBUG):
+        for name, frame in planned.items():
+            log.debug("query plan of %s:\n%s", name, frame.explain())
+    return dict(zip(planned, pl.collect_all(list(planned.values())), strict=True))
 
 
 def describe_source(
@@ -140,15 +173,10 @@ def describe_source(
     else:
         first_read = None if history else window.since
     reason = lookback.others[source.kind] if history else lookback.reason
-    ts = pl.col(column)
-    unused = ts < first_read if first_read is not None else pl.lit(False)
-    counts = source.frame.select(
-        unused.sum().alias("unused_before"),
-        ((ts < window.since) & ~unused).sum().alias("lookback"),
-        (ts >= window.until).sum().alias("after"),
-    ).row(0, named=True)
+    counts = _window_counts(source, column, first_read, window)
     before, read_before, after = counts["unused_before"], counts["lookback"], counts["after"]
-    info["rows_in_window"] = source.frame.height - before - read_before - after
+    info["rows_used"] = counts["rows_used"]
+    info["rows_in_window"] = counts["rows_used"] - before - read_before - after
     kind = source.kind
     after_read = primary and lookback.after is not None
     if after_read and after:
@@ -185,6 +213,24 @@ def describe_source(
             )
         )
     return info, warnings
+
+
+def _window_counts(
+    source: Source, column: str, first_read: datetime | None, window: Window
+) -> dict[str, int]:
+    """Rows used, and those before the rows read, read before the window, at or after its end."""
+    if source.spark is not None:
+        from csmetrics.spark.run import window_counts
+
+        return window_counts(source, column, first_read, window)
+    ts = pl.col(column)
+    unused = ts < first_read if first_read is not None else pl.lit(False)
+    counts = source.frame.select(
+        unused.sum().alias("unused_before"),
+        ((ts < window.since) & ~unused).sum().alias("lookback"),
+        (ts >= window.until).sum().alias("after"),
+    ).row(0, named=True)
+    return {"rows_used": source.frame.height, **counts}
 
 
 def _from(start: datetime | None, window: Window) -> str:

@@ -11,6 +11,9 @@ import pytest
 from csmetrics.families.engagement import EngagementParams
 from tests.helpers import engagement, write_events
 
+# every test runs on both engines (tests/engines.py)
+pytestmark = pytest.mark.usefixtures("engine")
+
 INACTIVE = EngagementParams(inactive_events=("email_opened",))
 
 # Window: Mon 2026-11-02 .. Wed 2026-11-04 (until Thu 11-05, exclusive).
@@ -34,9 +37,10 @@ CASE = [
 WINDOW = {"since": "2026-11-02", "until": "2026-11-05"}
 
 
-@pytest.fixture
-def case(tmp_path: Path):
-    return engagement(write_events(tmp_path, CASE), INACTIVE, **WINDOW)
+@pytest.fixture(scope="module")
+def case(engine: str, tmp_path_factory: pytest.TempPathFactory):
+    folder = tmp_path_factory.mktemp(engine)
+    return engagement(write_events(folder, CASE), INACTIVE, **WINDOW)
 
 
 def test_dau_mean_averages_complete_days(case) -> None:

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from hypothesis import given
 from hypothesis import strategies as st
 
 from csmetrics.families.engagement import EngagementParams
+from tests.engines import given_on_engines
 from tests.helpers import engagement
 
 START = datetime(2026, 10, 1, tzinfo=UTC)
@@ -44,14 +44,14 @@ def _run(frame: pl.DataFrame, **window: str):
         return engagement(path, **window)
 
 
-@given(LOGS)
+@given_on_engines(LOGS)
 def test_dau_le_wau_le_mau_every_day(rows) -> None:
     activity = _run(_frame(rows)).tables["activity"]
     assert (activity["dau"] <= activity["wau7"]).all()
     assert (activity["wau7"] <= activity["mau30"]).all()
 
 
-@given(LOGS)
+@given_on_engines(LOGS)
 def test_stickiness_in_zero_one(rows) -> None:
     report = _run(_frame(rows), since="2026-10-05", until="2026-11-05")
     stickiness = report.metrics["engagement.stickiness"]
@@ -64,7 +64,7 @@ def test_stickiness_in_zero_one(rows) -> None:
     assert (active_days["stickiness"] > 0).all()
 
 
-@given(LOGS)
+@given_on_engines(LOGS)
 def test_sessions_at_least_active_users_over_all_data(rows) -> None:
     # Over all data every active user starts at least one session. (Inside a window a user can
     # only continue a session begun before it, so the invariant holds for --period all.)
@@ -74,7 +74,7 @@ def test_sessions_at_least_active_users_over_all_data(rows) -> None:
     assert report.metrics["engagement.sessions_per_user"] >= 1
 
 
-@given(LOGS, st.randoms(use_true_random=False), st.integers(1, 4))
+@given_on_engines(LOGS, st.randoms(use_true_random=False), st.integers(1, 4))
 def test_shuffled_and_split_input_gives_same_result(rows, random, parts) -> None:
     frame = _frame(rows)
     window = {"since": "2026-10-03", "until": "2026-11-02"}
@@ -90,7 +90,7 @@ def test_shuffled_and_split_input_gives_same_result(rows, random, parts) -> None
         assert split.tables[name].equals(table), name
 
 
-@given(LOGS)
+@given_on_engines(LOGS)
 def test_wau_mau_equal_brute_force_distinct_counts(rows) -> None:
     frame = _frame(rows)
     until = datetime(2026, 10, 20, tzinfo=UTC)
@@ -106,7 +106,7 @@ def test_wau_mau_equal_brute_force_distinct_counts(rows) -> None:
     assert report.metrics["engagement.mau"] == distinct_users(30)
 
 
-@given(LOGS)
+@given_on_engines(LOGS)
 def test_daily_table_matches_brute_force_in_a_dst_time_zone(rows) -> None:
     # Europe/Paris leaves summer time on 2026-10-25: that local day lasts 25 hours.
     from zoneinfo import ZoneInfo
@@ -124,7 +124,7 @@ def test_daily_table_matches_brute_force_in_a_dst_time_zone(rows) -> None:
         assert mau30 == len(recent), day
 
 
-@given(LOGS, st.sampled_from(["monday", "sunday"]))
+@given_on_engines(LOGS, st.sampled_from(["monday", "sunday"]))
 def test_active_days_distribution_equals_brute_force(rows, week_start) -> None:
     # Local days in Europe/Paris around its DST change, weeks cut by the window: each user's
     # distinct active days per (partial) week, counted the plain way.
@@ -193,7 +193,7 @@ def _brute_force_sessions(rows) -> list[tuple[str, str, datetime, datetime]]:
     return out
 
 
-@given(DENSE_LOGS)
+@given_on_engines(DENSE_LOGS)
 def test_gap_sessions_equal_brute_force(rows) -> None:
     params = EngagementParams(inactive_events=("email_opened",))
     report = _run_with(_frame(rows), params)
@@ -213,7 +213,7 @@ def test_gap_sessions_equal_brute_force(rows) -> None:
     assert got == dict(per_account)
 
 
-@given(DENSE_LOGS, st.booleans())
+@given_on_engines(DENSE_LOGS, st.booleans())
 def test_feature_adoption_equals_brute_force(rows, mapped) -> None:
     features = {"Reporting": ("report", "export"), "Access": ("login",)} if mapped else None
     params = EngagementParams(inactive_events=("email_opened",), features=features)

@@ -7,6 +7,9 @@ import pytest
 
 import csmetrics as cm
 
+# every test runs on both engines (tests/engines.py)
+pytestmark = pytest.mark.usefixtures("engine")
+
 COLUMNS = ["timestamp", "user_id", "event", "account_id"]
 
 
@@ -39,8 +42,8 @@ CASE = [
 WINDOW = {"since": "2026-11-01", "until": "2026-12-01"}
 
 
-@pytest.fixture
-def case() -> cm.Report:
+@pytest.fixture(scope="module")
+def case(engine: str) -> cm.Report:
     return onboarding(CASE, **ACTIVATION, **WINDOW)
 
 

@@ -9,10 +9,10 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import polars as pl
-from hypothesis import given
 from hypothesis import strategies as st
 
 import csmetrics as cm
+from tests.engines import given_on_engines
 
 START = datetime(2026, 10, 1, tzinfo=UTC)
 EVENTS = st.tuples(
@@ -42,7 +42,9 @@ def _frame(rows: list[tuple[int, str, str, str]]) -> pl.DataFrame:
     )
 
 
-@given(LOGS, st.sampled_from(["on", "on_or_after"]), st.sampled_from(["first_time", "recurring"]))
+@given_on_engines(
+    LOGS, st.sampled_from(["on", "on_or_after"]), st.sampled_from(["first_time", "recurring"])
+)
 def test_offset_zero_is_full_and_on_or_after_never_increases(rows, mode, kind) -> None:
     report = cm.retention(
         cm.load(events=_frame(rows)),
@@ -62,7 +64,7 @@ def test_offset_zero_is_full_and_on_or_after_never_increases(rows, mode, kind) -
             assert users == sorted(users, reverse=True)
 
 
-@given(LOGS)
+@given_on_engines(LOGS)
 def test_first_time_cells_equal_brute_force(rows) -> None:
     report = cm.retention(cm.load(events=_frame(rows)), periods=3, **WINDOW, grain="week")
 
@@ -87,7 +89,7 @@ def test_first_time_cells_equal_brute_force(rows) -> None:
         assert users == expected, (cohort, offset)
 
 
-@given(LOGS)
+@given_on_engines(LOGS)
 def test_activation_never_counts_pending_and_funnel_never_grows(rows) -> None:
     report = cm.onboarding(cm.load(events=_frame(rows)), **ONBOARDING, **WINDOW)
     cohorts = report.tables["activation_by_cohort"]
@@ -103,7 +105,7 @@ def test_activation_never_counts_pending_and_funnel_never_grows(rows) -> None:
     assert share is None or 0 <= share <= 1
 
 
-@given(LOGS, st.randoms(use_true_random=False), st.integers(1, 3))
+@given_on_engines(LOGS, st.randoms(use_true_random=False), st.integers(1, 3))
 def test_shuffled_and_split_input_gives_same_results(rows, random, parts) -> None:
     frame = _frame(rows)
     expected = [

@@ -9,6 +9,9 @@ import pytest
 
 import csmetrics as cm
 
+# every test runs on both engines (tests/engines.py)
+pytestmark = pytest.mark.usefixtures("engine")
+
 COLUMNS = ["timestamp", "user_id", "event", "account_id"]
 
 
@@ -38,8 +41,8 @@ CASE = [
 WINDOW = {"since": "2026-11-02", "until": "2026-11-23", "grain": "week"}
 
 
-@pytest.fixture
-def case() -> cm.Report:
+@pytest.fixture(scope="module")
+def case(engine: str) -> cm.Report:
     return retention(CASE, periods=2, inactive_events=["email_opened"], **WINDOW)
 
 

@@ -9,7 +9,7 @@ import typer
 
 from csmetrics.cli.app import app
 from csmetrics.cli.options import OUTPUT_PANEL, SOURCE_PATHS, SourceOptions, command
-from csmetrics.cli.wiring import load, setup_logging, specs_of
+from csmetrics.cli.wiring import engine_of_options, load, setup_logging, specs_of
 from csmetrics.errors import ConfigError
 
 
@@ -34,12 +34,13 @@ def validate(
     from csmetrics.sources.profile import profile_sources
 
     setup_logging(verbose, quiet)
-    specs = specs_of(load(sources.config), sources)
+    settings = load(sources.config)
+    specs = specs_of(settings, sources)
     if not specs:
         raise ConfigError(
             "validate: no source given; pass --events/--tickets/--billing/--surveys/--accounts or a config"
         )
-    emit_profiles(profile_sources(specs), output_format)
+    emit_profiles(profile_sources(specs, engine_of_options(settings, sources)), output_format)
 
 
 @app.command(name="metrics", epilog="Example: csmetrics metrics --family engagement --format json")

@@ -16,7 +16,13 @@ from csmetrics.cli.options import (
     WindowOptions,
     command,
 )
-from csmetrics.cli.wiring import load, setup_logging, specs_of, window_spec
+from csmetrics.cli.wiring import (
+    engine_of_options,
+    load,
+    setup_logging,
+    specs_of,
+    window_spec,
+)
 from csmetrics.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -53,7 +59,7 @@ def _bundle(
     for name, family in FAMILIES.items():
         if "events" in family.sources:
             events |= family.needed_columns("events", params[name])
-    inputs = load_inputs(specs, {"events": events})
+    inputs = load_inputs(specs, {"events": events}, engine_of_options(settings, sources))
     with family_progress(quiet or no_progress) as advance:
         bundle = build_bundle(inputs, window_spec(settings, window), params, advance)
     return settings, inputs, bundle, params

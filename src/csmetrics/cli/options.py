@@ -20,6 +20,7 @@ from typing import Annotated, Any, get_type_hints
 import typer
 
 SOURCES_PANEL = "Sources"
+ENGINE_PANEL = "Engine"
 WINDOW_PANEL = "Window"
 OUTPUT_PANEL = "Output"
 SOURCE_PATHS = ("events", "tickets", "billing", "surveys", "accounts")
@@ -112,6 +113,26 @@ class SourceOptions:
             "--survey",
             help="Survey kind of a single-kind export without a survey column: nps, csat or ces.",
             rich_help_panel=SOURCES_PANEL,
+        ),
+    ] = None
+
+    engine: Annotated[
+        str | None,
+        Opt(
+            "--engine",
+            help="Engine for the events: polars (this machine, the default) or spark.",
+            rich_help_panel=ENGINE_PANEL,
+            show_default=UNSHOWN,
+        ),
+    ] = None
+    spark_master: Annotated[
+        str | None,
+        Opt(
+            "--spark-master",
+            help="Spark master URL with --engine spark (spark://host:7077, yarn, local[4]) "
+            "\\[default: local[*]].",
+            rich_help_panel=ENGINE_PANEL,
+            show_default=UNSHOWN,
         ),
     ] = None
 

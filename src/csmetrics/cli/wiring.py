@@ -12,6 +12,7 @@ from csmetrics.cli.options import OutputOptions, SourceOptions, WindowOptions
 
 if TYPE_CHECKING:
     from csmetrics.config import Config
+    from csmetrics.engine import Engine
     from csmetrics.families.base import Family
     from csmetrics.sources.spec import SourceSpec
     from csmetrics.window import WindowSpec
@@ -64,6 +65,17 @@ def specs_of(settings: Config, sources: SourceOptions) -> dict[str, SourceSpec]:
     )
 
 
+def engine_of_options(settings: Config, sources: SourceOptions) -> Engine:
+    """--engine and --spark-master, else the config's [engine], else the environment."""
+    from csmetrics.engine import engine_of
+
+    return engine_of(
+        sources.engine or settings.engine.get("name"),
+        sources.spark_master or settings.engine.get("spark_master"),
+        settings.engine.get("spark_memory"),
+    )
+
+
 def run_family_command(
     family: Family[Any],
     params: Any,
@@ -79,5 +91,5 @@ def run_family_command(
     spec = window_spec(settings, window)
     specs = specs_of(settings, sources)
     with progress(f"computing {family.name}", output.quiet or output.no_progress):
-        report = run_family(family, specs, spec, params)
+        report = run_family(family, specs, spec, params, engine_of_options(settings, sources))
     emit(report, output.output_format, output.output, quiet=output.quiet)

@@ -174,7 +174,7 @@ def load_source(
             fallbacks[name] = tuple(header for header, _ in found[1:])
         dtypes[name] = found[0][1][1] if len(found) == 1 else pl.String()
     if missing:
-        raise _missing_columns(spec, files, missing, raw_schema)
+        raise missing_columns_error(spec, files, missing, raw_schema)
     checked = tuple(name for name in raws if _can_be_invalid(schema[name].kind, dtypes[name]))
     staged_columns = [*conversions.values()]
     staged_columns += [
@@ -288,7 +288,7 @@ def _amount_unit(spec: SourceSpec) -> str:
     return spec.amount_unit or (preset.amount_unit if preset else "units")
 
 
-def _missing_columns(
+def missing_columns_error(
     spec: SourceSpec,
     files: list[Path],
     missing: list[tuple[str, tuple[str, ...], bool]],

@@ -7,15 +7,18 @@ from typing import Any
 
 import polars as pl
 
+from csmetrics.engine import Engine
 from csmetrics.sources.rules import rules_for
 from csmetrics.sources.schema import DEDUP_COLUMN, SCHEMAS
 from csmetrics.sources.spec import SourceSpec
 
 
-def profile_sources(specs: Mapping[str, SourceSpec]) -> list[dict[str, Any]]:
+def profile_sources(
+    specs: Mapping[str, SourceSpec], engine: Engine | None = None
+) -> list[dict[str, Any]]:
     from csmetrics.inputs import load_inputs
 
-    inputs = load_inputs(specs)
+    inputs = load_inputs(specs, engine=engine)
     profiles = []
     for source in inputs.sources.values():
         quality = source.quality
@@ -27,7 +30,7 @@ def profile_sources(specs: Mapping[str, SourceSpec]) -> list[dict[str, Any]]:
                 "preset": source.preset,
                 "paths": list(source.paths) or [source.label],
                 "rows": source.rows,
-                "rows_used": source.frame.height,
+                "rows_used": source.frame.height if source.spark is None else source.spark.count(),
                 "first_timestamp": source.first,
                 "last_timestamp": source.last,
                 "duplicates": int(quality.get("duplicates") or 0),

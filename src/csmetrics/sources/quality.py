@@ -7,7 +7,7 @@ path goes back to the files, to show a bad value and the file it is in.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -176,6 +176,17 @@ def check_quality(source: LoadedSource, quality: dict[str, Any]) -> list[DataWar
                 f"{where}: {kind} column {header!r} ({name}): cannot read {sample!r}; "
                 f"expected {_expected(schema[name].kind, sample)}"
             )
+    return warnings + quality_warnings(kind, source.headers, source.columns, quality)
+
+
+def quality_warnings(
+    kind: str, headers: Mapping[str, str], columns: Collection[str], quality: Mapping[str, Any]
+) -> list[DataWarning]:
+    """Warnings for rows dropped or duplicated, rule hits and an implausible time range, from a
+    source's quality counts (whichever engine counted them)."""
+    schema = SCHEMAS[kind]
+    warnings: list[DataWarning] = []
+    for name, header in headers.items():
         missing = quality.get(f"{name}__missing") or 0
         if missing and schema[name].required:
             warnings.append(
@@ -197,7 +208,7 @@ def check_quality(source: LoadedSource, quality: dict[str, Any]) -> list[DataWar
             else f"{kind}: {duplicates} rows are exact duplicates of another row (kept: no event_id to tell them apart)"
         )
         warnings.append(DataWarning("duplicate_rows", message, count=duplicates, source=kind))
-    for rule in rules_for(kind, source.columns):
+    for rule in rules_for(kind, columns):
         count = int(quality.get(f"rule__{rule.code}") or 0)
         if count:
             message = f"{kind}: " + rule.message.format(count=count)
@@ -206,7 +217,7 @@ def check_quality(source: LoadedSource, quality: dict[str, Any]) -> list[DataWar
     return warnings
 
 
-def _implausible_range(kind: str, quality: dict[str, Any]) -> list[DataWarning]:
+def _implausible_range(kind: str, quality: Mapping[str, Any]) -> list[DataWarning]:
     """A time range before 2000 or after next year is more likely a wrong unit or format."""
     first, last = quality.get("first"), quality.get("last")
     if first is None or last is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import polars as pl
 
@@ -28,7 +29,10 @@ class SourceSpec:
     null_values: tuple[str, ...] = ()  # tokens read as missing besides empty cells
     survey: str | None = None  # surveys of one kind without a `survey` column: nps, csat or ces
     data: pl.LazyFrame | None = field(default=None, compare=False, repr=False)
+    spark_data: Any = field(default=None, compare=False, repr=False)  # a Spark DataFrame
 
     @property
     def label(self) -> str:
+        if self.spark_data is not None:
+            return f"{self.kind} (Spark DataFrame)"
         return self.path if self.data is None else f"{self.kind} (in-memory frame)"

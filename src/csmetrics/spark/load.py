@@ -1,0 +1,294 @@
+"""Reading product events with Spark: any path or URI Spark reads (a file, a glob, a folder,
+hive-partitioned or not; `s3a://`, `abfss://`, `hdfs://`), or a Spark DataFrame.
+
+The same contract as the Polars loader (sources/): headers mapped by the same presets and
+`--map` options, the same time formats, required values checked, repeated event ids dropped and
+the same warnings. What Spark's readers do not do is left to them (CSV quoting, encodings);
+messy CSV repairs (preambles, repeated headers, Windows-1252) are the Polars loader's.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from functools import reduce
+from operator import and_
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from pyspark import StorageLevel
+from pyspark.errors import AnalysisException
+from pyspark.sql import Column, DataFrame, SparkSession, Window
+from pyspark.sql import functions as F
+
+from csmetrics.diagnostics import DataWarning
+from csmetrics.errors import InputError
+from csmetrics.inputs import Source, empty_column_warnings
+from csmetrics.sources.load import missing_columns_error
+from csmetrics.sources.mapping import column_mapping, with_detected_preset
+from csmetrics.sources.messy import normalised
+from csmetrics.sources.presets import PRESETS
+from csmetrics.sources.quality import quality_warnings
+from csmetrics.sources.schema import DEDUP_COLUMN, DEDUP_ONLY, SCHEMAS
+from csmetrics.sources.spec import SourceSpec
+from csmetrics.sources.values import EPOCH_END, EPOCH_MIN, EXPECTED_TIMESTAMP
+from csmetrics.spark.session import from_polars
+
+KIND = "events"
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+CANONICAL_DTYPES = {"timestamp": pl.Datetime("us", "UTC")}  # every other events column: text
+_ZONE_SUFFIX = r"([zZ]|[+-]\d\d(:?\d\d)?|\s*[A-Za-z]+(/[A-Za-z_]+)*)$"
+_EPOCH_TEXT = r"^\s*-?\d+(\.\d+)?\s*$"
+_STRFTIME = {"%Y": "yyyy", "%m": "MM", "%d": "dd", "%H": "HH", "%M": "mm", "%S": "ss",
+             "%f": "SSSSSS", "%z": "XX", "%b": "MMM", "%y": "yy", "%I": "hh", "%p": "a", "%%": "%"}  # fmt: skip
+
+
+def load_events(
+    spark: SparkSession, spec: SourceSpec, needed: Iterable[str] | None = None
+) -> Source:
+    """The events as a cleaned canonical Spark frame, with the quality counts and warnings of
+    one pass over them."""
+    raw, label = _read(spark, spec)
+    notes: list[DataWarning] = []
+    names = raw.columns
+    spec = with_detected_preset(spec, pl.Schema(dict.fromkeys(names, pl.String)), notes)
+    schema = SCHEMAS[KIND]
+    required = [c for c, column in schema.items() if column.required]
+    wanted = set(schema) if needed is None else {*needed, *required}
+    wanted.add("event_id")
+    preset = PRESETS.get(spec.preset) if spec.preset else None
+    values: dict[str, Column] = {}
+    raws: dict[str, Column] = {}
+    headers: dict[str, str] = {}
+    fallbacks: dict[str, tuple[str, ...]] = {}
+    missing = []
+    dtypes = dict(raw.dtypes)
+    for name, (candidates, explicit) in column_mapping(spec).items():
+        if name not in wanted:
+            continue
+        found = [h for c in candidates if (h := _header(c, names)) is not None]
+        found = list(dict.fromkeys(found))
+        if not found:
+            if explicit or name in required:
+                missing.append((name, candidates, explicit))
+            continue
+        nulls = (*spec.null_values, *(preset.null_values.get(name, ()) if preset else ()))
+        present = [_without_nulls(F.col(f"`{h}`"), dtypes[h], nulls) for h in found]
+        raws[name] = F.coalesce(*(c.cast("string") for c in present))
+        if name == "timestamp":
+            converted = [
+                _timestamp(c, dtypes[h], spec.formats.get(name), spec.source_timezone)
+                for c, h in zip(present, found, strict=True)
+            ]
+        else:
+            converted = [c.cast("string") for c in present]
+        values[name] = F.coalesce(*converted) if len(converted) > 1 else converted[0]
+        headers[name] = found[0]
+        if len(found) > 1:
+            fallbacks[name] = tuple(found[1:])
+    if missing:
+        raise missing_columns_error(spec, [], missing, pl.Schema(dict.fromkeys(names, pl.String)))
+    staged = raw.select(
+        *(value.alias(n) for n, value in values.items()),
+        *(raws[n].alias(f"__raw__{n}") for n in ("timestamp",)),
+    )
+    quality = _quality(staged, list(values), required, preset.dedup_with if preset else ())
+    if quality["timestamp__invalid"]:
+        sample = staged.filter(F.col("__raw__timestamp").isNotNull() & F.col("timestamp").isNull())
+        value = sample.select("__raw__timestamp").limit(1).collect()[0][0]
+        raise InputError(
+            f"{label}: events column {headers['timestamp']!r} (timestamp): cannot read "
+            f"{value!r}; expected {EXPECTED_TIMESTAMP}"
+        )
+    cleaned = _clean(staged, required, quality)
+    read = [n for n in values if n not in DEDUP_ONLY[KIND] or n in (needed or ())]
+    empty = [
+        n for n in read if n not in required and quality["rows"] and not quality[f"{n}__values"]
+    ]
+    kept = [n for n in read if n not in empty]
+    frame = pl.DataFrame(schema={n: CANONICAL_DTYPES.get(n, pl.String) for n in kept})
+    kept_headers = {n: h for n, h in headers.items() if n in kept}
+    warnings = [
+        *notes,
+        *quality_warnings(KIND, headers, kept, quality),
+        *empty_column_warnings(KIND, empty, headers),
+    ]
+    return Source(
+        kind=KIND,
+        frame=frame,
+        label=label,
+        paths=(label,),
+        rows=int(quality["rows"]),
+        first=quality["first"],
+        last=quality["last"],
+        headers=kept_headers,
+        quality=quality,
+        warnings=tuple(warnings),
+        preset=spec.preset,
+        fallbacks={n: f for n, f in fallbacks.items() if n in kept},
+        # kept where Spark can (memory, else its local disk): every output, window and family
+        # computed on these inputs reads them, and re-reading would parse the files again
+        spark=cleaned.select(*kept).persist(StorageLevel.MEMORY_AND_DISK),
+    )
+
+
+def _read(spark: SparkSession, spec: SourceSpec) -> tuple[DataFrame, str]:
+    if spec.spark_data is not None:
+        return spec.spark_data, spec.label
+    path = spec.path
+    kind = spec.format_in or _format_of(path)
+    reader = spark.read
+    try:
+        if kind in ("csv", "tsv"):
+            return reader.options(
+                header=True, sep="\t" if kind == "tsv" else ",", mode="PERMISSIVE"
+            ).csv(path), path
+        if kind in ("json", "jsonl", "ndjson"):
+            return reader.json(path), path
+        return reader.parquet(path), path
+    except AnalysisException as exc:
+        first = str(exc).strip().splitlines()[0]
+        raise InputError(f"{path}: Spark cannot read it as {kind}: {first}") from exc
+
+
+def _format_of(path: str) -> str:
+    """By the name's extension; a local folder by its first data file; else Parquet (what a
+    data lake's folders hold)."""
+    name = path.lower().removesuffix(".gz").removesuffix(".bz2")
+    for ext in ("parquet", "csv", "tsv", "json", "jsonl", "ndjson"):
+        if name.endswith(f".{ext}") or name.endswith(f".{ext}*"):
+            return ext
+    if "://" not in path and Path(path).is_dir():
+        for _, _, files in os.walk(path):
+            for file in sorted(files):
+                if not file.startswith((".", "_")):
+                    return _format_of(file) if "." in file else "parquet"
+    return "parquet"
+
+
+def _header(wanted: str, names: list[str]) -> str | None:
+    if wanted in names:
+        return wanted
+    lower = {normalised(n): n for n in names}
+    return lower.get(normalised(wanted))
+
+
+def _without_nulls(column: Column, dtype: str, tokens: tuple[str, ...]) -> Column:
+    if dtype != "string":
+        return column
+    text = F.trim(column)
+    return F.when((text == "") | text.isin(list(tokens)), None).otherwise(column)
+
+
+def _timestamp(column: Column, dtype: str, fmt: str | None, source_tz: str) -> Column:
+    """values.parse_timestamp for Spark: instants as they are; naive times in `source_tz`;
+    epoch numbers by magnitude; ISO 8601 text (or `fmt`)."""
+    if dtype == "timestamp":
+        return column
+    if dtype in ("timestamp_ntz", "date"):
+        return F.to_utc_timestamp(column.cast("timestamp_ntz").cast("timestamp"), source_tz)
+    if dtype != "string":
+        return _epoch(column, source_tz)
+    text = F.trim(column)
+    if fmt:
+        parsed = F.try_to_timestamp(text, F.lit(_java_pattern(fmt)))
+        return parsed if "%z" in fmt else _from_local(parsed, source_tz)
+    iso = text.try_cast("timestamp")
+    naive = ~text.rlike(_ZONE_SUFFIX) | text.rlike(r"^\d{4}-\d\d-\d\d$")
+    local = F.when(naive, _from_local(iso, source_tz)).otherwise(iso)
+    return F.when(text.rlike(_EPOCH_TEXT), _epoch(text, source_tz)).otherwise(local)
+
+
+def _from_local(ts: Column, source_tz: str) -> Column:
+    return ts if source_tz == "UTC" else F.to_utc_timestamp(ts, source_tz)
+
+
+def _epoch(column: Column, source_tz: str) -> Column:
+    """values.epoch_to_utc: seconds, milliseconds or microseconds by magnitude; 8 digits are a
+    YYYYMMDD date; anything outside 2000..2100 is unreadable."""
+    value = column.cast("double")
+    size = F.abs(value)
+    is_date = (size >= 1e7) & (size < 1e8) & (value == F.floor(value))
+    day = F.try_to_timestamp(value.cast("long").cast("string"), F.lit("yyyyMMdd"))
+    micros = F.when(size >= 1e14, value).when(size >= 1e11, value * 1e3).otherwise(value * 1e6)
+    instant = F.timestamp_micros(F.round(micros, 0).cast("long"))
+    plausible = F.when((instant >= F.lit(EPOCH_MIN)) & (instant < F.lit(EPOCH_END)), instant)
+    return F.when(is_date, _from_local(day, source_tz)).otherwise(plausible)
+
+
+def _java_pattern(fmt: str) -> str:
+    return re.sub(r"%.", lambda m: _STRFTIME.get(m.group(0), m.group(0)), fmt)
+
+
+def _quality(
+    staged: DataFrame, names: list[str], required: list[str], dedup_with: tuple[str, ...]
+) -> dict[str, Any]:
+    """One pass: rows, missing and unreadable values, non-empty columns, the time range and
+    repeated event ids (or, without ids, exact duplicate rows)."""
+    ts = F.col("timestamp")
+    invalid = F.col("__raw__timestamp").isNotNull() & ts.isNull()
+    aggs = [
+        F.count(F.lit(1)).alias("rows"),
+        F.count_if(invalid).alias("timestamp__invalid"),
+        # as epoch micros: pyspark turns timestamps into naive datetimes in the process's zone
+        F.unix_micros(F.min(ts)).alias("first"),
+        F.unix_micros(F.max(ts)).alias("last"),
+    ]
+    for name in names:
+        value = F.col(name)
+        aggs.append(F.count_if(value.isNull()).alias(f"{name}__missing"))
+        aggs.append(F.count(value).alias(f"{name}__values"))
+    key = DEDUP_COLUMN[KIND]
+    if key in names:
+        together = [key, *(c for c in dedup_with if c in names)]
+        hashed = F.when(F.col(key).isNotNull(), F.xxhash64(*together))
+        aggs.append((F.count(hashed) - F.count_distinct(hashed)).alias("duplicates"))
+    else:
+        canonical = [c for c in names if c in SCHEMAS[KIND]]
+        aggs.append(
+            (F.count(F.lit(1)) - F.count_distinct(F.xxhash64(*canonical))).alias("duplicates")
+        )
+    row = staged.agg(*aggs).collect()[0].asDict()
+    row["timestamp__missing"] = row["timestamp__missing"] - row["timestamp__invalid"]
+    for end in ("first", "last"):
+        if row[end] is not None:
+            row[end] = EPOCH + timedelta(microseconds=row[end])
+    if key in names:
+        others = [c for c in dedup_with if c in names]
+        row["duplicates_by"] = key + (f" (with {', '.join(others)})" if others else "")
+    else:
+        row["duplicates_by"] = None
+    return row
+
+
+def _clean(staged: DataFrame, required: list[str], quality: dict[str, Any]) -> DataFrame:
+    """Rows with every required value; of rows sharing an event id, one (the earliest: Spark
+    keeps no file order to take the first by)."""
+    frame = staged.drop("__raw__timestamp")
+    if quality.get("duplicates_by") and quality["duplicates"]:
+        key = str(DEDUP_COLUMN[KIND])
+        order = Window.partitionBy(key).orderBy("timestamp", "user_id", "event")
+        numbered = frame.withColumn("__n", F.row_number().over(order))
+        frame = numbered.filter(F.col(key).isNull() | (F.col("__n") == 1)).drop("__n")
+    return frame.filter(reduce(and_, (F.col(c).isNotNull() for c in required)))
+
+
+def spark_frame_of(spark: SparkSession, source: Source) -> DataFrame:
+    """A source the Polars loader read (an in-memory frame) as a Spark frame: ids as text."""
+    frame = source.frame.with_columns(
+        pl.col(name).cast(pl.String)
+        for name, dtype in source.frame.schema.items()
+        if name != "timestamp" and dtype != pl.String
+    )
+    return from_polars(spark, frame)
+
+
+def as_spark_source(spark: SparkSession, source: Source) -> Source:
+    empty = source.frame.clear().with_columns(
+        pl.col(n).cast(CANONICAL_DTYPES.get(n, pl.String)) for n in source.frame.columns
+    )
+    return replace(source, frame=empty, spark=spark_frame_of(spark, source))
