@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -195,3 +196,10 @@ def test_validate_shows_preset_fallback_headers_and_dedup(capsys, tmp_path: Path
     assert "read with the amplitude preset" in out
     assert "user_id, then device_id" in out  # the fallback header for a missing user_id
     assert "duplicates found by event_id: 1 rows removed" in out
+
+
+def test_spark_engine_without_pyspark_says_how_to_install(capsys, monkeypatch, tmp_path) -> None:
+    monkeypatch.setitem(sys.modules, "pyspark", None)  # import pyspark now fails
+    path = write_events(tmp_path, [("2026-11-02T09:00:00Z", "u1", "login", "a1")])
+    err = one_line_error(capsys, "engagement", "--events", str(path), "--engine", "spark")
+    assert "pip install 'csmetrics[spark]'" in err

@@ -165,10 +165,10 @@ def _with_events_on_spark(
     needed: Mapping[str, Iterable[str] | None] | None,
     engine: Engine,
 ) -> Inputs:
+    spark = engine.spark()  # first: says how to install pyspark when it is missing
     from csmetrics.spark.load import as_spark_source, load_events
     from csmetrics.spark.session import utc
 
-    spark = engine.spark()
     events_spec = specs["events"]
     in_memory = events_spec.data is not None
     others = {k: s for k, s in specs.items() if k != "events" or in_memory}

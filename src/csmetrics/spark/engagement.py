@@ -22,8 +22,6 @@ from csmetrics.spark.frames import SparkFrames
 from csmetrics.spark.timeparts import bucket, local_date, micros, plus_days, week_start
 from csmetrics.window import Window
 
-TS = F.col("timestamp")
-
 
 def plan(
     frames: SparkFrames, columns: Columns, window: Window, params: EngagementParams
@@ -35,16 +33,15 @@ def plan(
     active = active_events(events, window, params)
     # what the Polars timeline holds: active events from the look-back's start, with local day
     start = lookback(window, params).start
-    timeline = frames.keep(
-        active.filter(TS >= F.lit(start)).select(
-            "user_id",
-            "account_id",
-            "event",
-            "timestamp",
-            local_date(TS, window.timezone).alias("day"),
-        )
+    # not kept: a filter of the loaded events, which are
+    timeline = active.filter(F.col("timestamp") >= F.lit(start)).select(
+        "user_id",
+        "account_id",
+        "event",
+        "timestamp",
+        local_date(F.col("timestamp"), window.timezone).alias("day"),
     )
-    current = timeline.filter(TS >= F.lit(window.since))
+    current = timeline.filter(F.col("timestamp") >= F.lit(window.since))
     days = frames.keep(timeline.select("user_id", "day").distinct())
     window_days = days.filter(F.col("day") >= F.lit(window.first_day))
     by_id = by_session_id(columns, params)
@@ -86,7 +83,7 @@ def plan(
 
 
 def _no_session_ids(active: DataFrame, window: Window) -> DataFrame:
-    window_rows = active.filter(TS >= F.lit(window.since))
+    window_rows = active.filter(F.col("timestamp") >= F.lit(window.since))
     return window_rows.agg(F.count_if(F.col("session_id").isNull()).alias("n"))
 
 
@@ -114,7 +111,7 @@ def _gap_sessions(rows: DataFrame, gap_micros: int) -> DataFrame:
     previous event exceeds the session gap."""
     by_time = SparkWindow.partitionBy("user_id").orderBy("timestamp")
     previous = F.lag("timestamp").over(by_time)
-    starts = previous.isNull() | (micros(TS) - micros(previous) > gap_micros)
+    starts = previous.isNull() | (micros(F.col("timestamp")) - micros(previous) > gap_micros)
     running = by_time.rowsBetween(SparkWindow.unboundedPreceding, SparkWindow.currentRow)
     flagged = rows.withColumn("__start", starts.cast("int"))
     return flagged.withColumn("n", F.sum("__start").over(running))
@@ -122,9 +119,11 @@ def _gap_sessions(rows: DataFrame, gap_micros: int) -> DataFrame:
 
 def _session_ends() -> list[Column]:
     first = F.struct(
-        TS.alias("timestamp"), F.col("account_id").isNull().alias("no_account"), "account_id"
+        F.col("timestamp").alias("timestamp"),
+        F.col("account_id").isNull().alias("no_account"),
+        "account_id",
     )
-    return [F.min(first).alias("first"), F.max(TS).alias("end")]
+    return [F.min(first).alias("first"), F.max(F.col("timestamp")).alias("end")]
 
 
 def session_summary(sessions: DataFrame) -> DataFrame:
@@ -146,15 +145,21 @@ def weekly_active_days(window_days: DataFrame, window: Window) -> DataFrame:
 
 
 def feature_usage(current: DataFrame, params: EngagementParams) -> DataFrame:
-    """Per feature: distinct users and accounts of its window events, first and last use."""
+    """Per feature: distinct users and accounts of its window events, first and last use.
+
+    The window's events are first reduced to distinct (user, account, event) with their first
+    and last times: a few rows per user, so the distinct counts per feature read little."""
+    reduced = current.groupBy("user_id", "account_id", "event").agg(
+        F.min("timestamp").alias("timestamp"), F.max("timestamp").alias("last")
+    )
     return (
-        to_features(current, params)
+        to_features(reduced, params)
         .groupBy("feature")
         .agg(
             F.count_distinct("user_id").alias("users"),
             F.count_distinct("account_id").alias("accounts"),
-            F.min(TS).alias("first_seen"),
-            F.max(TS).alias("last_seen"),
+            F.min(F.col("timestamp")).alias("first_seen"),
+            F.max(F.col("last")).alias("last_seen"),
         )
     )
 
@@ -176,7 +181,7 @@ def to_features(frame: DataFrame, params: EngagementParams) -> DataFrame:
 
 def active_events(events: DataFrame, window: Window, params: EngagementParams) -> DataFrame:
     """timeline.active_events: events that count as activity, before `until`."""
-    active = events.filter(TS < F.lit(window.until))
+    active = events.filter(F.col("timestamp") < F.lit(window.until))
     if params.inactive_events:
         active = active.filter(~F.col("event").isin(list(params.inactive_events)))
     return active

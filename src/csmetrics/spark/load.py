@@ -39,6 +39,8 @@ from csmetrics.sources.values import EPOCH_END, EPOCH_MIN, EXPECTED_TIMESTAMP
 from csmetrics.spark.session import from_polars
 
 KIND = "events"
+KEY = str(DEDUP_COLUMN[KIND])  # event_id
+TYPED_TIMES = ("timestamp", "timestamp_ntz", "date")
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 CANONICAL_DTYPES = {"timestamp": pl.Datetime("us", "UTC")}  # every other events column: text
 _ZONE_SUFFIX = r"([zZ]|[+-]\d\d(:?\d\d)?|\s*[A-Za-z]+(/[A-Za-z_]+)*)$"
@@ -78,7 +80,8 @@ def load_events(
             continue
         nulls = (*spec.null_values, *(preset.null_values.get(name, ()) if preset else ()))
         present = [_without_nulls(F.col(f"`{h}`"), dtypes[h], nulls) for h in found]
-        raws[name] = F.coalesce(*(c.cast("string") for c in present))
+        if any(dtypes[h] not in TYPED_TIMES for h in found):  # text or numbers can be bad
+            raws[name] = F.coalesce(*(c.cast("string") for c in present))
         if name == "timestamp":
             converted = [
                 _timestamp(c, dtypes[h], spec.formats.get(name), spec.source_timezone)
@@ -94,9 +97,18 @@ def load_events(
         raise missing_columns_error(spec, [], missing, pl.Schema(dict.fromkeys(names, pl.String)))
     staged = raw.select(
         *(value.alias(n) for n, value in values.items()),
-        *(raws[n].alias(f"__raw__{n}") for n in ("timestamp",)),
+        raws.get("timestamp", F.lit(None).cast("string")).alias("__raw__timestamp"),
     )
-    quality = _quality(staged, list(values), required, preset.dedup_with if preset else ())
+    together = [k for k in (KEY, *(preset.dedup_with if preset else ())) if k in values]
+    if KEY in values:
+        staged = staged.withColumn("__key", F.when(F.col(KEY).isNotNull(), F.xxhash64(*together)))
+    quality = _quality(staged, list(values))
+    quality["duplicates_by"] = None
+    repeated = None
+    if KEY in values:
+        others = together[1:]
+        quality["duplicates_by"] = KEY + (f" (with {', '.join(others)})" if others else "")
+        repeated, quality["duplicates"] = _repeated_keys(staged)
     if quality["timestamp__invalid"]:
         sample = staged.filter(F.col("__raw__timestamp").isNotNull() & F.col("timestamp").isNull())
         value = sample.select("__raw__timestamp").limit(1).collect()[0][0]
@@ -104,7 +116,7 @@ def load_events(
             f"{label}: events column {headers['timestamp']!r} (timestamp): cannot read "
             f"{value!r}; expected {EXPECTED_TIMESTAMP}"
         )
-    cleaned = _clean(staged, required, quality)
+    cleaned = _clean(staged, required, repeated)
     read = [n for n in values if n not in DEDUP_ONLY[KIND] or n in (needed or ())]
     empty = [
         n for n in read if n not in required and quality["rows"] and not quality[f"{n}__values"]
@@ -224,11 +236,9 @@ def _java_pattern(fmt: str) -> str:
     return re.sub(r"%.", lambda m: _STRFTIME.get(m.group(0), m.group(0)), fmt)
 
 
-def _quality(
-    staged: DataFrame, names: list[str], required: list[str], dedup_with: tuple[str, ...]
-) -> dict[str, Any]:
-    """One pass: rows, missing and unreadable values, non-empty columns, the time range and
-    repeated event ids (or, without ids, exact duplicate rows)."""
+def _quality(staged: DataFrame, names: list[str]) -> dict[str, Any]:
+    """One pass: rows, missing and unreadable values, non-empty columns, the time range and,
+    without event ids, exact duplicate rows (as the Polars loader: distinct 64-bit hashes)."""
     ts = F.col("timestamp")
     invalid = F.col("__raw__timestamp").isNotNull() & ts.isNull()
     aggs = [
@@ -242,12 +252,7 @@ def _quality(
         value = F.col(name)
         aggs.append(F.count_if(value.isNull()).alias(f"{name}__missing"))
         aggs.append(F.count(value).alias(f"{name}__values"))
-    key = DEDUP_COLUMN[KIND]
-    if key in names:
-        together = [key, *(c for c in dedup_with if c in names)]
-        hashed = F.when(F.col(key).isNotNull(), F.xxhash64(*together))
-        aggs.append((F.count(hashed) - F.count_distinct(hashed)).alias("duplicates"))
-    else:
+    if KEY not in names:
         canonical = [c for c in names if c in SCHEMAS[KIND]]
         aggs.append(
             (F.count(F.lit(1)) - F.count_distinct(F.xxhash64(*canonical))).alias("duplicates")
@@ -257,23 +262,39 @@ def _quality(
     for end in ("first", "last"):
         if row[end] is not None:
             row[end] = EPOCH + timedelta(microseconds=row[end])
-    if key in names:
-        others = [c for c in dedup_with if c in names]
-        row["duplicates_by"] = key + (f" (with {', '.join(others)})" if others else "")
-    else:
-        row["duplicates_by"] = None
     return row
 
 
-def _clean(staged: DataFrame, required: list[str], quality: dict[str, Any]) -> DataFrame:
+def _repeated_keys(staged: DataFrame) -> tuple[DataFrame | None, int]:
+    """The event-id hashes more than one row has (kept: few, and read again by the cleaning),
+    and the number of rows beyond the first of each."""
+    key = F.col("__key")
+    counts = staged.filter(key.isNotNull()).groupBy("__key").agg(F.count(F.lit(1)).alias("n"))
+    repeated = counts.filter(F.col("n") > 1).persist(StorageLevel.MEMORY_AND_DISK)
+    extra = int(repeated.agg(F.sum(F.col("n") - 1)).collect()[0][0] or 0)
+    if not extra:
+        repeated.unpersist()
+        return None, 0
+    return repeated.select("__key", F.lit(True).alias("__repeated")), extra
+
+
+def _clean(staged: DataFrame, required: list[str], repeated: DataFrame | None) -> DataFrame:
     """Rows with every required value; of rows sharing an event id, one (the earliest: Spark
-    keeps no file order to take the first by)."""
+    keeps no file order to take the first by). Only the rows of repeated ids are ordered."""
     frame = staged.drop("__raw__timestamp")
-    if quality.get("duplicates_by") and quality["duplicates"]:
-        key = str(DEDUP_COLUMN[KIND])
-        order = Window.partitionBy(key).orderBy("timestamp", "user_id", "event")
-        numbered = frame.withColumn("__n", F.row_number().over(order))
-        frame = numbered.filter(F.col(key).isNull() | (F.col("__n") == 1)).drop("__n")
+    if repeated is not None:
+        flagged = frame.join(F.broadcast(repeated), on="__key", how="left")
+        order = Window.partitionBy("__key").orderBy("timestamp", "user_id", "event")
+        first = (
+            flagged.filter(F.col("__repeated"))
+            .withColumn("__n", F.row_number().over(order))
+            .filter(F.col("__n") == 1)
+            .drop("__n")
+        )
+        frame = flagged.filter(F.col("__repeated").isNull()).unionByName(first)
+        frame = frame.drop("__repeated")
+    if "__key" in frame.columns:
+        frame = frame.drop("__key")
     return frame.filter(reduce(and_, (F.col(c).isNotNull() for c in required)))
 
 

@@ -13,8 +13,6 @@ from csmetrics.spark.signups import entity_events, missing_account_rows, signups
 from csmetrics.spark.timeparts import bucket, local_date, micros
 from csmetrics.window import Window
 
-TS = F.col("timestamp")
-
 
 def plan(
     frames: SparkFrames, columns: Columns, window: Window, params: OnboardingParams
@@ -42,9 +40,9 @@ def signup_progress(
     firsts = (
         events.filter(F.col("event").isin(wanted))
         .join(in_window, on="entity")
-        .filter(TS >= F.col("signup"))
+        .filter(F.col("timestamp") >= F.col("signup"))
         .groupBy("entity", "event")
-        .agg(F.min(TS).alias("first"))
+        .agg(F.min(F.col("timestamp")).alias("first"))
     )
     needed = len(params.activation_events)
     is_activation = F.col("event").isin(list(params.activation_events))
@@ -110,9 +108,9 @@ def funnel_counts(events: DataFrame, window: Window, params: OnboardingParams) -
     conversion window of their first step-1 event in the window, and median hours between."""
     steps, conversion = params.steps, int(params.conversion_window.total_seconds() * 1_000_000)
     first = (
-        events.filter((F.col("event") == steps[0]) & (TS >= F.lit(window.since)))
+        events.filter((F.col("event") == steps[0]) & (F.col("timestamp") >= F.lit(window.since)))
         .groupBy("entity")
-        .agg(F.min(TS).alias("t1"))
+        .agg(F.min(F.col("timestamp")).alias("t1"))
         .select("entity", "t1", F.col("t1").alias("at"), F.col("t1").alias("previous"))
     )
     reached = [first]
@@ -122,9 +120,16 @@ def funnel_counts(events: DataFrame, window: Window, params: OnboardingParams) -
             events.filter(F.col("event") == name)
             .select("entity", "timestamp")
             .join(before, on="entity")
-            .filter((TS >= F.col("previous")) & (micros(TS) < micros(F.col("t1")) + conversion))
+            .filter(
+                (F.col("timestamp") >= F.col("previous"))
+                & (micros(F.col("timestamp")) < micros(F.col("t1")) + conversion)
+            )
         )
-        reached.append(candidates.groupBy("entity", "t1", "previous").agg(F.min(TS).alias("at")))
+        reached.append(
+            candidates.groupBy("entity", "t1", "previous").agg(
+                F.min(F.col("timestamp")).alias("at")
+            )
+        )
     hours = (micros(F.col("at")) - micros(F.col("previous"))) / HOURS
     rows = None
     for position, (name, frame) in enumerate(zip(steps, reached, strict=True), start=1):

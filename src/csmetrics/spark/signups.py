@@ -11,11 +11,9 @@ from csmetrics.families.signups import Level, raise_no_account
 from csmetrics.spark.frames import SparkFrames
 from csmetrics.window import Window
 
-TS = F.col("timestamp")
-
 
 def entity_events(frames: SparkFrames, columns: Columns, window: Window, level: Level) -> DataFrame:
-    events = frames["events"].filter(TS < F.lit(window.until))
+    events = frames["events"].filter(F.col("timestamp") < F.lit(window.until))
     if level == "user":
         return events.select(F.col("user_id").alias("entity"), "event", "timestamp")
     if "account_id" not in columns["events"]:
@@ -35,7 +33,7 @@ def signups(
 ) -> DataFrame:
     """(entity, signup): the first (signup) event; an account's `created_at` when given."""
     source = events if signup_event is None else events.filter(F.col("event") == signup_event)
-    first = source.groupBy("entity").agg(F.min(TS).alias("signup"))
+    first = source.groupBy("entity").agg(F.min(F.col("timestamp")).alias("signup"))
     created = "accounts" in frames and "created_at" in columns.get("accounts", ())
     if level != "account" or not created:
         return first
