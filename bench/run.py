@@ -18,6 +18,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "bench" / "data"
@@ -172,6 +173,15 @@ def main() -> None:
         walls = {name: stats[0] for name, stats in report_rows}
         print(f"\nreport / slowest single family: {walls['report'] / slowest:.2f}")
         print(f"health / engagement (same events): {walls['health'] / walls['engagement']:.2f}")
+    if rows:
+        print_duckdb_table(rows)
+    if spark:
+        from bench.spark import print_spark_table
+
+        print_spark_table(spark)
+
+
+def print_duckdb_table(rows: list[tuple[str, Any, Any, str, int]]) -> None:
     print()
     print(
         f"Wall seconds: median of {REPEATS} runs (fastest in brackets); peak RSS: largest of them."
@@ -186,10 +196,6 @@ def main() -> None:
             f"| {family} | {events:,} | {fmt} | {ours[0]:.2f} ({ours[1]:.2f}) | {ours[2]:,.0f} | "
             f"{theirs[0]:.2f} ({theirs[1]:.2f}) | {theirs[2]:,.0f} | {ours[0] / theirs[0]:.2f} |"
         )
-    if spark:
-        from bench.spark import print_spark_table
-
-        print_spark_table(spark)
 
 
 REPORT_CONFIG = """

@@ -10,6 +10,8 @@ BENCH_SPARK_REPEATS (default 1) runs each command that many times.
 
 from __future__ import annotations
 
+import json
+import math
 import os
 import statistics
 import subprocess
@@ -20,10 +22,11 @@ from pathlib import Path
 import polars as pl
 
 ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "bench" / "data"
 SPARK = ["--engine", "spark", "--spark-master", "local[2]"]
 SPARK_MEMORY = "4g"
 REPEATS = int(os.environ.get("BENCH_SPARK_REPEATS", "1"))
-COPIES = 5  # 100M events: the 20M file five times, each copy's users and accounts renamed
+COPIES = 5  # 100M events: the 20M file five times, each copy's users, accounts, ids renamed
 
 
 def tree_rss_mb(root: int) -> float:
@@ -48,17 +51,23 @@ def tree_rss_mb(root: int) -> float:
     return sum(rss.get(pid, 0) for pid in family) / 2**20
 
 
-def measure_tree(command: list[str], env: dict[str, str]) -> tuple[float, float]:
-    """Wall seconds and the peak RSS (MB) of the command's process tree."""
+def measure_tree(
+    command: list[str], env: dict[str, str], output: Path | None = None
+) -> tuple[float, float]:
+    """Wall seconds and the peak RSS (MB) of the command's process tree; its stdout (the JSON
+    report) goes to `output`."""
     started = time.perf_counter()
+    handle = output.open("wb") if output else None
     process = subprocess.Popen(
-        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        command, cwd=ROOT, env=env, stdout=handle or subprocess.DEVNULL, stderr=subprocess.PIPE
     )
     peak = 0.0
     while process.poll() is None:
         peak = max(peak, tree_rss_mb(process.pid))
         time.sleep(0.2)
     wall = time.perf_counter() - started
+    if handle:
+        handle.close()
     if process.returncode != 0:
         error = process.stderr.read().decode() if process.stderr else ""
         raise SystemExit(f"failed: {' '.join(command)}\n{error[-3000:]}")
@@ -66,15 +75,15 @@ def measure_tree(command: list[str], env: dict[str, str]) -> tuple[float, float]
 
 
 def ensure_100m(parquet_20m: Path) -> Path:
-    folder = parquet_20m.parent.parent.parent / "100M" / "events"
+    folder = parquet_20m.parent.parent.parent / "100M" / "events-v2"
     if not (folder / f"part-{COPIES - 1}.parquet").exists():
         print("writing 100M events (5 renamed copies of 20M) ...", file=sys.stderr, flush=True)
         folder.mkdir(parents=True, exist_ok=True)
         for copy in range(COPIES):
             suffix = f"-{copy}"
             pl.scan_parquet(parquet_20m).with_columns(
-                pl.col("user_id").cast(pl.String) + suffix,
-                pl.col("account_id").cast(pl.String) + suffix,
+                pl.col(name).cast(pl.String) + suffix
+                for name in ("user_id", "account_id", "event_id")
             ).sink_parquet(folder / f"part-{copy}.parquet")
     return folder
 
@@ -91,13 +100,16 @@ def spark_rows(
     for family, label, path, options in runs:
         base = [sys.executable, "-m", "csmetrics", family, "--events", str(path), *options, *common]
         polars, spark = [], []
+        reports = DATA / "spark-bench"
+        reports.mkdir(exist_ok=True)
         for _ in range(REPEATS):
-            polars.append(measure_tree(base, env))
-            spark.append(measure_tree([*base, *SPARK], env))
+            polars.append(measure_tree(base, env, reports / "polars.json"))
+            spark.append(measure_tree([*base, *SPARK], env, reports / "spark.json"))
+        same = same_metrics(reports / "spark.json", reports / "polars.json")
         print(
             f"spark bench {family} {label}: polars {[round(w, 1) for w, _ in polars]}s "
             f"{max(r for _, r in polars):.0f}MB; spark {[round(w, 1) for w, _ in spark]}s "
-            f"{max(r for _, r in spark):.0f}MB",
+            f"{max(r for _, r in spark):.0f}MB; metrics equal to 1e-9: {same}",
             file=sys.stderr,
             flush=True,
         )
@@ -112,6 +124,18 @@ def spark_rows(
             )
         )
     return rows
+
+
+def same_metrics(ours: Path, theirs: Path) -> bool:
+    """Whether two JSON reports have the same metrics (counts exactly, ratios to 1e-9)."""
+    a, b = (json.loads(path.read_text())["metrics"] for path in (ours, theirs))
+    if a.keys() != b.keys():
+        return False
+    return all(
+        (x is None and y is None)
+        or (x is not None and y is not None and math.isclose(x, y, rel_tol=1e-9, abs_tol=1e-9))
+        for x, y in ((a[k], b[k]) for k in b)
+    )
 
 
 def print_spark_table(rows: list[tuple[str, str, float, float, float, float]]) -> None:

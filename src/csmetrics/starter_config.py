@@ -38,6 +38,13 @@ path = "surveys.csv"
 [sources.accounts]
 path = "accounts.csv"
 
+# Events too many for this machine, or in a data lake next to a Spark cluster: compute the
+# event families on Spark (pip install 'csmetrics[spark]'); README: Beyond one machine.
+# [engine]
+# name = "spark"                    # polars (default) | spark
+# spark_master = "local[*]"         # spark://host:7077, yarn, k8s://...
+# spark_memory = "4g"               # driver memory of a session csmetrics starts
+
 [engagement]
 session_gap = "30m"
 inactive_events = ["email_opened"]   # events that do not make a user active

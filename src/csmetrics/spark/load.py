@@ -266,8 +266,8 @@ def _quality(staged: DataFrame, names: list[str]) -> dict[str, Any]:
 
 
 def _repeated_keys(staged: DataFrame) -> tuple[DataFrame | None, int]:
-    """The event-id hashes more than one row has (kept: few, and read again by the cleaning),
-    and the number of rows beyond the first of each."""
+    """The event-id hashes more than one row has (kept: read again by the cleaning), and the
+    number of rows beyond the first of each."""
     key = F.col("__key")
     counts = staged.filter(key.isNotNull()).groupBy("__key").agg(F.count(F.lit(1)).alias("n"))
     repeated = counts.filter(F.col("n") > 1).persist(StorageLevel.MEMORY_AND_DISK)
@@ -283,7 +283,9 @@ def _clean(staged: DataFrame, required: list[str], repeated: DataFrame | None) -
     keeps no file order to take the first by). Only the rows of repeated ids are ordered."""
     frame = staged.drop("__raw__timestamp")
     if repeated is not None:
-        flagged = frame.join(F.broadcast(repeated), on="__key", how="left")
+        # no broadcast hint: repeated ids are usually few (Spark broadcasts them itself), but an
+        # export read twice repeats every id
+        flagged = frame.join(repeated, on="__key", how="left")
         order = Window.partitionBy("__key").orderBy("timestamp", "user_id", "event")
         first = (
             flagged.filter(F.col("__repeated"))
