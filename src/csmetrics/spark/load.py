@@ -109,6 +109,7 @@ def load_events(
         others = together[1:]
         quality["duplicates_by"] = KEY + (f" (with {', '.join(others)})" if others else "")
         repeated, quality["duplicates"] = _repeated_keys(staged)
+        quality["without_key"] = quality[f"{KEY}__missing"]  # never repeats of one another
     if quality["timestamp__invalid"]:
         sample = staged.filter(F.col("__raw__timestamp").isNotNull() & F.col("timestamp").isNull())
         value = sample.select("__raw__timestamp").limit(1).collect()[0][0]
