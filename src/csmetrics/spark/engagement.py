@@ -31,9 +31,9 @@ def plan(
     if not has_account:
         events = events.withColumn("account_id", F.lit(None).cast("string"))
     active = active_events(events, window, params)
-    # what the Polars timeline holds: active events from the look-back's start, with local day
+    # the Polars timeline's rows: active events from the look-back's start, with their local
+    # day; not kept, being a cheap filter of the loaded events, which are
     start = lookback(window, params).start
-    # not kept: a filter of the loaded events, which are
     timeline = active.filter(F.col("timestamp") >= F.lit(start)).select(
         "user_id",
         "account_id",
