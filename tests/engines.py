@@ -4,7 +4,7 @@ A test module opts in with `pytestmark = pytest.mark.usefixtures("engine")` (or 
 `engine`): every test then runs once per engine, the engine chosen the way a user chooses it,
 by CSMETRICS_ENGINE. Property tests use `given_on_engines`, which runs fewer examples on Spark
 (each is a few Spark jobs of fixed cost); the equality of the engines on random logs has its
-own test (tests/test_spark.py).
+own test (tests/spark/test_equal_engines.py).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ ENGINES = [
 SPARK_EXAMPLES = 2
 
 
-def test_spark_session() -> Any:
+def shared_spark_session() -> Any:
     """One local[2] session for the whole test run, sized for tiny frames."""
     from pyspark.sql import SparkSession
 
@@ -49,13 +49,10 @@ def test_spark_session() -> Any:
     return session
 
 
-test_spark_session.__test__ = False  # type: ignore[attr-defined]
-
-
 def engine_fixture(request: pytest.FixtureRequest) -> Iterator[str]:
     name: str = request.param
     if name == "spark":
-        test_spark_session()
+        shared_spark_session()
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("CSMETRICS_ENGINE", name)
         yield name

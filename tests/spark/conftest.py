@@ -4,7 +4,7 @@ from typing import Any
 
 import pytest
 
-from tests.engines import HAS_SPARK, test_spark_session
+from tests.engines import HAS_SPARK, shared_spark_session
 
 if not HAS_SPARK:
     pytest.skip("pyspark is not installed", allow_module_level=True)
@@ -12,4 +12,4 @@ if not HAS_SPARK:
 
 @pytest.fixture(scope="session")
 def spark() -> Any:
-    return test_spark_session()
+    return shared_spark_session()
