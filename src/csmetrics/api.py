@@ -13,32 +13,26 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping
-from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any, TypedDict, Unpack
 
 from csmetrics.checks import Outcome, parse_checks
+from csmetrics.config import Config
+from csmetrics.families.base import Family
 from csmetrics.families.engagement import FAMILY as ENGAGEMENT
-from csmetrics.families.engagement import params_from_config
 from csmetrics.families.health import FAMILY as HEALTH
-from csmetrics.families.health import params_from_config as health_params
 from csmetrics.families.onboarding import FAMILY as ONBOARDING
-from csmetrics.families.onboarding import params_from_config as onboarding_params
 from csmetrics.families.retention import FAMILY as RETENTION
-from csmetrics.families.retention import params_from_config as retention_params
 from csmetrics.families.revenue import FAMILY as REVENUE
-from csmetrics.families.revenue import params_from_config as revenue_params
 from csmetrics.families.support import FAMILY as SUPPORT
-from csmetrics.families.support import params_from_config as support_params
 from csmetrics.families.voice import FAMILY as VOICE
-from csmetrics.families.voice import params_from_config as voice_params
 from csmetrics.family_report import Report
 from csmetrics.inputs import Inputs
 from csmetrics.loading import SourceArg, load
 from csmetrics.reporting import Bundle, build_bundle, family_params, run_checks
 from csmetrics.runner import compute
 from csmetrics.sources.spec import SourceSpec
-from csmetrics.window import WindowSpec, build_window
+from csmetrics.window import WindowSpec, build_window, window_settings
 
 
 class WindowArgs(TypedDict, total=False):
@@ -64,16 +58,19 @@ def window_of(**window: Unpack[WindowArgs]) -> WindowSpec:
 def engagement(
     inputs: Inputs,
     *,
-    session_gap: str | timedelta = "30m",
-    inactive_events: Iterable[str] = (),
+    session_gap: str | timedelta | None = None,
+    inactive_events: str | Iterable[str] | None = None,
     features: Mapping[str, Iterable[str]] | None = None,
+    use_session_id: bool | None = None,
     **window: Unpack[WindowArgs],
 ) -> Report:
     """DAU/WAU/MAU, stickiness, sessions, feature adoption and account activity (metrics.md).
 
     `window`: period, since, until, as_of, timezone, week_start, grain (WindowArgs); `session_gap` ends a session after that much
     inactivity ("30m", "4h" or a timedelta); `inactive_events` do not make a user active;
-    `features` maps a feature name to the events that count as using it.
+    `features` maps a feature name to the events that count as using it; `use_session_id`
+    (default True) takes sessions from a session_id column when there is one. Settings not
+    given come from the config the inputs were loaded with, else the defaults.
 
     >>> import polars as pl, csmetrics as cm
     >>> frame = pl.DataFrame({"timestamp": ["2026-11-02T10:00:00Z", "2026-11-02T10:10:00Z"],
@@ -82,25 +79,25 @@ def engagement(
     >>> rep.metrics["engagement.sessions_count"], rep.metrics["engagement.session_duration_mean_minutes"]
     (1.0, 10.0)
     """
-    params = params_from_config(
-        {},
-        session_gap=session_gap,
-        inactive_events=tuple(inactive_events),
-        features={k: tuple(v) for k, v in features.items()} if features is not None else None,
-    )
-    return compute(ENGAGEMENT, inputs, window_of(**window), params)
+    given = {
+        "session_gap": session_gap,
+        "inactive_events": inactive_events,
+        "features": features,
+        "use_session_id": use_session_id,
+    }
+    return _compute(ENGAGEMENT, inputs, given, window)
 
 
 def onboarding(
     inputs: Inputs,
     *,
-    activation_events: Iterable[str] = (),
-    activation_window: str | timedelta = "14d",
+    activation_events: str | Iterable[str] | None = None,
+    activation_window: str | timedelta | None = None,
     value_event: str | None = None,
-    steps: Iterable[str] = (),
-    conversion_window: str | timedelta = "14d",
+    steps: str | Iterable[str] | None = None,
+    conversion_window: str | timedelta | None = None,
     signup_event: str | None = None,
-    level: str = "user",
+    level: str | None = None,
     **window: Unpack[WindowArgs],
 ) -> Report:
     """Signups, activation rate, time to value, days to onboard and the funnel (metrics.md).
@@ -118,30 +115,29 @@ def onboarding(
     >>> rep.metrics["onboarding.activation_rate"], rep.metrics["onboarding.days_to_onboard_mean"]
     (1.0, 1.0)
     """
-    params = onboarding_params(
-        {},
-        activation_events=tuple(activation_events),
-        activation_window=activation_window,
-        value_event=value_event,
-        steps=tuple(steps),
-        conversion_window=conversion_window,
-        signup_event=signup_event,
-        level=level,
-    )
-    return compute(ONBOARDING, inputs, window_of(**window), params)
+    given = {
+        "activation_events": activation_events,
+        "activation_window": activation_window,
+        "value_event": value_event,
+        "steps": steps,
+        "conversion_window": conversion_window,
+        "signup_event": signup_event,
+        "level": level,
+    }
+    return _compute(ONBOARDING, inputs, given, window)
 
 
 def retention(
     inputs: Inputs,
     *,
     cohort_grain: str | None = None,
-    periods: int = 12,
+    periods: int | None = None,
     signup_event: str | None = None,
-    return_events: Iterable[str] = (),
-    inactive_events: Iterable[str] = (),
-    retention_type: str = "first_time",
-    retention_mode: str = "on",
-    level: str = "user",
+    return_events: str | Iterable[str] | None = None,
+    inactive_events: str | Iterable[str] | None = None,
+    retention_type: str | None = None,
+    retention_mode: str | None = None,
+    level: str | None = None,
     **window: Unpack[WindowArgs],
 ) -> Report:
     """The cohort table, retention in the window, lifecycle and user churn (metrics.md).
@@ -161,18 +157,17 @@ def retention(
     >>> rep.metrics["retention.period_1_rate"]
     1.0
     """
-    params = retention_params(
-        {},
-        cohort_grain=cohort_grain or window.get("grain"),
-        periods=periods,
-        signup_event=signup_event,
-        return_events=tuple(return_events),
-        inactive_events=tuple(inactive_events),
-        retention_type=retention_type,
-        retention_mode=retention_mode,
-        level=level,
-    )
-    return compute(RETENTION, inputs, window_of(**window), params)
+    given = {
+        "cohort_grain": cohort_grain,
+        "periods": periods,
+        "signup_event": signup_event,
+        "return_events": return_events,
+        "inactive_events": inactive_events,
+        "retention_type": retention_type,
+        "retention_mode": retention_mode,
+        "level": level,
+    }
+    return _compute(RETENTION, inputs, given, window)
 
 
 def support(
@@ -198,26 +193,20 @@ def support(
     >>> rep.metrics["support.first_response_median_hours"]  # Fri 16:30-17:00, Mon 09:00-09:30
     1.0
     """
-    days = None
-    if holidays is not None and not isinstance(holidays, str | os.PathLike):
-        days = tuple(holidays)
-    params = support_params(
-        {},
-        sla_first_response=sla_first_response,
-        business_hours=business_hours,
-        holidays=os.fspath(holidays) if isinstance(holidays, str | os.PathLike) else None,
-        by=by,
-    )
-    if days and params.business_hours is not None:
-        params = replace(params, business_hours=replace(params.business_hours, holidays=days))
-    return compute(SUPPORT, inputs, window_of(**window), params)
+    given = {
+        "sla_first_response": sla_first_response,
+        "business_hours": business_hours,
+        "holidays": holidays,
+        "by": by,
+    }
+    return _compute(SUPPORT, inputs, given, window)
 
 
 def voice(
     inputs: Inputs,
     *,
     by: str | None = None,
-    include_comments: bool = False,
+    include_comments: bool | None = None,
     **window: Unpack[WindowArgs],
 ) -> Report:
     """NPS with its margin of error, CSAT and CES (metrics.md), from the surveys; CSAT from
@@ -230,14 +219,14 @@ def voice(
     >>> cm.voice(cm.load(surveys=answers)).metrics["voice.nps"]  # 100 * (2 - 1) / 3
     33.33333333333333
     """
-    params = voice_params({}, by=by, include_comments=include_comments)
-    return compute(VOICE, inputs, window_of(**window), params)
+    given = {"by": by, "include_comments": include_comments}
+    return _compute(VOICE, inputs, given, window)
 
 
 def revenue(
     inputs: Inputs,
     *,
-    gross_margin: float = 1.0,
+    gross_margin: float | None = None,
     currency: str | None = None,
     fx_rates: str | os.PathLike[str] | None = None,
     by: str | None = None,
@@ -258,34 +247,42 @@ def revenue(
     >>> rep.metrics["revenue.mrr"]  # 1200 / 12 (an annual plan) + 50 (30 days: one month)
     150.0
     """
-    params = revenue_params(
-        {},
-        gross_margin=gross_margin,
-        currency=currency,
-        fx_rates=os.fspath(fx_rates) if fx_rates is not None else None,
-        by=by,
-    )
-    return compute(REVENUE, inputs, window_of(**window), params)
+    given = {"gross_margin": gross_margin, "currency": currency, "fx_rates": fx_rates, "by": by}
+    return _compute(REVENUE, inputs, given, window)
 
 
 def health(
     inputs: Inputs,
     *,
     weights: Mapping[str, float] | None = None,
+    bounds: Mapping[str, Mapping[str, float]] | None = None,
+    bands: Mapping[str, float] | None = None,
     band: str | None = None,
     owner: str | None = None,
-    inactive_events: Iterable[str] | None = None,
-    settings: Mapping[str, Any] | None = None,
+    inactive_events: str | Iterable[str] | None = None,
+    features: Mapping[str, Iterable[str]] | None = None,
+    currency: str | None = None,
+    fx_rates: str | os.PathLike[str] | None = None,
     **window: Unpack[WindowArgs],
 ) -> Report:
     """Account health (metrics.md): per account, component scores, a weighted score, a band and
     the two weakest components as reasons; the window defaults to the 30 days before the data's
-    end. `weights` ({"billing": 2}); `band`/`owner` filter the table; `settings` takes the
-    config's [health] keys (bounds, bands, features, currency, fx_rates)."""
-    params = health_params(
-        settings or {}, weights=weights, band=band, owner=owner, inactive_events=inactive_events
-    )
-    return compute(HEALTH, inputs, window_of(**window), params)
+    end. `weights` ({"billing": 2}); `bounds` ({"frequency": {"good": 12, "bad": 1}}); `bands`
+    ({"green": 70, "yellow": 40}); `band`/`owner` filter the table; `inactive_events` and
+    `features` as engagement's, `currency` and `fx_rates` as revenue's (and taken from the
+    config's [engagement] and [revenue] when [health] does not set them)."""
+    given = {
+        "weights": weights,
+        "bounds": bounds,
+        "bands": bands,
+        "band": band,
+        "owner": owner,
+        "inactive_events": inactive_events,
+        "features": features,
+        "currency": currency,
+        "fx_rates": fx_rates,
+    }
+    return _compute(HEALTH, inputs, given, window)
 
 
 def report(
@@ -298,7 +295,8 @@ def report(
     length (the previous whole months for a window of whole months). `params` holds each
     family's settings as in its config table (`{"support": {"sla_first_response": "4h"}}`).
     `bundle.write(folder)` writes the dated bundle atomically."""
-    return build_bundle(inputs, window_of(**window), _family_params(params))
+    words = window_settings((inputs.config or Config()).settings, window)
+    return build_bundle(inputs, build_window(**words), _family_params(inputs, params, words))
 
 
 def check(
@@ -312,15 +310,35 @@ def check(
     warn_max, max_increase_pct, max_decrease_pct, by, allow_missing) on a report of the
     window; `csmetrics.checks.exit_code(outcomes)` is 1 when any failed."""
     parsed = parse_checks(list(checks))
-    chosen = _family_params(params)
-    bundle = build_bundle(inputs, window_of(**window), chosen)
+    words = window_settings((inputs.config or Config()).settings, window)
+    chosen = _family_params(inputs, params, words)
+    bundle = build_bundle(inputs, build_window(**words), chosen)
     return run_checks(parsed, bundle, inputs, chosen)
 
 
-def _family_params(params: Mapping[str, Mapping[str, Any]] | None) -> dict[str, Any]:
-    """Every family's parameters from settings given as its config table would hold them."""
-    settings = params or {}
-    return family_params(lambda name: settings.get(name, {}), ".")
+def _family_params(
+    inputs: Inputs, params: Mapping[str, Mapping[str, Any]] | None, window: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Every family's parameters: `params` (settings as a config table holds them) over the
+    tables of the config the inputs were loaded with."""
+    config = inputs.config or Config()
+    given = params or {}
+
+    def table_of(name: str) -> dict[str, Any]:
+        return {**config.family(name), **given.get(name, {})}
+
+    return family_params(table_of, config.base, window)
+
+
+def _compute(
+    family: Family[Any], inputs: Inputs, given: Mapping[str, Any], window: Mapping[str, Any]
+) -> Report:
+    """A family's report: its settings `given` (None: not given) over the config the inputs
+    were loaded with, on the window the call's and the config's settings make."""
+    config = inputs.config or Config()
+    words = window_settings(config.settings, window)
+    params = family.params(config.family, config.base, given, words)
+    return compute(family, inputs, build_window(**words), params)
 
 
 __all__ = [

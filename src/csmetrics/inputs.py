@@ -14,6 +14,7 @@ from typing import Any
 
 import polars as pl
 
+from csmetrics.config import Config
 from csmetrics.diagnostics import DataWarning
 from csmetrics.engine import Engine, engine_of
 from csmetrics.sources.load import LoadedSource
@@ -61,6 +62,9 @@ class Inputs:
     """
 
     sources: Mapping[str, Source] = field(default_factory=dict)
+    # the config the sources were loaded with (`cm.load(config=...)`, the command line): its
+    # family tables and window settings apply to every family computed on these inputs
+    config: Config | None = field(default=None, compare=False)
 
     def __getitem__(self, kind: str) -> pl.DataFrame:
         return self.sources[kind].frame

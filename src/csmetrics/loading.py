@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -86,7 +87,8 @@ def load(
         settings.setting("source_timezone", source_timezone) if settings else source_timezone
     )
     specs = {kind: spec_from_entry(kind, entry, default_tz) for kind, entry in entries.items()}
-    return load_inputs(specs, engine=engine_of(engine, spark_master))
+    inputs = load_inputs(specs, engine=engine_of(engine, spark_master))
+    return replace(inputs, config=settings)
 
 
 def _source_value(value: SourceArg) -> dict[str, Any]:

@@ -85,14 +85,14 @@ def _window_json(window: Window) -> dict[str, Any]:
     }
 
 
-def family_params(table_of: Callable[[str], Mapping[str, Any]], base: str) -> dict[str, Any]:
-    """Every family's parameters from its config table (`table_of(name)`)."""
-    out = {}
-    for name, family in FAMILIES.items():
-        if family.configure is None:
-            raise ConfigError(f"{name}: cannot be configured for report")
-        out[name] = family.configure(family.table(table_of), base)
-    return out
+def family_params(
+    table_of: Callable[[str], Mapping[str, Any]],
+    base: str,
+    window: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Every family's parameters from its config table (`table_of(name)`) and the window
+    settings given (which settings such as retention's cohort_grain follow)."""
+    return {name: family.params(table_of, base, window=window) for name, family in FAMILIES.items()}
 
 
 def build_bundle(

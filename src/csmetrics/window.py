@@ -8,9 +8,12 @@ zone. Families plan with the resolved `Window` only, so both bounds are always s
 
 from __future__ import annotations
 
+import difflib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from typing import Any
 
 import polars as pl
 
@@ -338,3 +341,27 @@ def _week_label(first: date, base: WindowSpec) -> str:
         year, week, _ = first.isocalendar()
         return f"{year}-W{week:02d}"
     return f"week-of-{first.isoformat()}"
+
+
+BOUNDS = ("since", "until", "period")
+CALENDAR = ("as_of", "timezone", "week_start", "grain")
+
+
+def window_settings(config: Mapping[str, Any], given: Mapping[str, Any]) -> dict[str, Any]:
+    """The window settings in force, one rule for the command line and the API: bounds given
+    (since, until, period) replace the config's bounds as a whole (a `--period` on the command
+    line is not combined with the config's `since`); every other window setting given wins over
+    the config's. None is not given; what neither sets is left out (build_window's default)."""
+    unknown = sorted(set(given) - {*BOUNDS, *CALENDAR})
+    if unknown:  # `**window` takes the keywords no parameter took: a misspelt setting lands here
+        close = difflib.get_close_matches(unknown[0], (*BOUNDS, *CALENDAR), n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        raise TypeError(f"unexpected keyword argument {unknown[0]!r}{hint}")
+    chosen = {key: value for key, value in given.items() if value is not None}
+    bounds = chosen if any(key in chosen for key in BOUNDS) else config
+    words = {key: bounds[key] for key in BOUNDS if bounds.get(key) is not None}
+    for key in CALENDAR:
+        value = chosen.get(key, config.get(key))
+        if value is not None:
+            words[key] = str(value)
+    return words

@@ -163,9 +163,9 @@ def test_weights_bounds_and_bands_are_configurable() -> None:
     assert rows(report)["A"]["score"] == pytest.approx((3 * 100 / 11 + 400 / 7 + 100 + 250 / 9) / 6)
     assert rows(report)["A"]["band"] == "red"
     # a frequency of 2 days is good enough when good = 2: A's frequency scores 100
-    lenient = health(full=False, settings={"bounds": {"frequency": {"good": 2, "bad": 0}}})
+    lenient = health(full=False, bounds={"frequency": {"good": 2, "bad": 0}})
     assert rows(lenient)["A"]["frequency_score"] == 100
-    strict = health(full=False, settings={"bands": {"green": 90, "yellow": 86}})
+    strict = health(full=False, bands={"green": 90, "yellow": 86})
     assert rows(strict)["B"]["band"] == "red"  # 85.7 < 86
 
 

@@ -22,6 +22,7 @@ from csmetrics.cli.wiring import (
     setup_logging,
     specs_of,
     window_spec,
+    window_words,
 )
 from csmetrics.errors import ConfigError
 
@@ -51,7 +52,7 @@ def _bundle(
 
     settings = load(sources.config)
     base = settings.base
-    params = family_params(settings.family, base)
+    params = family_params(settings.family, base, window_words(settings, window))
     specs = specs_of(settings, sources)
     if not specs:
         raise ConfigError("no source configured: set [sources.*] in the config or pass paths")

@@ -34,20 +34,21 @@ def start(sources: SourceOptions, output: OutputOptions) -> Config:
     return load(sources.config)
 
 
+def window_words(settings: Config, window: WindowOptions) -> dict[str, Any]:
+    """The window settings in force: the command line's over the config's (one rule with the
+    API: csmetrics.window.window_settings)."""
+    from dataclasses import asdict
+
+    from csmetrics.window import window_settings
+
+    return window_settings(settings.settings, asdict(window))
+
+
 def window_spec(settings: Config, window: WindowOptions) -> WindowSpec:
     """The window: the command line's bounds, else the config's; other settings likewise."""
     from csmetrics.window import build_window
 
-    cli_bounds = window.since or window.until or window.period
-    return build_window(
-        since=window.since if cli_bounds else settings.setting("since"),
-        until=window.until if cli_bounds else settings.setting("until"),
-        period=window.period if cli_bounds else settings.setting("period"),
-        as_of=window.as_of or settings.setting("as_of"),
-        timezone=window.timezone or settings.setting("timezone", "UTC"),
-        week_start=window.week_start or settings.setting("week_start", "monday"),
-        grain=window.grain or settings.setting("grain", "day"),
-    )
+    return build_window(**window_words(settings, window))
 
 
 def specs_of(settings: Config, sources: SourceOptions) -> dict[str, SourceSpec]:
@@ -78,18 +79,22 @@ def engine_of_options(settings: Config, sources: SourceOptions) -> Engine:
 
 def run_family_command(
     family: Family[Any],
-    params: Any,
+    given: dict[str, Any],
     settings: Config,
     sources: SourceOptions,
     window: WindowOptions,
     output: OutputOptions,
 ) -> None:
-    """Load the family's sources, compute it, emit the report: every family command's end."""
+    """Load the family's sources, compute it, emit the report: every family command's end.
+    `given`: the family's settings from the command line (None: not given)."""
     from csmetrics.output import emit, progress
     from csmetrics.runner import run_family
+    from csmetrics.window import build_window
 
-    spec = window_spec(settings, window)
+    words = window_words(settings, window)
+    params = family.params(settings.family, settings.base, given, words)
     specs = specs_of(settings, sources)
     with progress(f"computing {family.name}", output.quiet or output.no_progress):
-        report = run_family(family, specs, spec, params, engine_of_options(settings, sources))
+        engine = engine_of_options(settings, sources)
+        report = run_family(family, specs, build_window(**words), params, engine)
     emit(report, output.output_format, output.output, quiet=output.quiet)

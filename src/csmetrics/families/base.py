@@ -23,6 +23,7 @@ from typing import Any, Generic, TypeVar
 import polars as pl
 
 from csmetrics.diagnostics import DataWarning
+from csmetrics.families.settings import Settings
 from csmetrics.window import Observed, Window
 
 P = TypeVar("P")
@@ -73,12 +74,15 @@ class Family(Generic[P]):
     assemble: Callable[[Mapping[str, pl.DataFrame], RunContext, P], FamilyResult]
     parameters: Callable[[P], dict[str, Any]]  # params -> the JSON `parameters` object
     lookback: Callable[[Window, P], Lookback]
+    # (the config's [family] table, the config's folder, **explicit values) -> params: how the
+    # API, the command line, `report` and `check` configure any family without knowing it
+    configure: Callable[..., P]
+    settings: Settings
+    summary: str = ""  # one line: what the family computes (its command's --help)
+    example: str = ""  # a command line that runs it (its command's --help)
     optional: tuple[str, ...] = ()  # read when given, never an error when absent
     stages: tuple[Stage[P], ...] = ()
     one_of: tuple[str, ...] = ()  # at least one of these is needed (voice: surveys or tickets)
-    # (the config's [family] table, the config's folder) -> params: how `report` and `check`
-    # configure any family without knowing it
-    configure: Callable[[Mapping[str, Any], str], P] | None = None
     # a window asked for without a start covers this many days before its end (health: 30),
     # instead of all the data
     default_days: int | None = None
@@ -99,6 +103,26 @@ class Family(Generic[P]):
             if key in keys
         }
         return {**inherited, **table_of(self.name)}
+
+    def params(
+        self,
+        table_of: Callable[[str], Mapping[str, Any]],
+        base: str = ".",
+        given: Mapping[str, Any] | None = None,
+        window: Mapping[str, Any] | None = None,
+    ) -> P:
+        """This family's parameters, the one rule for the API, the command line, `report` and
+        `check`: explicit values (`given`; None is not given) over the config's table (with
+        the keys it inherits) over a window setting a setting follows (`window`: the window
+        settings given) over the declared defaults. Relative paths in the table start at
+        `base`, the config's folder."""
+        table = self.table(table_of)
+        chosen = {k: v for k, v in (given or {}).items() if v is not None}
+        for setting in self.settings:
+            follows = (window or {}).get(setting.window_default or "")
+            if follows is not None and setting.name not in chosen and setting.name not in table:
+                chosen[setting.name] = follows
+        return self.configure(table, base, **chosen)
 
     def can_run(self, available: Container[str]) -> bool:
         """Whether the given sources are enough to compute this family."""

@@ -1,35 +1,179 @@
-"""Family parameters from a config table and explicit values, one rule for every family: the
-explicit value wins when it is set, an unknown key in the table is a config error naming it."""
+"""Family settings, each declared once: its name (the API keyword and the config key), how a value
+is read, its default, its help text and its command-line flag.
+
+A family's `SETTINGS` is the one place a setting is stated. The config's `[family]` table, the
+command line and the Python API all go through `Settings.resolve`, so a value means the same
+wherever it is given: a value given explicitly (flag or keyword) wins over the config's table,
+which wins over the default; a list setting given as one string is one item, never its letters;
+an unknown key in the table is a config error naming the keys that exist.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import difflib
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from csmetrics.errors import ConfigError
+from csmetrics.timeparts import parse_duration
+
+# (value, where it came from) -> the typed value; raises ConfigError naming `where`
+Reader = Callable[[Any, str], Any]
 
 
-def merged_settings(
-    section: str, table: Mapping[str, Any], given: Mapping[str, Any], known: Iterable[str]
-) -> dict[str, Any]:
-    """The [section] table with the `given` values that are set laid over it."""
-    unknown = sorted(set(table) - set(known))
-    if unknown:
-        raise ConfigError(f"[{section}]: unknown key {unknown[0]!r} (known: {', '.join(known)})")
-    return {**table, **{k: v for k, v in given.items() if v not in (None, (), [])}}
+@dataclass(frozen=True)
+class Setting:
+    """One family setting. `flag` is its command-line option (None: config and API only);
+    `repeatable`: the flag may be given several times (a list setting); `path`: a relative
+    path in the config is relative to the config's folder."""
+
+    name: str
+    read: Reader
+    default: Any
+    help: str
+    flag: str | None = None
+    repeatable: bool = False
+    path: bool = False
+    cli_type: type = str  # what the command line parses before `read` (str, int, float, bool)
+    # a window setting whose value, when one is given (command line, call or config), is this
+    # setting's default: retention's cohort_grain follows `grain`
+    window_default: str | None = None
+
+    @property
+    def option(self) -> str:
+        """How a message names the setting: its flag, else its config key."""
+        return self.flag or self.name
 
 
-def choice(value: Any, allowed: Iterable[str], option: str) -> str:
-    """`value` as one of `allowed`, or a config error naming the option."""
-    text = str(value)
-    allowed = tuple(allowed)
-    if text not in allowed:
-        raise ConfigError(f"{option}: expected one of {', '.join(allowed)}, got {text!r}")
-    return text
+@dataclass(frozen=True)
+class Settings:
+    """The settings of one family (`section` is its config table's name)."""
+
+    section: str
+    items: tuple[Setting, ...]
+
+    def __iter__(self) -> Iterator[Setting]:
+        return iter(self.items)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(s.name for s in self.items)
+
+    def __getitem__(self, name: str) -> Setting:
+        for item in self.items:
+            if item.name == name:
+                return item
+        raise KeyError(name)
+
+    def resolve(
+        self, table: Mapping[str, Any], given: Mapping[str, Any], base: str = "."
+    ) -> dict[str, Any]:
+        """Every setting's typed value: `given` (explicit values; None means not given) over
+        the config's `table` over the default. Defaults are not read again: they are typed."""
+        unknown = sorted(set(table) - set(self.names))
+        if unknown:
+            raise ConfigError(unknown_key(self.section, unknown[0], self.names))
+        extra = sorted(set(given) - set(self.names))
+        if extra:  # a programming error of a caller, said as plainly as a user's
+            raise ConfigError(unknown_key(self.section, extra[0], self.names))
+        values: dict[str, Any] = {}
+        for item in self.items:
+            value = given.get(item.name)
+            where = item.option
+            if value is None and item.name in table:
+                value = table[item.name]
+                where = f"[{self.section}] {item.name}"
+                if item.path and value is not None:
+                    value = relative_path(str(value), base)
+            values[item.name] = item.default if value is None else item.read(value, where)
+        return values
 
 
-def names(value: str | Iterable[str] | None) -> tuple[str, ...]:
-    """Event names from a string or a list of them."""
-    if value is None:
-        return ()
-    return (value,) if isinstance(value, str) else tuple(map(str, value))
+def unknown_key(section: str, key: str, known: Iterable[str]) -> str:
+    known = tuple(known)
+    close = difflib.get_close_matches(key, known, n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    return f"[{section}]: unknown key {key!r}{hint} (known: {', '.join(known)})"
+
+
+def relative_path(text: str, base: str) -> str:
+    candidate = Path(text).expanduser()
+    return str(candidate if candidate.is_absolute() else Path(base) / candidate)
+
+
+# Readers: each takes a value as the config (TOML), the command line (text) or a call gives it.
+
+
+def text(value: Any, where: str) -> str:
+    if isinstance(value, Mapping | list | tuple):
+        raise ConfigError(f"{where}: expected a text, got {value!r}")
+    return str(value)
+
+
+def names(value: Any, where: str) -> tuple[str, ...]:
+    """A list of names: one string is one name (never its letters)."""
+    if isinstance(value, str):
+        return (value,)
+    if isinstance(value, Iterable) and not isinstance(value, Mapping):
+        items = tuple(value)
+        if all(isinstance(item, str | int) for item in items):
+            return tuple(map(str, items))
+    raise ConfigError(
+        f'{where}: expected a name or a list of names such as ["a", "b"], got {value!r}'
+    )
+
+
+def duration(value: Any, where: str) -> timedelta:
+    if isinstance(value, timedelta):
+        return value
+    return parse_duration(text(value, where), where)
+
+
+def choice(*allowed: str) -> Reader:
+    def read(value: Any, where: str) -> str:
+        word = text(value, where)
+        if word not in allowed:
+            raise ConfigError(f"{where}: expected one of {', '.join(allowed)}, got {word!r}")
+        return word
+
+    return read
+
+
+def whole_number(minimum: int) -> Reader:
+    def read(value: Any, where: str) -> int:
+        number = value
+        if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+            number = int(value)
+        if not isinstance(number, int) or isinstance(number, bool) or number < minimum:
+            raise ConfigError(
+                f"{where}: expected a whole number of at least {minimum}, got {value!r}"
+            )
+        return number
+
+    return read
+
+
+def number(value: Any, where: str) -> float:
+    if isinstance(value, bool):
+        raise ConfigError(f"{where}: expected a number, got {value!r}")
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        raise ConfigError(f"{where}: expected a number, got {value!r}") from None
+
+
+def boolean(value: Any, where: str) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
+        return value.strip().lower() == "true"
+    raise ConfigError(f"{where}: expected true or false, got {value!r}")
+
+
+def mapping(value: Any, where: str) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise ConfigError(f"{where}: expected a table such as {{ key = value }}, got {value!r}")
+    return value

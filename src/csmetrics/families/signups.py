@@ -12,10 +12,21 @@ import polars as pl
 
 from csmetrics.diagnostics import DataWarning
 from csmetrics.families.base import Columns, Frames
+from csmetrics.families.settings import Setting, choice, text
 from csmetrics.window import Window
 
 Level = Literal["user", "account"]
 LEVELS: tuple[Level, ...] = ("user", "account")
+
+# The settings onboarding and retention share, declared once for both.
+SIGNUP_EVENT = Setting(
+    "signup_event",
+    text,
+    None,
+    "The event of signup, which starts a first-time cohort (default: a user's first event).",
+    flag="--signup-event",
+)
+LEVEL = Setting("level", choice(*LEVELS), "user", "user or account (default user).", flag="--level")
 
 
 def entity_events(frames: Frames, columns: Columns, window: Window, level: Level) -> pl.LazyFrame:

@@ -8,6 +8,7 @@ family's stages and plan, `assemble` turns the collected frames into the report.
 from csmetrics.families.base import Family
 from csmetrics.families.engagement.assemble import assemble
 from csmetrics.families.engagement.params import (
+    SETTINGS,
     EngagementParams,
     needed_columns,
     parameters,
@@ -18,6 +19,8 @@ from csmetrics.families.engagement.timeline import lookback
 
 FAMILY: Family[EngagementParams] = Family(
     name="engagement",
+    summary="DAU/WAU/MAU, stickiness, sessions, feature adoption and account activity.",
+    example=("csmetrics engagement --events events.parquet --period last-30d --grain week"),
     required=("events",),
     needed_columns=needed_columns,
     plan=plan,
@@ -25,7 +28,8 @@ FAMILY: Family[EngagementParams] = Family(
     assemble=assemble,
     parameters=parameters,
     lookback=lookback,
-    configure=lambda table, base: params_from_config(table),
+    configure=params_from_config,
+    settings=SETTINGS,
 )
 
 __all__ = ["FAMILY", "EngagementParams", "params_from_config"]

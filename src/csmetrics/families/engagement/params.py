@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 from csmetrics.errors import ConfigError
-from csmetrics.timeparts import parse_duration
+from csmetrics.families.settings import Setting, Settings, boolean, duration, names
 
 ROLLING_WINDOWS = {"wau7": 7, "mau30": 30}
 LOOKBACK_DAYS = max(ROLLING_WINDOWS.values()) - 1
@@ -38,44 +38,51 @@ def needed_columns(source: str, params: EngagementParams) -> set[str]:
     return {"timestamp", "user_id", "event", "account_id", "session_id"}
 
 
-KNOWN_KEYS = ("session_gap", "inactive_events", "features", "use_session_id")
+# Shared with retention and health: one definition of an event that does not make a user active.
+INACTIVE_EVENTS = Setting(
+    "inactive_events",
+    names,
+    (),
+    "An event that does not make a user active (repeatable), e.g. email_opened.",
+    flag="--inactive-event",
+    repeatable=True,
+)
+
+SETTINGS = Settings(
+    "engagement",
+    (
+        Setting(
+            "session_gap",
+            duration,
+            timedelta(minutes=30),
+            "Inactivity that ends a session, e.g. 30m.",
+            flag="--session-gap",
+        ),
+        INACTIVE_EVENTS,
+        Setting(
+            "features",
+            lambda value, where: _features(value, where),
+            None,
+            "Feature name -> the events that count as using it ([engagement.features] "
+            'Reporting = ["report_viewed"]); default: each event is a feature.',
+        ),
+        Setting(
+            "use_session_id",
+            boolean,
+            True,
+            "Sessions from a session_id column when there is one.",
+        ),
+    ),
+)
 
 
-def params_from_config(
-    table: Mapping[str, Any],
-    *,
-    session_gap: str | timedelta | None = None,
-    inactive_events: list[str] | tuple[str, ...] | None = None,
-    features: Mapping[str, Any] | None = None,
-) -> EngagementParams:
-    """Parameters from the config's [engagement] table, overridden by explicit values."""
-    unknown = sorted(set(table) - set(KNOWN_KEYS))
-    if unknown:
-        raise ConfigError(
-            f"[engagement]: unknown key {unknown[0]!r} (known: {', '.join(sorted(KNOWN_KEYS))})"
-        )
-    gap_value = session_gap or table.get("session_gap", "30m")
-    gap = (
-        gap_value
-        if isinstance(gap_value, timedelta)
-        else parse_duration(str(gap_value), "--session-gap")
-    )
-    inactive = (
-        tuple(inactive_events) if inactive_events else tuple(table.get("inactive_events", ()))
-    )
-    return EngagementParams(
-        session_gap=gap,
-        inactive_events=tuple(map(str, inactive)),
-        features=_features(features if features is not None else table.get("features")),
-        use_session_id=bool(table.get("use_session_id", True)),
-    )
+def params_from_config(table: Mapping[str, Any], base: str = ".", **given: Any) -> EngagementParams:
+    """Parameters from the config's [engagement] table, overridden by the given values (None:
+    not given)."""
+    return EngagementParams(**SETTINGS.resolve(table, given, base))
 
 
-def _features(value: Any) -> dict[str, tuple[str, ...]] | None:
-    if value is None:
-        return None
-    if not isinstance(value, Mapping) or not all(
-        isinstance(v, list | tuple | str) for v in value.values()
-    ):
-        raise ConfigError('[engagement.features]: expected feature = ["event", ...] entries')
-    return {str(k): (v,) if isinstance(v, str) else tuple(map(str, v)) for k, v in value.items()}
+def _features(value: Any, where: str) -> dict[str, tuple[str, ...]]:
+    if not isinstance(value, Mapping):
+        raise ConfigError(f'{where}: expected feature = ["event", ...] entries')
+    return {str(k): names(v, f"{where} {k}") for k, v in value.items()}

@@ -20,6 +20,7 @@ from csmetrics.families.health.components import (
 )
 from csmetrics.families.health.params import (
     COMPONENTS,
+    SETTINGS,
     HealthParams,
     needed_columns,
     parameters,
@@ -185,6 +186,8 @@ def assemble(
 
 FAMILY: Family[HealthParams] = Family(
     name="health",
+    summary="Account health scores (default: the 30 days before the window's end), bands, reasons.",
+    example=("csmetrics health --config csmetrics.toml --band red --owner 'Ana Ruiz'"),
     required=("events",),
     optional=("tickets", "surveys", "billing", "accounts"),
     needed_columns=needed_columns,
@@ -193,7 +196,8 @@ FAMILY: Family[HealthParams] = Family(
     parameters=parameters,
     lookback=lookback,
     stages=(event_stage,),
-    configure=lambda table, base: params_from_config(table, base),
+    configure=params_from_config,
+    settings=SETTINGS,
     default_days=30,
     required_columns={"events": ("account_id",)},
     inherits={"engagement": ("inactive_events", "features"), "revenue": ("currency", "fx_rates")},

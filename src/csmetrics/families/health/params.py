@@ -9,12 +9,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from csmetrics.errors import ConfigError
-from csmetrics.families.engagement.params import EngagementParams
+from csmetrics.families.engagement.params import INACTIVE_EVENTS, EngagementParams
+from csmetrics.families.engagement.params import SETTINGS as ENGAGEMENT_SETTINGS
 from csmetrics.families.engagement.params import params_from_config as engagement_params
+from csmetrics.families.revenue.params import SETTINGS as REVENUE_SETTINGS
 from csmetrics.families.revenue.params import RevenueParams
 from csmetrics.families.revenue.params import needed_columns as revenue_needed
 from csmetrics.families.revenue.params import params_from_config as revenue_params
-from csmetrics.families.settings import choice, merged_settings
+from csmetrics.families.settings import Setting, Settings, choice, mapping, names, number, text
 
 # component -> (good, bad): the raw values scored 100 and 0 (metrics.md defaults)
 COMPONENTS: dict[str, tuple[float, float]] = {
@@ -27,17 +29,8 @@ COMPONENTS: dict[str, tuple[float, float]] = {
     "billing": (0.0, 1.0),
 }
 BANDS = ("red", "yellow", "green")
-KNOWN_KEYS = (
-    "weights",
-    "bounds",
-    "bands",
-    "band",
-    "owner",
-    "inactive_events",
-    "features",
-    "currency",
-    "fx_rates",
-)
+# the lowest scores of the green and yellow bands (below yellow is red), metrics.md's defaults
+GREEN, YELLOW = 70.0, 40.0
 
 
 @dataclass(frozen=True)
@@ -49,8 +42,8 @@ class HealthParams:
 
     weights: Mapping[str, float] = field(default_factory=lambda: dict.fromkeys(COMPONENTS, 1.0))
     bounds: Mapping[str, tuple[float, float]] = field(default_factory=lambda: dict(COMPONENTS))
-    green: float = 70.0
-    yellow: float = 40.0
+    green: float = GREEN
+    yellow: float = YELLOW
     band: str | None = None
     owner: str | None = None
     engagement: EngagementParams = field(default_factory=EngagementParams)
@@ -80,6 +73,21 @@ def needed_columns(source: str, params: HealthParams) -> set[str]:
     }[source]
 
 
+def _weights(value: Any, where: str) -> dict[str, float]:
+    """{"billing": 2} (config, call) or `NAME=W` entries (the command line)."""
+    if isinstance(value, str):
+        value = [value]
+    entries = value if isinstance(value, Mapping) else parse_weights(names(value, where))
+    _known(entries, where)
+    chosen = dict.fromkeys(COMPONENTS, 1.0)
+    for name, given in entries.items():
+        weight = number(given, f"{where} {name}")
+        if weight < 0:
+            raise ConfigError(f"{where} {name}: a weight cannot be negative, got {weight}")
+        chosen[name] = weight
+    return chosen
+
+
 def parse_weights(entries: Iterable[str]) -> dict[str, float]:
     """`NAME=W` entries of `--weight` as a mapping."""
     out: dict[str, float] = {}
@@ -94,6 +102,30 @@ def parse_weights(entries: Iterable[str]) -> dict[str, float]:
     return out
 
 
+def _bounds(value: Any, where: str) -> dict[str, tuple[float, float]]:
+    table = mapping(value, where)
+    _known(table, where)
+    bounds = dict(COMPONENTS)
+    for name, entry in table.items():
+        if not isinstance(entry, Mapping) or set(entry) - {"good", "bad"}:
+            raise ConfigError(f"{where} {name}: expected {{ good = ..., bad = ... }}")
+        good = number(entry.get("good", bounds[name][0]), f"{where} {name} good")
+        bad = number(entry.get("bad", bounds[name][1]), f"{where} {name} bad")
+        if good == bad:
+            raise ConfigError(f"{where} {name}: good and bad must differ")
+        bounds[name] = (good, bad)
+    return bounds
+
+
+def _bands(value: Any, where: str) -> tuple[float, float]:
+    table = mapping(value, where)
+    green = number(table.get("green", GREEN), f"{where} green")
+    yellow = number(table.get("yellow", YELLOW), f"{where} yellow")
+    if not 0 <= yellow <= green <= 100:
+        raise ConfigError(f"{where}: expected 0 <= yellow <= green <= 100")
+    return green, yellow
+
+
 def _known(names: Iterable[str], option: str) -> None:
     unknown = sorted(set(names) - set(COMPONENTS))
     if unknown:
@@ -102,66 +134,63 @@ def _known(names: Iterable[str], option: str) -> None:
         )
 
 
-def _number(value: Any, option: str) -> float:
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        raise ConfigError(f"{option}: expected a number, got {value!r}") from None
+SETTINGS = Settings(
+    "health",
+    (
+        Setting(
+            "weights",
+            _weights,
+            dict.fromkeys(COMPONENTS, 1.0),
+            "A component's weight, NAME=W (repeatable): frequency, breadth, depth, trend, "
+            "support, sentiment, billing.",
+            flag="--weight",
+            repeatable=True,
+        ),
+        Setting(
+            "bounds",
+            _bounds,
+            dict(COMPONENTS),
+            "Per component, the raw values scored 100 and 0 ({ good = ..., bad = ... }).",
+        ),
+        Setting(
+            "bands",
+            _bands,
+            (GREEN, YELLOW),
+            "The lowest scores of the green and yellow bands ({ green = 70, yellow = 40 }).",
+        ),
+        Setting(
+            "band",
+            choice(*BANDS),
+            None,
+            "Only accounts of this band: red, yellow, green.",
+            flag="--band",
+        ),
+        Setting(
+            "owner",
+            text,
+            None,
+            "Only this owner's accounts (accounts source column owner).",
+            flag="--owner",
+        ),
+        INACTIVE_EVENTS,
+        ENGAGEMENT_SETTINGS["features"],
+        REVENUE_SETTINGS["currency"],
+        REVENUE_SETTINGS["fx_rates"],
+    ),
+)
 
 
-def params_from_config(
-    table: Mapping[str, Any],
-    base: str = ".",
-    *,
-    weights: Mapping[str, float] | Iterable[str] | None = None,
-    band: str | None = None,
-    owner: str | None = None,
-    inactive_events: Iterable[str] | None = None,
-) -> HealthParams:
-    """Parameters from the [health] table, overridden by the given ones that are set."""
-    merged = merged_settings("health", table, {"band": band, "owner": owner}, KNOWN_KEYS)
-    chosen = dict.fromkeys(COMPONENTS, 1.0)
-    from_table = merged.get("weights", {})
-    if not isinstance(from_table, Mapping):
-        raise ConfigError("[health] weights: expected a table such as { billing = 2 }")
-    given = weights if isinstance(weights, Mapping) else parse_weights(weights or ())
-    for option, entries in (("[health] weights", from_table), ("--weight", given)):
-        _known(entries, option)
-        for name, value in entries.items():
-            weight = _number(value, f"{option} {name}")
-            if weight < 0:
-                raise ConfigError(f"{option} {name}: a weight cannot be negative, got {weight}")
-            chosen[name] = weight
-    bounds = dict(COMPONENTS)
-    table_bounds = merged.get("bounds", {})
-    _known(table_bounds, "[health] bounds")
-    for name, entry in table_bounds.items():
-        if not isinstance(entry, Mapping) or set(entry) - {"good", "bad"}:
-            raise ConfigError(f"[health] bounds {name}: expected {{ good = ..., bad = ... }}")
-        good = _number(entry.get("good", bounds[name][0]), f"[health] bounds {name} good")
-        bad = _number(entry.get("bad", bounds[name][1]), f"[health] bounds {name} bad")
-        if good == bad:
-            raise ConfigError(f"[health] bounds {name}: good and bad must differ")
-        bounds[name] = (good, bad)
-    cut = merged.get("bands", {})
-    green = _number(cut.get("green", 70), "[health] bands green")
-    yellow = _number(cut.get("yellow", 40), "[health] bands yellow")
-    if not 0 <= yellow <= green <= 100:
-        raise ConfigError("[health] bands: expected 0 <= yellow <= green <= 100")
-    chosen_band = choice(merged["band"], BANDS, "--band") if merged.get("band") else None
-    engagement_table: dict[str, Any] = {
-        k: merged[k] for k in ("inactive_events", "features") if k in merged
-    }
-    revenue_table: dict[str, Any] = {k: merged[k] for k in ("currency", "fx_rates") if k in merged}
+def params_from_config(table: Mapping[str, Any], base: str = ".", **given: Any) -> HealthParams:
+    """Parameters from the [health] table, overridden by the given values (None: not given)."""
+    values = SETTINGS.resolve(table, given, base)
+    green, yellow = values["bands"]
+    borrowed = {"inactive_events", "features", "currency", "fx_rates"}
+    engagement = {k: values[k] for k in ("inactive_events", "features")}
+    revenue = {k: values[k] for k in ("currency", "fx_rates")}
     return HealthParams(
-        weights=chosen,
-        bounds=bounds,
+        **{k: v for k, v in values.items() if k not in {*borrowed, "bands"}},
         green=green,
         yellow=yellow,
-        band=chosen_band,
-        owner=str(merged["owner"]) if merged.get("owner") else None,
-        engagement=engagement_params(
-            engagement_table, inactive_events=list(inactive_events) if inactive_events else None
-        ),
-        revenue=revenue_params(revenue_table, base),
+        engagement=engagement_params({}, base, **engagement),
+        revenue=revenue_params({}, base, **revenue),
     )

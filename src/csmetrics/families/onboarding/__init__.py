@@ -21,6 +21,7 @@ from csmetrics.families.onboarding.activation import (
 )
 from csmetrics.families.onboarding.funnel import funnel_counts, funnel_steps, funnel_table
 from csmetrics.families.onboarding.params import (
+    SETTINGS,
     OnboardingParams,
     needed_columns,
     parameters,
@@ -176,6 +177,11 @@ def _first_per_metric(warnings: list[DataWarning]) -> list[DataWarning]:
 
 FAMILY: Family[OnboardingParams] = Family(
     name="onboarding",
+    summary="Signups, activation, time to value, days to onboard and the funnel.",
+    example=(
+        "csmetrics onboarding --events events.parquet --activation-event "
+        "created_project --activation-event invited_user --step signed_up --step created_project"
+    ),
     required=("events",),
     optional=("accounts",),
     needed_columns=needed_columns,
@@ -183,7 +189,8 @@ FAMILY: Family[OnboardingParams] = Family(
     assemble=assemble,
     parameters=parameters,
     lookback=lookback,
-    configure=lambda table, base: params_from_config(table),
+    configure=params_from_config,
+    settings=SETTINGS,
 )
 
 __all__ = ["FAMILY", "OnboardingParams", "params_from_config"]

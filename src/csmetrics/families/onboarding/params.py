@@ -7,9 +7,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from csmetrics.families.settings import choice, merged_settings, names
-from csmetrics.families.signups import LEVELS, Level
-from csmetrics.timeparts import parse_duration
+from csmetrics.families.settings import Setting, Settings, duration, names, text
+from csmetrics.families.signups import LEVEL, SIGNUP_EVENT, Level
 
 
 @dataclass(frozen=True)
@@ -33,14 +32,49 @@ class OnboardingParams:
         return self.value_event or (self.activation_events[-1] if self.activation_events else None)
 
 
-KNOWN_KEYS = (
-    "activation_events",
-    "activation_window",
-    "value_event",
-    "steps",
-    "conversion_window",
-    "signup_event",
-    "level",
+SETTINGS = Settings(
+    "onboarding",
+    (
+        Setting(
+            "activation_events",
+            names,
+            (),
+            "An event every activated user has done (repeatable; all are required).",
+            flag="--activation-event",
+            repeatable=True,
+        ),
+        Setting(
+            "activation_window",
+            duration,
+            timedelta(days=14),
+            "Time from signup to activate (default 14d).",
+            flag="--activation-window",
+        ),
+        Setting(
+            "value_event",
+            text,
+            None,
+            "The event of first value (default: the last activation event).",
+            flag="--value-event",
+        ),
+        Setting(
+            "steps",
+            names,
+            (),
+            "A funnel step, in order (repeatable).",
+            flag="--step",
+            repeatable=True,
+        ),
+        Setting(
+            "conversion_window",
+            duration,
+            timedelta(days=14),
+            "Time from the first step to convert (default 14d).",
+            flag="--conversion-window",
+        ),
+        SIGNUP_EVENT,
+        LEVEL,
+    ),
 )
 
 
@@ -62,20 +96,6 @@ def needed_columns(source: str, params: OnboardingParams) -> set[str]:
     return {"timestamp", "user_id", "event", "account_id"}
 
 
-def params_from_config(table: Mapping[str, Any], **given: Any) -> OnboardingParams:
-    """Parameters from the [onboarding] table, overridden by the `given` ones that are set."""
-    merged = merged_settings("onboarding", table, given, KNOWN_KEYS)
-    level = choice(merged.get("level", "user"), LEVELS, "--level")
-    return OnboardingParams(
-        activation_events=names(merged.get("activation_events")),
-        activation_window=_duration(merged.get("activation_window", "14d"), "--activation-window"),
-        value_event=merged.get("value_event"),
-        steps=names(merged.get("steps")),
-        conversion_window=_duration(merged.get("conversion_window", "14d"), "--conversion-window"),
-        signup_event=merged.get("signup_event"),
-        level=level,  # type: ignore[arg-type]
-    )
-
-
-def _duration(value: str | timedelta, option: str) -> timedelta:
-    return value if isinstance(value, timedelta) else parse_duration(str(value), option)
+def params_from_config(table: Mapping[str, Any], base: str = ".", **given: Any) -> OnboardingParams:
+    """Parameters from the [onboarding] table, overridden by the given values (None: not given)."""
+    return OnboardingParams(**SETTINGS.resolve(table, given, base))

@@ -28,6 +28,7 @@ from csmetrics.families.retention.cohorts import cells, members, sizes
 from csmetrics.families.retention.lifecycle import bucket_flows
 from csmetrics.families.retention.params import (
     HEADLINE_OFFSETS,
+    SETTINGS,
     RetentionParams,
     needed_columns,
     parameters,
@@ -101,6 +102,8 @@ def assemble(
 
 FAMILY: Family[RetentionParams] = Family(
     name="retention",
+    summary="Cohort retention table, retention in the window, lifecycle and user churn.",
+    example=("csmetrics retention --events events.parquet --cohort-grain week --periods 8"),
     required=("events",),
     optional=("accounts",),
     needed_columns=needed_columns,
@@ -108,7 +111,8 @@ FAMILY: Family[RetentionParams] = Family(
     assemble=assemble,
     parameters=parameters,
     lookback=lookback,
-    configure=lambda table, base: params_from_config(table),
+    configure=params_from_config,
+    settings=SETTINGS,
 )
 
 __all__ = ["FAMILY", "RetentionParams", "params_from_config"]

@@ -6,9 +6,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from csmetrics.errors import ConfigError
-from csmetrics.families.settings import choice, merged_settings, names
-from csmetrics.families.signups import LEVELS, Level
+from csmetrics.families.engagement.params import INACTIVE_EVENTS
+from csmetrics.families.settings import Setting, Settings, choice, names, whole_number
+from csmetrics.families.signups import LEVEL, SIGNUP_EVENT, Level
 from csmetrics.timeparts import Grain
 
 RetentionType = Literal["first_time", "recurring"]
@@ -35,15 +35,51 @@ class RetentionParams:
     level: Level = "user"
 
 
-KNOWN_KEYS = (
-    "cohort_grain",
-    "periods",
-    "signup_event",
-    "return_events",
-    "inactive_events",
-    "retention_type",
-    "retention_mode",
-    "level",
+SETTINGS = Settings(
+    "retention",
+    (
+        Setting(
+            "cohort_grain",
+            choice("day", "week", "month"),
+            None,
+            "Cohort buckets: day, week or month (default: the window's grain, else week).",
+            flag="--cohort-grain",
+            window_default="grain",
+        ),
+        Setting(
+            "periods",
+            whole_number(1),
+            12,
+            "Offsets after each cohort (default 12).",
+            flag="--periods",
+            cli_type=int,
+        ),
+        SIGNUP_EVENT,
+        Setting(
+            "return_events",
+            names,
+            (),
+            "An event that counts as a return (repeatable).",
+            flag="--return-event",
+            repeatable=True,
+        ),
+        INACTIVE_EVENTS,
+        Setting(
+            "retention_type",
+            choice("first_time", "recurring"),
+            "first_time",
+            "first_time (default) or recurring.",
+            flag="--retention-type",
+        ),
+        Setting(
+            "retention_mode",
+            choice("on", "on_or_after"),
+            "on",
+            "on (default) or on_or_after.",
+            flag="--retention-mode",
+        ),
+        LEVEL,
+    ),
 )
 
 
@@ -66,28 +102,6 @@ def needed_columns(source: str, params: RetentionParams) -> set[str]:
     return {"timestamp", "user_id", "event", "account_id"}
 
 
-def params_from_config(table: Mapping[str, Any], **given: Any) -> RetentionParams:
-    """Parameters from the [retention] table, overridden by the `given` ones that are set."""
-    merged = merged_settings("retention", table, given, KNOWN_KEYS)
-    grain = merged.get("cohort_grain")
-    periods = merged.get("periods", 12)
-    if not isinstance(periods, int) or isinstance(periods, bool) or periods < 1:
-        raise ConfigError(f"--periods: expected a whole number of at least 1, got {periods!r}")
-    return RetentionParams(
-        cohort_grain=None
-        if grain is None
-        else choice(grain, ("day", "week", "month"), "--cohort-grain"),  # type: ignore[arg-type]
-        periods=periods,
-        signup_event=merged.get("signup_event"),
-        return_events=names(merged.get("return_events")),
-        inactive_events=names(merged.get("inactive_events")),
-        retention_type=choice(
-            merged.get("retention_type", "first_time"),
-            ("first_time", "recurring"),
-            "--retention-type",
-        ),  # type: ignore[arg-type]
-        retention_mode=choice(
-            merged.get("retention_mode", "on"), ("on", "on_or_after"), "--retention-mode"
-        ),  # type: ignore[arg-type]
-        level=choice(merged.get("level", "user"), LEVELS, "--level"),  # type: ignore[arg-type]
-    )
+def params_from_config(table: Mapping[str, Any], base: str = ".", **given: Any) -> RetentionParams:
+    """Parameters from the [retention] table, overridden by the given values (None: not given)."""
+    return RetentionParams(**SETTINGS.resolve(table, given, base))

@@ -20,6 +20,7 @@ from csmetrics.families.revenue.mrr import (
     snapshot,
 )
 from csmetrics.families.revenue.params import (
+    SETTINGS,
     RevenueParams,
     needed_columns,
     parameters,
@@ -92,6 +93,8 @@ def plan(
 
 FAMILY: Family[RevenueParams] = Family(
     name="revenue",
+    summary="MRR and its movements, ARR, ARPA, churn, NRR/GRR, LTV, late payments and AR aging.",
+    example=("csmetrics revenue --billing invoices.csv --period 2026-10 --gross-margin 0.8"),
     required=("billing",),
     optional=("accounts",),
     needed_columns=needed_columns,
@@ -100,7 +103,8 @@ FAMILY: Family[RevenueParams] = Family(
     parameters=parameters,
     lookback=lookback,
     stages=(prepare, by_month),
-    configure=lambda table, base: params_from_config(table, base),
+    configure=params_from_config,
+    settings=SETTINGS,
 )
 
 __all__ = ["FAMILY", "RevenueParams", "params_from_config"]

@@ -3,17 +3,16 @@ file is read here, once (it is small: one rate per currency and day at most)."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import polars as pl
 
 from csmetrics.errors import ConfigError, InputError
-from csmetrics.families.settings import merged_settings
+from csmetrics.families.settings import Setting, Settings, number, text
 
-KNOWN_KEYS = ("gross_margin", "currency", "fx_rates", "by")
 FX_COLUMNS = ("date", "currency", "rate")
 
 
@@ -60,43 +59,75 @@ def needed_columns(source: str, params: RevenueParams) -> set[str]:
     return {"account_id"} | ({params.by} if params.by else set())
 
 
+def _gross_margin(value: Any, where: str) -> float:
+    margin = number(value, where)
+    if not 0 < margin <= 1:
+        raise ConfigError(f"{where}: expected a share between 0 and 1 (e.g. 0.8), got {value!r}")
+    return margin
+
+
+def _currency(value: Any, where: str) -> str:
+    return text(value, where).strip().upper()
+
+
+SETTINGS = Settings(
+    "revenue",
+    (
+        Setting(
+            "gross_margin",
+            _gross_margin,
+            1.0,
+            "Share of revenue kept, for LTV (default 1.0).",
+            flag="--gross-margin",
+            cli_type=float,
+        ),
+        Setting(
+            "currency",
+            _currency,
+            None,
+            "Reporting currency (ISO 4217), e.g. EUR.",
+            flag="--currency",
+        ),
+        Setting(
+            "fx_rates",
+            text,
+            None,
+            "CSV of date, currency, rate to the reporting currency: needed when the lines are "
+            "in several currencies.",
+            flag="--fx-rates",
+            path=True,
+        ),
+        Setting(
+            "by",
+            text,
+            None,
+            "A billing or accounts column to break MRR down by (default plan).",
+            flag="--by",
+        ),
+    ),
+)
+
+
 def params_from_config(table: Mapping[str, Any], base: str = ".", **given: Any) -> RevenueParams:
-    """Parameters from the [revenue] table, overridden by the `given` ones that are set; an
-    fx_rates path in the table is relative to the config's folder (`base`)."""
-    from_table = dict(table)
-    if "fx_rates" in from_table and not given.get("fx_rates"):
-        candidate = Path(str(from_table["fx_rates"])).expanduser()
-        from_table["fx_rates"] = str(
-            candidate if candidate.is_absolute() else Path(base) / candidate
-        )
-    merged = merged_settings("revenue", from_table, given, KNOWN_KEYS)
-    margin = _gross_margin(merged.get("gross_margin", 1.0))
-    currency = str(merged["currency"]).strip().upper() if merged.get("currency") else None
-    path = str(merged["fx_rates"]) if merged.get("fx_rates") else None
-    if path and not currency:
+    """Parameters from the [revenue] table, overridden by the given values (None: not given);
+    an fx_rates path in the table is relative to the config's folder (`base`)."""
+    values = SETTINGS.resolve(table, {k: _path(k, v) for k, v in given.items()}, base)
+    path = values["fx_rates"]
+    if path and not values["currency"]:
         raise ConfigError(
             "--fx-rates needs --currency (or currency in [revenue]): the currency the rates convert to"
         )
-    by = str(merged["by"]) if merged.get("by") else None
     return RevenueParams(
-        gross_margin=margin,
-        currency=currency,
+        gross_margin=values["gross_margin"],
+        currency=values["currency"],
         fx_rates=read_fx_rates(path) if path else None,
         fx_rates_path=path,
-        by=by,
+        by=values["by"],
     )
 
 
-def _gross_margin(value: Any) -> float:
-    try:
-        margin = float(value)
-    except (TypeError, ValueError):
-        margin = float("nan")
-    if not 0 < margin <= 1:
-        raise ConfigError(
-            f"--gross-margin: expected a share between 0 and 1 (e.g. 0.8), got {value!r}"
-        )
-    return margin
+def _path(key: str, value: Any) -> Any:
+    return os.fspath(value) if key == "fx_rates" and isinstance(value, os.PathLike) else value
 
 
 def read_fx_rates(path: str) -> pl.DataFrame:

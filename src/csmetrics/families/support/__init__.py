@@ -15,6 +15,7 @@ from csmetrics.diagnostics import DataWarning
 from csmetrics.families.base import Columns, Family, FamilyResult, Frames, Lookback, RunContext
 from csmetrics.families.support.measures import counted_problems, measures
 from csmetrics.families.support.params import (
+    SETTINGS,
     SupportParams,
     needed_columns,
     parameters,
@@ -144,6 +145,11 @@ def _warnings(
 
 FAMILY: Family[SupportParams] = Family(
     name="support",
+    summary="Volume, backlog, first response and resolution times, FCR, reopens, SLA and CSAT.",
+    example=(
+        'csmetrics support --tickets tickets.csv --business-hours "mon-fri 09:00-17:00" '
+        "--sla-first-response 4h --by channel"
+    ),
     required=("tickets",),
     needed_columns=needed_columns,
     plan=plan,
@@ -151,7 +157,8 @@ FAMILY: Family[SupportParams] = Family(
     assemble=assemble,
     parameters=parameters,
     lookback=lookback,
-    configure=lambda table, base: params_from_config(table, base),
+    configure=params_from_config,
+    settings=SETTINGS,
 )
 
 __all__ = ["FAMILY", "SupportParams", "params_from_config"]

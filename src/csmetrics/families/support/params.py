@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import os
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from csmetrics.business_hours import BusinessHours, parse_business_hours, read_holidays
-from csmetrics.families.settings import choice, merged_settings
-from csmetrics.timeparts import parse_duration
+from csmetrics.errors import ConfigError
+from csmetrics.families.settings import Setting, Settings, choice, duration, text
 
 BREAKDOWNS = ("channel", "priority", "group", "assignee")
-KNOWN_KEYS = ("sla_first_response", "business_hours", "holidays", "by")
 
 
 @dataclass(frozen=True)
@@ -52,30 +52,59 @@ def needed_columns(source: str, params: SupportParams) -> set[str]:
     return columns | ({params.by} if params.by else set())
 
 
+def _holidays(value: Any, where: str) -> tuple[date, ...]:
+    """A file of dates (a path), or the dates themselves (a call)."""
+    if isinstance(value, str | os.PathLike):
+        return read_holidays(os.fspath(value))
+    if isinstance(value, Iterable) and all(isinstance(day, date) for day in value):
+        return tuple(value)
+    raise ConfigError(f"{where}: expected a file of dates or a list of dates, got {value!r}")
+
+
+SETTINGS = Settings(
+    "support",
+    (
+        Setting(
+            "sla_first_response",
+            duration,
+            None,
+            "First-response SLA, e.g. 4h.",
+            flag="--sla-first-response",
+        ),
+        Setting(
+            "business_hours",
+            text,
+            None,
+            'Opening hours in --timezone, e.g. "mon-thu 08:00-18:00, fri 08:00-14:00": '
+            "durations then count business time only.",
+            flag="--business-hours",
+        ),
+        Setting(
+            "holidays",
+            _holidays,
+            (),
+            "File of closed days: one date per line, or a CSV with a date column.",
+            flag="--holidays",
+            path=True,
+        ),
+        Setting(
+            "by",
+            choice(*BREAKDOWNS),
+            None,
+            "Breakdown: channel, priority, group or assignee.",
+            flag="--by",
+        ),
+    ),
+)
+
+
 def params_from_config(table: Mapping[str, Any], base: str = ".", **given: Any) -> SupportParams:
-    """Parameters from the [support] table, overridden by the `given` ones that are set; a
+    """Parameters from the [support] table, overridden by the given values (None: not given); a
     holidays path in the table is relative to the config's folder (`base`)."""
-    from_table = dict(table)
-    if "holidays" in from_table and "holidays" not in {k for k, v in given.items() if v}:
-        from_table["holidays"] = str(_relative(str(from_table["holidays"]), base))
-    merged = merged_settings("support", from_table, given, KNOWN_KEYS)
-    sla = merged.get("sla_first_response")
-    hours_text = merged.get("business_hours")
-    holidays = read_holidays(merged["holidays"]) if merged.get("holidays") else ()
-    by = merged.get("by")
+    values = SETTINGS.resolve(table, given, base)
+    hours_text, holidays = values["business_hours"], values["holidays"]
     return SupportParams(
-        sla_first_response=_duration(sla, "--sla-first-response") if sla else None,
-        business_hours=parse_business_hours(str(hours_text), holidays) if hours_text else None,
-        by=choice(by, BREAKDOWNS, "--by") if by else None,
+        sla_first_response=values["sla_first_response"],
+        business_hours=parse_business_hours(hours_text, holidays) if hours_text else None,
+        by=values["by"],
     )
-
-
-def _duration(value: str | timedelta, option: str) -> timedelta:
-    return value if isinstance(value, timedelta) else parse_duration(str(value), option)
-
-
-def _relative(path: str, base: str) -> str:
-    from pathlib import Path
-
-    candidate = Path(path).expanduser()
-    return str(candidate if candidate.is_absolute() else Path(base) / candidate)

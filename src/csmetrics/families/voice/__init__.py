@@ -12,6 +12,7 @@ from csmetrics.diagnostics import DataWarning
 from csmetrics.errors import InputError
 from csmetrics.families.base import Columns, Family, FamilyResult, Frames, Lookback, RunContext
 from csmetrics.families.voice.params import (
+    SETTINGS,
     VoiceParams,
     needed_columns,
     parameters,
@@ -159,6 +160,10 @@ def assemble(
 
 FAMILY: Family[VoiceParams] = Family(
     name="voice",
+    summary="NPS with its margin of error, CSAT and CES; the NPS trend and score distribution.",
+    example=(
+        "csmetrics voice --surveys nps.csv --accounts accounts.csv --by segment --grain month"
+    ),
     required=(),
     one_of=("surveys", "tickets"),
     optional=("accounts",),
@@ -167,7 +172,8 @@ FAMILY: Family[VoiceParams] = Family(
     assemble=assemble,
     parameters=parameters,
     lookback=lookback,
-    configure=lambda table, base: params_from_config(table),
+    configure=params_from_config,
+    settings=SETTINGS,
 )
 
 __all__ = ["FAMILY", "VoiceParams", "params_from_config"]

@@ -6,9 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from csmetrics.families.settings import merged_settings
-
-KNOWN_KEYS = ("by", "include_comments")
+from csmetrics.families.settings import Setting, Settings, boolean, text
 
 
 @dataclass(frozen=True)
@@ -33,9 +31,28 @@ def needed_columns(source: str, params: VoiceParams) -> set[str]:
     return {"account_id", "name", "segment", "plan", "owner"}
 
 
-def params_from_config(table: Mapping[str, Any], **given: Any) -> VoiceParams:
-    merged = merged_settings("voice", table, given, KNOWN_KEYS)
-    by = merged.get("by")
-    return VoiceParams(
-        by=str(by) if by else None, include_comments=bool(merged.get("include_comments", False))
-    )
+SETTINGS = Settings(
+    "voice",
+    (
+        Setting(
+            "by",
+            text,
+            None,
+            "A surveys or accounts column to break down by, e.g. segment.",
+            flag="--by",
+        ),
+        Setting(
+            "include_comments",
+            boolean,
+            False,
+            "Write the free-text comments (never by default).",
+            flag="--include-comments",
+            cli_type=bool,
+        ),
+    ),
+)
+
+
+def params_from_config(table: Mapping[str, Any], base: str = ".", **given: Any) -> VoiceParams:
+    """Parameters from the [voice] table, overridden by the given values (None: not given)."""
+    return VoiceParams(**SETTINGS.resolve(table, given, base))
