@@ -16,16 +16,18 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)  ## set up .venv and run the engagement report on sample_data/
 	$(BIN)/csmetrics engagement --config sample_data/csmetrics.toml
 
-test: $(STAMP)  ## set up .venv, then ruff, mypy and the whole test suite
+test: $(STAMP)  ## set up .venv, then ruff, mypy, the import contracts and the whole test suite
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/pytest
 
-lint: $(STAMP)  ## ruff check, format check and mypy only
+lint: $(STAMP)  ## ruff check, format check, mypy and the import contracts only
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 format: $(STAMP)  ## apply ruff fixes and formatting
 	$(BIN)/ruff check --fix .
@@ -35,7 +37,7 @@ bench: $(STAMP)  ## 1M and 20M events: csmetrics vs the DuckDB reference (slow; 
 	$(BIN)/python bench/run.py
 
 docs: $(STAMP)  ## regenerate docs/metrics.md from the registry
-	$(BIN)/python -m csmetrics.docs > docs/metrics.md
+	$(BIN)/csmetrics metrics --format markdown > docs/metrics.md
 
 clean:  ## remove the venv and caches
 	rm -rf $(VENV) .pytest_cache .ruff_cache bench/data

@@ -8,12 +8,12 @@ from typing import Any
 import polars as pl
 
 from csmetrics.cli import run
-from csmetrics.families import FAMILIES
+from csmetrics.core.window import build_window
+from csmetrics.families.catalogue import FAMILIES
 from csmetrics.families.engagement import EngagementParams
-from csmetrics.family_report import Report
-from csmetrics.runner import run_family
-from csmetrics.sources import SourceSpec
-from csmetrics.window import build_window
+from csmetrics.families.runner import run_family
+from csmetrics.ingest.sources import SourceSpec
+from csmetrics.results.report import Report
 
 EVENT_COLUMNS = ("timestamp", "user_id", "event", "account_id")
 

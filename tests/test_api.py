@@ -109,9 +109,9 @@ def test_docstring_examples_run() -> None:
     import doctest
 
     import csmetrics.api
-    import csmetrics.loading
+    import csmetrics.ingest.load
 
-    for module in (csmetrics.api, csmetrics.loading):
+    for module in (csmetrics.api, csmetrics.ingest.load):
         result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
         assert result.attempted >= 1 and result.failed == 0, module.__name__
 

@@ -229,7 +229,7 @@ def test_sample_is_deterministic(capsys, tmp_path: Path) -> None:
 def test_init_writes_a_config_that_parses(capsys, tmp_path: Path) -> None:
     target = tmp_path / "csmetrics.toml"
     assert cli(capsys, "init", "--output", str(target))[0] == 0
-    from csmetrics.config import load_config
+    from csmetrics.ingest.config import load_config
 
     assert load_config(target).sources["events"]["path"] == (tmp_path / "events.csv").as_posix()
     assert "already exists" in one_line_error(capsys, "init", "--output", str(target))
@@ -246,12 +246,12 @@ def test_colour_only_when_forced_and_never_with_no_color(capsys, events: Path, m
 
 
 def test_internal_error_exit_3_with_hint(capsys, events: Path, monkeypatch) -> None:
-    import csmetrics.runner
+    import csmetrics.families.runner
 
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(csmetrics.runner, "run_family", broken)
+    monkeypatch.setattr(csmetrics.families.runner, "run_family", broken)
     code, out, err = cli(capsys, "engagement", "--events", str(events))
     assert code == 3 and out == ""
     assert "internal error: RuntimeError: boom" in err and "--verbose" in err

@@ -12,7 +12,7 @@ import polars as pl
 import pytest
 
 import csmetrics as cm
-from csmetrics.checks import Check, evaluate, exit_code
+from csmetrics.results.checks import Check, evaluate, exit_code
 from tests.helpers import cli
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"

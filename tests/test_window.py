@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from csmetrics.errors import ConfigError, InputError
-from csmetrics.window import Window, build_window
+from csmetrics.core.errors import ConfigError, InputError
+from csmetrics.core.window import Window, build_window
 
 AS_OF = "2026-11-18T15:30:00Z"  # a Wednesday
 

@@ -31,12 +31,13 @@ if TYPE_CHECKING:
         voice,
         window_of,
     )
-    from csmetrics.diagnostics import DataWarning
-    from csmetrics.errors import ConfigError, CsMetricsError, InputError
-    from csmetrics.family_report import Report
-    from csmetrics.inputs import Inputs, Source
-    from csmetrics.reporting import Bundle
-    from csmetrics.window import Window
+    from csmetrics.core.diagnostics import DataWarning
+    from csmetrics.core.errors import ConfigError, CsMetricsError, InputError
+    from csmetrics.core.window import Window
+    from csmetrics.ingest.inputs import Inputs
+    from csmetrics.ingest.source import Source
+    from csmetrics.results.bundle import Bundle
+    from csmetrics.results.report import Report
 
 _EXPORTS = {
     "load": "csmetrics.api",
@@ -50,15 +51,15 @@ _EXPORTS = {
     "voice": "csmetrics.api",
     "report": "csmetrics.api",
     "check": "csmetrics.api",
-    "Bundle": "csmetrics.reporting",
-    "Inputs": "csmetrics.inputs",
-    "Source": "csmetrics.inputs",
-    "Report": "csmetrics.family_report",
-    "Window": "csmetrics.window",
-    "DataWarning": "csmetrics.diagnostics",
-    "CsMetricsError": "csmetrics.errors",
-    "InputError": "csmetrics.errors",
-    "ConfigError": "csmetrics.errors",
+    "Bundle": "csmetrics.results.bundle",
+    "Inputs": "csmetrics.ingest.inputs",
+    "Source": "csmetrics.ingest.source",
+    "Report": "csmetrics.results.report",
+    "Window": "csmetrics.core.window",
+    "DataWarning": "csmetrics.core.diagnostics",
+    "CsMetricsError": "csmetrics.core.errors",
+    "InputError": "csmetrics.core.errors",
+    "ConfigError": "csmetrics.core.errors",
 }
 
 __all__ = [

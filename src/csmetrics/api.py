@@ -16,23 +16,25 @@ from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from typing import Any, TypedDict, Unpack
 
-from csmetrics.checks import Outcome, parse_checks
-from csmetrics.config import Config
+from csmetrics.core.window import WindowSpec, build_window, window_settings
+from csmetrics.families.across import build_bundle, family_params, run_checks
 from csmetrics.families.base import Family
+from csmetrics.families.catalogue import METRICS
 from csmetrics.families.engagement import FAMILY as ENGAGEMENT
 from csmetrics.families.health import FAMILY as HEALTH
 from csmetrics.families.onboarding import FAMILY as ONBOARDING
 from csmetrics.families.retention import FAMILY as RETENTION
 from csmetrics.families.revenue import FAMILY as REVENUE
+from csmetrics.families.runner import compute
 from csmetrics.families.support import FAMILY as SUPPORT
 from csmetrics.families.voice import FAMILY as VOICE
-from csmetrics.family_report import Report
-from csmetrics.inputs import Inputs
-from csmetrics.loading import SourceArg, load
-from csmetrics.reporting import Bundle, build_bundle, family_params, run_checks
-from csmetrics.runner import compute
-from csmetrics.sources.spec import SourceSpec
-from csmetrics.window import WindowSpec, build_window, window_settings
+from csmetrics.ingest.config import Config
+from csmetrics.ingest.inputs import Inputs
+from csmetrics.ingest.load import SourceArg, load
+from csmetrics.ingest.sources.spec import SourceSpec
+from csmetrics.results.bundle import Bundle
+from csmetrics.results.checks import Outcome, parse_checks
+from csmetrics.results.report import Report
 
 
 class WindowArgs(TypedDict, total=False):
@@ -308,8 +310,8 @@ def check(
 ) -> list[Outcome]:
     """Evaluate thresholds (the config's [[checks]] entries: metric, min, max, warn_min,
     warn_max, max_increase_pct, max_decrease_pct, by, allow_missing) on a report of the
-    window; `csmetrics.checks.exit_code(outcomes)` is 1 when any failed."""
-    parsed = parse_checks(list(checks))
+    window; `csmetrics.results.checks.exit_code(outcomes)` is 1 when any failed."""
+    parsed = parse_checks(list(checks), [m.id for m in METRICS])
     words = window_settings((inputs.config or Config()).settings, window)
     chosen = _family_params(inputs, params, words)
     bundle = build_bundle(inputs, build_window(**words), chosen)

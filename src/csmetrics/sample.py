@@ -18,9 +18,9 @@ from pathlib import Path
 import numpy as np
 import polars as pl
 
-from csmetrics.errors import ConfigError
+from csmetrics.core.errors import ConfigError
+from csmetrics.core.timeparts import UTC, add_months
 from csmetrics.render.files import atomic_write
-from csmetrics.timeparts import UTC, add_months
 
 SEGMENTS = ("smb", "mid-market", "enterprise")
 SEGMENT_WEIGHTS = (0.6, 0.3, 0.1)

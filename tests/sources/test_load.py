@@ -9,11 +9,11 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from csmetrics.errors import InputError
-from csmetrics.sources import SourceSpec, load_source
-from csmetrics.sources.files import sniff_delimiter
-from csmetrics.sources.quality import check_quality
-from csmetrics.sources.read import load_and_assess, read_one
+from csmetrics.core.errors import InputError
+from csmetrics.ingest.sources import SourceSpec, load_source
+from csmetrics.ingest.sources.files import sniff_delimiter
+from csmetrics.ingest.sources.quality import check_quality
+from csmetrics.ingest.sources.read import load_and_assess, read_one
 
 
 def _load(path: Path | str, **spec) -> pl.DataFrame:
@@ -259,7 +259,7 @@ def test_ticket_history_keeps_the_latest_version(tmp_path: Path) -> None:
 
 
 def test_known_layouts_are_detected_from_their_headers(tmp_path: Path) -> None:
-    from csmetrics.sources.mapping import detect_preset
+    from csmetrics.ingest.sources.mapping import detect_preset
 
     def schema(*names: str) -> pl.Schema:
         return pl.Schema(dict.fromkeys(names, pl.String))
@@ -398,7 +398,7 @@ def test_api_pages_of_chargebee_and_intercom_and_gz_without_a_format_name(tmp_pa
 
 
 def test_a_canonical_file_with_a_row_id_is_not_a_vendor_export() -> None:
-    from csmetrics.sources.mapping import detect_preset
+    from csmetrics.ingest.sources.mapping import detect_preset
 
     names = ("id", "event_id", "timestamp", "user_id", "account_id", "event")
     assert detect_preset("events", pl.Schema(dict.fromkeys(names, pl.String))) is None

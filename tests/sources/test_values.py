@@ -10,10 +10,10 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from csmetrics.errors import InputError
-from csmetrics.sources import SourceSpec, load_source
-from csmetrics.sources.quality import check_quality
-from csmetrics.sources.read import read_one
+from csmetrics.core.errors import InputError
+from csmetrics.ingest.sources import SourceSpec, load_source
+from csmetrics.ingest.sources.quality import check_quality
+from csmetrics.ingest.sources.read import read_one
 
 
 def _read(kind: str, path: Path, **spec) -> tuple[pl.DataFrame, list[str]]:

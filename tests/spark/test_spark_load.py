@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 
 import csmetrics as cm
-from csmetrics.errors import InputError
+from csmetrics.core.errors import InputError
 from tests.spark.compare import assert_same_report
 
 WINDOW = {"since": "2026-11-02", "until": "2026-11-05"}

@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from csmetrics import __version__
-from csmetrics.errors import CsMetricsError
+from csmetrics.core.errors import CsMetricsError
 
 app = typer.Typer(
     name="csmetrics",

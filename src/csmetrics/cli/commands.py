@@ -10,7 +10,7 @@ import typer
 from csmetrics.cli.app import app
 from csmetrics.cli.options import OUTPUT_PANEL, SOURCE_PATHS, SourceOptions, command
 from csmetrics.cli.wiring import engine_of_options, load, setup_logging, specs_of
-from csmetrics.errors import ConfigError
+from csmetrics.core.errors import ConfigError
 
 
 @command(
@@ -30,8 +30,8 @@ def validate(
     sources: SourceOptions,
 ) -> None:
     """Read each source against its contract and print a profile: rows, time range, nulls, duplicates, warnings."""
-    from csmetrics.output import emit_profiles
-    from csmetrics.sources.profile import profile_sources
+    from csmetrics.cli.emit import emit_profiles
+    from csmetrics.ingest.profile import profile_sources
 
     setup_logging(verbose, quiet)
     settings = load(sources.config)
@@ -53,7 +53,7 @@ def metrics_command(
     ] = "table",
 ) -> None:
     """The metric catalogue: id, family, unit, direction, definition."""
-    from csmetrics.output import emit_catalogue
+    from csmetrics.cli.emit import emit_catalogue
 
     emit_catalogue(family, output_format)
 
@@ -87,7 +87,7 @@ def sample(
     quiet: Annotated[bool, typer.Option("--quiet", help="Errors only on stderr.")] = False,
 ) -> None:
     """Write a realistic, linked, deterministic sample dataset (accounts, events, tickets, billing, surveys)."""
-    from csmetrics.output import stderr_console
+    from csmetrics.cli.emit import stderr_console
     from csmetrics.sample import SampleOptions, write_sample
 
     options = SampleOptions(
@@ -113,8 +113,8 @@ def init(
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
 ) -> None:
     """Write a commented starter csmetrics.toml."""
+    from csmetrics.ingest.starter_config import STARTER_CONFIG
     from csmetrics.render.files import write_text
-    from csmetrics.starter_config import STARTER_CONFIG
 
     if output.exists() and not force:
         raise ConfigError(f"{output}: already exists (use --force to overwrite)")

@@ -13,8 +13,8 @@ import typer
 from csmetrics.cli.app import app
 from csmetrics.cli.options import OutputOptions, SourceOptions, WindowOptions, command
 from csmetrics.cli.wiring import run_family_command, start
-from csmetrics.families import FAMILIES
 from csmetrics.families.base import Family
+from csmetrics.families.catalogue import FAMILIES
 from csmetrics.families.settings import Setting
 
 METAVARS = {str: "TEXT", int: "N", float: "NUMBER"}

@@ -24,12 +24,12 @@ from csmetrics.cli.wiring import (
     window_spec,
     window_words,
 )
-from csmetrics.errors import ConfigError
+from csmetrics.core.errors import ConfigError
 
 if TYPE_CHECKING:
-    from csmetrics.config import Config
-    from csmetrics.inputs import Inputs
-    from csmetrics.reporting import Bundle
+    from csmetrics.ingest.config import Config
+    from csmetrics.ingest.inputs import Inputs
+    from csmetrics.results.bundle import Bundle
 
 FormatOpt = Annotated[
     str, typer.Option("--format", help="table or json.", rich_help_panel=OUTPUT_PANEL)
@@ -45,10 +45,10 @@ def _bundle(
     """Load every configured source once, then compute every family that can run, for the
     window and the previous one. Events keep only the columns some family reads; the small
     sources keep every column (a check's `by` may name any breakdown)."""
-    from csmetrics.families import FAMILIES
-    from csmetrics.inputs import load_inputs
-    from csmetrics.output import family_progress
-    from csmetrics.reporting import build_bundle, family_params
+    from csmetrics.cli.emit import family_progress
+    from csmetrics.families.across import build_bundle, family_params
+    from csmetrics.families.catalogue import FAMILIES
+    from csmetrics.ingest.inputs import load_inputs
 
     settings = load(sources.config)
     base = settings.base
@@ -87,7 +87,7 @@ def report(
     window: WindowOptions,
 ) -> None:
     """Every family whose sources are configured, with the previous window for comparison."""
-    from csmetrics.output import stderr_console, stdout_console
+    from csmetrics.cli.emit import stderr_console, stdout_console
     from csmetrics.render.bundle import render_summary
     from csmetrics.render.files import indented_json
 
@@ -124,15 +124,16 @@ def check(
     window: WindowOptions,
 ) -> None:
     """Evaluate the config's [[checks]]; exit 1 when any fails (warnings pass)."""
-    from csmetrics.checks import exit_code, parse_checks
-    from csmetrics.output import stdout_console
+    from csmetrics.cli.emit import stdout_console
+    from csmetrics.families.across import run_checks
+    from csmetrics.families.catalogue import METRICS
     from csmetrics.render.checks import as_json, publish_to_github, render_table, write_junit
-    from csmetrics.reporting import run_checks
+    from csmetrics.results.checks import exit_code, parse_checks
 
     setup_logging(verbose, quiet)
     settings = load(sources.config)
     where = f"{settings.path}: [[checks]]" if settings.path else "[[checks]]"
-    checks = parse_checks(settings.checks, where)
+    checks = parse_checks(settings.checks, [m.id for m in METRICS], where)
     if not checks:
         raise ConfigError(f"{where}: no checks configured")
     _, inputs, bundle, params = _bundle(sources, window, quiet, no_progress)

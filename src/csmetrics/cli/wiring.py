@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING, Any
 from csmetrics.cli.options import OutputOptions, SourceOptions, WindowOptions
 
 if TYPE_CHECKING:
-    from csmetrics.config import Config
-    from csmetrics.engine import Engine
+    from csmetrics.core.engine import Engine
+    from csmetrics.core.window import WindowSpec
     from csmetrics.families.base import Family
-    from csmetrics.sources.spec import SourceSpec
-    from csmetrics.window import WindowSpec
+    from csmetrics.ingest.config import Config
+    from csmetrics.ingest.sources.spec import SourceSpec
 
 
 def setup_logging(verbose: bool, quiet: bool) -> None:
@@ -24,7 +24,7 @@ def setup_logging(verbose: bool, quiet: bool) -> None:
 
 
 def load(config: Path | None) -> Config:
-    from csmetrics.config import load_config
+    from csmetrics.ingest.config import load_config
 
     return load_config(config)
 
@@ -36,23 +36,23 @@ def start(sources: SourceOptions, output: OutputOptions) -> Config:
 
 def window_words(settings: Config, window: WindowOptions) -> dict[str, Any]:
     """The window settings in force: the command line's over the config's (one rule with the
-    API: csmetrics.window.window_settings)."""
+    API: csmetrics.core.window.window_settings)."""
     from dataclasses import asdict
 
-    from csmetrics.window import window_settings
+    from csmetrics.core.window import window_settings
 
     return window_settings(settings.settings, asdict(window))
 
 
 def window_spec(settings: Config, window: WindowOptions) -> WindowSpec:
     """The window: the command line's bounds, else the config's; other settings likewise."""
-    from csmetrics.window import build_window
+    from csmetrics.core.window import build_window
 
     return build_window(**window_words(settings, window))
 
 
 def specs_of(settings: Config, sources: SourceOptions) -> dict[str, SourceSpec]:
-    from csmetrics.config import source_specs
+    from csmetrics.ingest.config import source_specs
 
     return source_specs(
         settings,
@@ -68,7 +68,7 @@ def specs_of(settings: Config, sources: SourceOptions) -> dict[str, SourceSpec]:
 
 def engine_of_options(settings: Config, sources: SourceOptions) -> Engine:
     """--engine and --spark-master, else the config's [engine], else the environment."""
-    from csmetrics.engine import engine_of
+    from csmetrics.core.engine import engine_of
 
     return engine_of(
         sources.engine or settings.engine.get("name"),
@@ -87,9 +87,9 @@ def run_family_command(
 ) -> None:
     """Load the family's sources, compute it, emit the report: every family command's end.
     `given`: the family's settings from the command line (None: not given)."""
-    from csmetrics.output import emit, progress
-    from csmetrics.runner import run_family
-    from csmetrics.window import build_window
+    from csmetrics.cli.emit import emit, progress
+    from csmetrics.core.window import build_window
+    from csmetrics.families.runner import run_family
 
     words = window_words(settings, window)
     params = family.params(settings.family, settings.base, given, words)

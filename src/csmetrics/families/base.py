@@ -22,9 +22,10 @@ from typing import Any, Generic, TypeVar
 
 import polars as pl
 
-from csmetrics.diagnostics import DataWarning
+from csmetrics.core.declarations import Metric, Table
+from csmetrics.core.diagnostics import DataWarning
+from csmetrics.core.window import Observed, Window
 from csmetrics.families.settings import Settings
-from csmetrics.window import Observed, Window
 
 P = TypeVar("P")
 Frames = Mapping[str, pl.LazyFrame]
@@ -78,6 +79,8 @@ class Family(Generic[P]):
     # API, the command line, `report` and `check` configure any family without knowing it
     configure: Callable[..., P]
     settings: Settings
+    metrics: tuple[Metric, ...]  # what `assemble` computes: the family's metrics.py
+    tables: tuple[Table, ...]
     summary: str = ""  # one line: what the family computes (its command's --help)
     example: str = ""  # a command line that runs it (its command's --help)
     optional: tuple[str, ...] = ()  # read when given, never an error when absent

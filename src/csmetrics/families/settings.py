@@ -17,8 +17,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from csmetrics.errors import ConfigError
-from csmetrics.timeparts import parse_duration
+from csmetrics.core.errors import ConfigError
+from csmetrics.core.timeparts import parse_duration
 
 # (value, where it came from) -> the typed value; raises ConfigError naming `where`
 Reader = Callable[[Any, str], Any]

@@ -7,15 +7,18 @@ from __future__ import annotations
 import shutil
 import uuid
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from csmetrics.registry import metric as metric_info
+from csmetrics.core.declarations import Metric
 from csmetrics.render.files import indented_json
 from csmetrics.render.values import MISSING, format_metric
-from csmetrics.reporting import Bundle
+
+if TYPE_CHECKING:
+    from csmetrics.results.bundle import Bundle
 
 
 def write_bundle(bundle: Bundle, root: Path) -> Path:
@@ -62,12 +65,12 @@ def _change(value: float | None, previous: float | None) -> str:
     return f"{(value - previous) / abs(previous) * 100:+.1f}%"
 
 
-def _arrow(metric: str, value: float | None, previous: float | None) -> tuple[str, str]:
+def _arrow(info: Metric, value: float | None, previous: float | None) -> tuple[str, str]:
     """▲/▼ and a colour: green when the change goes the metric's good way."""
     if value is None or previous is None or value == previous:
         return "", ""
     up = value > previous
-    direction = metric_info(metric).direction
+    direction = info.direction
     good = (up and direction == "higher") or (not up and direction == "lower")
     style = "" if direction == "neutral" else ("green" if good else "red")
     return ("▲" if up else "▼"), style
@@ -87,8 +90,8 @@ def render_summary(bundle: Bundle, console: Console) -> None:
             table.add_column(column, justify=justify)  # type: ignore[arg-type]
         for key, value in report.metrics.items():
             previous = bundle.previous[name].metrics.get(key)
-            info = metric_info(key)
-            arrow, style = _arrow(key, value, previous)
+            info = report.metric_info(key)
+            arrow, style = _arrow(info, value, previous)
             table.add_row(
                 info.title,
                 format_metric(value, info),
@@ -119,10 +122,10 @@ def markdown(bundle: Bundle) -> str:
             "|---|---:|---:|---:|",
         ]
         for key, value in report.metrics.items():
-            info = metric_info(key)
+            info = report.metric_info(key)
             previous = bundle.previous[name].metrics.get(key)
             shown = format_metric(previous, info) if previous is not None else MISSING
-            arrow, _ = _arrow(key, value, previous)
+            arrow, _ = _arrow(info, value, previous)
             lines.append(
                 f"| {info.title} | {format_metric(value, info)} | {shown} | "
                 f"{_change(value, previous)} {arrow} |"

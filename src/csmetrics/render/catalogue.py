@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from csmetrics.registry import METRICS, Metric, families, family_tables
+from csmetrics.core.declarations import Metric
+from csmetrics.core.declarations import Table as TableDeclaration
 
 
 def render_catalogue(metrics: list[Metric], console: Console) -> None:
@@ -18,16 +21,15 @@ def render_catalogue(metrics: list[Metric], console: Console) -> None:
     console.print(table)
 
 
-def catalogue_markdown(only: str | None = None) -> str:
+def catalogue_markdown(metrics: Sequence[Metric], tables: Sequence[TableDeclaration]) -> str:
+    """The page docs/metrics.md: per family, its metrics and its tables."""
     lines = [
         "# Metric catalogue",
         "",
-        "Generated from `src/csmetrics/registry.py` by `make docs` (`csmetrics metrics --format markdown`);",
-        "a test fails when this page is stale.",
+        "Generated from each family's `src/csmetrics/families/<family>/metrics.py` by `make docs`",
+        "(`csmetrics metrics --format markdown`); a test fails when this page is stale.",
     ]
-    for family in families():
-        if only is not None and family != only:
-            continue
+    for family in dict.fromkeys(m.family for m in metrics):
         lines += [
             "",
             f"## {family}",
@@ -35,13 +37,13 @@ def catalogue_markdown(only: str | None = None) -> str:
             "| id | unit | direction | needs | definition |",
             "|---|---|---|---|---|",
         ]
-        for metric in (m for m in METRICS if m.family == family):
+        for metric in (m for m in metrics if m.family == family):
             needs = ", ".join(metric.columns)
             lines.append(
                 f"| `{metric.id}` | {metric.unit} | {metric.direction} | {needs} | {metric.definition} |"
             )
-        tables = family_tables(family)
-        if tables:
+        own = [t for t in tables if t.family == family]
+        if own:
             lines += ["", "Tables:", ""]
-            lines += [f"- `{t.name}` ({', '.join(t.columns)}): {t.definition}" for t in tables]
+            lines += [f"- `{t.name}` ({', '.join(t.columns)}): {t.definition}" for t in own]
     return "\n".join(lines) + "\n"

@@ -7,15 +7,17 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree as ET
 
 from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from csmetrics.checks import Outcome
 from csmetrics.render.files import write_text
+
+if TYPE_CHECKING:
+    from csmetrics.results.checks import Outcome
 
 MAX_ANNOTATIONS = 10
 STYLES = {"pass": "green", "warn": "yellow", "fail": "bold red"}

@@ -8,14 +8,15 @@ import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from csmetrics.errors import ConfigError
-from csmetrics.family_report import Report
-from csmetrics.registry import metric as metric_info
+from csmetrics.core.errors import ConfigError
 from csmetrics.render.values import format_cell, format_metric, unit_label
+
+if TYPE_CHECKING:
+    from csmetrics.results.report import Report
 
 FORMULA_PREFIXES = ("=", "+", "-", "@")
 _NUMBER = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
@@ -77,7 +78,7 @@ def markdown_text(report: Report) -> str:
         "|---|---:|---|",
     ]
     for key, value in report.metrics.items():
-        info = metric_info(key)
+        info = report.metric_info(key)
         lines.append(
             f"| {info.title} (`{key}`) | {format_metric(value, info)} | {unit_label(info, report.currency)} |"
         )
@@ -113,7 +114,7 @@ def metrics_frame(report: Report) -> pl.DataFrame:
         {
             "id": list(report.metrics),
             "value": [None if v is None else float(v) for v in report.metrics.values()],
-            "unit": [unit_label(metric_info(k), report.currency) for k in report.metrics],
+            "unit": [unit_label(report.metric_info(k), report.currency) for k in report.metrics],
         },
         schema={"id": pl.String, "value": pl.Float64, "unit": pl.String},
     )

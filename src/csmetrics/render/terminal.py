@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from csmetrics.family_report import Report
-from csmetrics.registry import metric as metric_info
 from csmetrics.render.charts import chart_for
 from csmetrics.render.values import format_cell, format_metric, sparkline, unit_label
+
+if TYPE_CHECKING:
+    from csmetrics.results.report import Report
 
 MAX_ROWS = 25
 TREND_COLUMNS = ("dau", "active_users")
@@ -50,7 +53,7 @@ def _headline(report: Report) -> Table:
     table.add_column("value", justify="right")
     table.add_column("unit")
     for key, value in report.metrics.items():
-        info = metric_info(key)
+        info = report.metric_info(key)
         table.add_row(info.title, format_metric(value, info), unit_label(info, report.currency))
     return table
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from csmetrics.registry import Metric
+from csmetrics.core.declarations import Metric
 
 MISSING = "n/a"
 SPARK_BARS = "▁▂▃▄▅▆▇█"

@@ -7,6 +7,7 @@ family's stages and plan, `assemble` turns the collected frames into the report.
 
 from csmetrics.families.base import Family
 from csmetrics.families.engagement.assemble import assemble
+from csmetrics.families.engagement.metrics import METRICS, TABLES
 from csmetrics.families.engagement.params import (
     SETTINGS,
     EngagementParams,
@@ -30,6 +31,8 @@ FAMILY: Family[EngagementParams] = Family(
     lookback=lookback,
     configure=params_from_config,
     settings=SETTINGS,
+    metrics=METRICS,
+    tables=TABLES,
 )
 
 __all__ = ["FAMILY", "EngagementParams", "params_from_config"]

@@ -12,9 +12,9 @@ from datetime import date, timedelta
 
 import polars as pl
 
+from csmetrics.core.timeparts import bucket_expr, week_start_expr
+from csmetrics.core.window import Observed, Window
 from csmetrics.families.engagement.params import LOOKBACK_DAYS, ROLLING_WINDOWS
-from csmetrics.timeparts import bucket_expr, week_start_expr
-from csmetrics.window import Observed, Window
 
 
 def user_days(ordered: pl.LazyFrame) -> pl.LazyFrame:

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 import polars as pl
 
-from csmetrics.diagnostics import DataWarning
+from csmetrics.core.diagnostics import DataWarning
 from csmetrics.families.base import FamilyResult, RunContext
 from csmetrics.families.engagement.accounts import accounts_table
 from csmetrics.families.engagement.actives import active_days_table, activity_table, daily_table

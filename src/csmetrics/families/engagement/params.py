@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from csmetrics.errors import ConfigError
+from csmetrics.core.errors import ConfigError
 from csmetrics.families.settings import Setting, Settings, boolean, duration, names
+from csmetrics.families.stages.active import INACTIVE_EVENTS
 
 ROLLING_WINDOWS = {"wau7": 7, "mau30": 30}
 LOOKBACK_DAYS = max(ROLLING_WINDOWS.values()) - 1
@@ -37,16 +38,6 @@ def parameters(params: EngagementParams) -> dict[str, Any]:
 def needed_columns(source: str, params: EngagementParams) -> set[str]:
     return {"timestamp", "user_id", "event", "account_id", "session_id"}
 
-
-# Shared with retention and health: one definition of an event that does not make a user active.
-INACTIVE_EVENTS = Setting(
-    "inactive_events",
-    names,
-    (),
-    "An event that does not make a user active (repeatable), e.g. email_opened.",
-    flag="--inactive-event",
-    repeatable=True,
-)
 
 SETTINGS = Settings(
     "engagement",

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import polars as pl
 
-from csmetrics.window import Window
+from csmetrics.core.window import Window
 
 MICROS_PER_MINUTE = 60_000_000
 

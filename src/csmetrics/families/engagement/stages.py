@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import polars as pl
 
+from csmetrics.core.window import Window
 from csmetrics.families.base import Columns, Frames
 from csmetrics.families.engagement.accounts import account_usage, user_account_days
 from csmetrics.families.engagement.actives import (
@@ -36,7 +37,6 @@ from csmetrics.families.engagement.timeline import (
     user_events,
     with_account_rank,
 )
-from csmetrics.window import Window
 
 
 def _events(frames: Frames, columns: Columns) -> pl.LazyFrame:

@@ -17,10 +17,10 @@ from datetime import timedelta
 
 import polars as pl
 
+from csmetrics.core.timeparts import local_date
+from csmetrics.core.window import Window
 from csmetrics.families.base import Lookback
 from csmetrics.families.engagement.params import LOOKBACK_DAYS, EngagementParams
-from csmetrics.timeparts import local_date
-from csmetrics.window import Window
 
 TIMELINE_LISTS = ["timestamp", "rank"]
 

@@ -9,7 +9,8 @@ from collections.abc import Mapping
 
 import polars as pl
 
-from csmetrics.diagnostics import DataWarning
+from csmetrics.core.diagnostics import DataWarning
+from csmetrics.core.window import Window
 from csmetrics.families.base import Columns, Family, FamilyResult, Frames, Lookback, RunContext
 from csmetrics.families.health.components import (
     billing_components,
@@ -18,6 +19,7 @@ from csmetrics.families.health.components import (
     sentiment_components,
     support_components,
 )
+from csmetrics.families.health.metrics import METRICS, TABLES
 from csmetrics.families.health.params import (
     COMPONENTS,
     SETTINGS,
@@ -27,7 +29,6 @@ from csmetrics.families.health.params import (
     params_from_config,
 )
 from csmetrics.families.health.score import scored
-from csmetrics.window import Window
 
 EVENT_COMPONENTS = ("frequency", "breadth", "depth", "trend")
 # the source each further component needs, with an account_id column
@@ -111,14 +112,6 @@ def plan(
     }
 
 
-METRICS = (
-    "health.red_accounts_count",
-    "health.yellow_accounts_count",
-    "health.mrr_at_risk",
-    "health.score_mean",
-)
-
-
 def assemble(
     results: Mapping[str, pl.DataFrame], ctx: RunContext, params: HealthParams
 ) -> FamilyResult:
@@ -198,6 +191,8 @@ FAMILY: Family[HealthParams] = Family(
     stages=(event_stage,),
     configure=params_from_config,
     settings=SETTINGS,
+    metrics=METRICS,
+    tables=TABLES,
     default_days=30,
     required_columns={"events": ("account_id",)},
     inherits={"engagement": ("inactive_events", "features"), "revenue": ("currency", "fx_rates")},

@@ -10,7 +10,9 @@ from datetime import timedelta
 
 import polars as pl
 
-from csmetrics.errors import InputError
+from csmetrics.core.errors import InputError
+from csmetrics.core.timeparts import local_date
+from csmetrics.core.window import Window
 from csmetrics.families.base import Columns, Frames
 from csmetrics.families.engagement.features import to_features
 from csmetrics.families.engagement.timeline import active_events
@@ -19,8 +21,6 @@ from csmetrics.families.revenue.invoices import invoices, unpaid_at
 from csmetrics.families.revenue.lines import MICRO, prepared_lines
 from csmetrics.families.revenue.mrr import account_mrr
 from csmetrics.families.support.tickets import solved_before_until
-from csmetrics.timeparts import local_date
-from csmetrics.window import Window
 
 STALE_AFTER = timedelta(days=7)  # an unresolved ticket older than this weighs on support
 

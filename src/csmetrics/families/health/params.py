@@ -8,15 +8,16 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from csmetrics.errors import ConfigError
-from csmetrics.families.engagement.params import INACTIVE_EVENTS, EngagementParams
+from csmetrics.core.errors import ConfigError
 from csmetrics.families.engagement.params import SETTINGS as ENGAGEMENT_SETTINGS
+from csmetrics.families.engagement.params import EngagementParams
 from csmetrics.families.engagement.params import params_from_config as engagement_params
 from csmetrics.families.revenue.params import SETTINGS as REVENUE_SETTINGS
 from csmetrics.families.revenue.params import RevenueParams
 from csmetrics.families.revenue.params import needed_columns as revenue_needed
 from csmetrics.families.revenue.params import params_from_config as revenue_params
 from csmetrics.families.settings import Setting, Settings, choice, mapping, names, number, text
+from csmetrics.families.stages.active import INACTIVE_EVENTS
 
 # component -> (good, bad): the raw values scored 100 and 0 (metrics.md defaults)
 COMPONENTS: dict[str, tuple[float, float]] = {

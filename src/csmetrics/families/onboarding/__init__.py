@@ -11,7 +11,8 @@ from collections.abc import Mapping
 
 import polars as pl
 
-from csmetrics.diagnostics import DataWarning
+from csmetrics.core.diagnostics import DataWarning
+from csmetrics.core.window import Window
 from csmetrics.families.base import Columns, Family, FamilyResult, Frames, Lookback, RunContext
 from csmetrics.families.onboarding.activation import (
     by_cohort,
@@ -20,6 +21,7 @@ from csmetrics.families.onboarding.activation import (
     with_outcomes,
 )
 from csmetrics.families.onboarding.funnel import funnel_counts, funnel_steps, funnel_table
+from csmetrics.families.onboarding.metrics import METRICS, TABLES
 from csmetrics.families.onboarding.params import (
     SETTINGS,
     OnboardingParams,
@@ -27,13 +29,12 @@ from csmetrics.families.onboarding.params import (
     parameters,
     params_from_config,
 )
-from csmetrics.families.signups import (
+from csmetrics.families.stages.signups import (
     entity_events,
     missing_account_rows,
     missing_account_warning,
     signups,
 )
-from csmetrics.window import Window
 
 
 def lookback(window: Window, params: OnboardingParams) -> Lookback:
@@ -191,6 +192,8 @@ FAMILY: Family[OnboardingParams] = Family(
     lookback=lookback,
     configure=params_from_config,
     settings=SETTINGS,
+    metrics=METRICS,
+    tables=TABLES,
 )
 
 __all__ = ["FAMILY", "OnboardingParams", "params_from_config"]

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import polars as pl
 
+from csmetrics.core.timeparts import bucket_expr, local_date
+from csmetrics.core.window import Window
 from csmetrics.families.onboarding.params import OnboardingParams
-from csmetrics.timeparts import bucket_expr, local_date
-from csmetrics.window import Window
 
 HOURS = 3_600_000_000  # microseconds
 DAYS = 24 * HOURS

@@ -12,8 +12,8 @@ from datetime import timedelta
 
 import polars as pl
 
+from csmetrics.core.window import Window
 from csmetrics.families.onboarding.activation import HOURS
-from csmetrics.window import Window
 
 
 def funnel_steps(

@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 from csmetrics.families.settings import Setting, Settings, duration, names, text
-from csmetrics.families.signups import LEVEL, SIGNUP_EVENT, Level
+from csmetrics.families.stages.signups import LEVEL, SIGNUP_EVENT, Level
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,8 @@ from collections.abc import Mapping
 
 import polars as pl
 
+from csmetrics.core.timeparts import Grain
+from csmetrics.core.window import Window
 from csmetrics.families.base import Columns, Family, FamilyResult, Frames, Lookback, RunContext
 from csmetrics.families.retention.assemble import (
     churn_rate,
@@ -26,6 +28,7 @@ from csmetrics.families.retention.buckets import (
 )
 from csmetrics.families.retention.cohorts import cells, members, sizes
 from csmetrics.families.retention.lifecycle import bucket_flows
+from csmetrics.families.retention.metrics import METRICS, TABLES
 from csmetrics.families.retention.params import (
     HEADLINE_OFFSETS,
     SETTINGS,
@@ -34,14 +37,12 @@ from csmetrics.families.retention.params import (
     parameters,
     params_from_config,
 )
-from csmetrics.families.signups import (
+from csmetrics.families.stages.signups import (
     entity_events,
     missing_account_rows,
     missing_account_warning,
     signups,
 )
-from csmetrics.timeparts import Grain
-from csmetrics.window import Window
 
 
 def grain_of(params: RetentionParams) -> Grain:
@@ -113,6 +114,8 @@ FAMILY: Family[RetentionParams] = Family(
     lookback=lookback,
     configure=params_from_config,
     settings=SETTINGS,
+    metrics=METRICS,
+    tables=TABLES,
 )
 
 __all__ = ["FAMILY", "RetentionParams", "params_from_config"]

@@ -6,10 +6,10 @@ from datetime import datetime
 
 import polars as pl
 
-from csmetrics.diagnostics import DataWarning
+from csmetrics.core.diagnostics import DataWarning
+from csmetrics.core.timeparts import Grain, bucket_index
+from csmetrics.core.window import Observed, Window
 from csmetrics.families.retention.params import HEADLINE_OFFSETS, RetentionParams
-from csmetrics.timeparts import Grain, bucket_index
-from csmetrics.window import Observed, Window
 
 
 def horizon_of(window: Window, observed: Observed) -> datetime:

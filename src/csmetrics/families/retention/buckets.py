@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import polars as pl
 
+from csmetrics.core.timeparts import Grain, bucket_expr, bucket_index, local_date
+from csmetrics.core.window import Window
 from csmetrics.families.retention.params import RetentionParams
-from csmetrics.timeparts import Grain, bucket_expr, bucket_index, local_date
-from csmetrics.window import Window
 
 
 def index_of(ts: pl.Expr, window: Window, grain: Grain) -> pl.Expr:

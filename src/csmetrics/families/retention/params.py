@@ -6,10 +6,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from csmetrics.families.engagement.params import INACTIVE_EVENTS
+from csmetrics.core.timeparts import Grain
 from csmetrics.families.settings import Setting, Settings, choice, names, whole_number
-from csmetrics.families.signups import LEVEL, SIGNUP_EVENT, Level
-from csmetrics.timeparts import Grain
+from csmetrics.families.stages.active import INACTIVE_EVENTS
+from csmetrics.families.stages.signups import LEVEL, SIGNUP_EVENT, Level
 
 RetentionType = Literal["first_time", "recurring"]
 RetentionMode = Literal["on", "on_or_after"]

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import polars as pl
 
+from csmetrics.core.window import Window
 from csmetrics.families.base import Columns, Family, Frames, Lookback
 from csmetrics.families.revenue.assemble import assemble
 from csmetrics.families.revenue.invoices import aging, billed, invoices, issued_months, payments
 from csmetrics.families.revenue.lines import month_index, prepared_lines, with_account_group
+from csmetrics.families.revenue.metrics import METRICS, TABLES
 from csmetrics.families.revenue.months import last_closed_month, window_months
 from csmetrics.families.revenue.mrr import (
     account_months,
@@ -26,7 +28,6 @@ from csmetrics.families.revenue.params import (
     parameters,
     params_from_config,
 )
-from csmetrics.window import Window
 
 
 def lookback(window: Window, params: RevenueParams) -> Lookback:
@@ -105,6 +106,8 @@ FAMILY: Family[RevenueParams] = Family(
     stages=(prepare, by_month),
     configure=params_from_config,
     settings=SETTINGS,
+    metrics=METRICS,
+    tables=TABLES,
 )
 
 __all__ = ["FAMILY", "RevenueParams", "params_from_config"]

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import polars as pl
 
-from csmetrics.diagnostics import DataWarning
+from csmetrics.core.diagnostics import DataWarning
 from csmetrics.families.base import FamilyResult, RunContext
 from csmetrics.families.revenue.invoices import AGING_BUCKETS
 from csmetrics.families.revenue.lines import MICRO

@@ -10,11 +10,11 @@ from datetime import timedelta
 
 import polars as pl
 
-from csmetrics.errors import InputError
+from csmetrics.core.errors import InputError
+from csmetrics.core.timeparts import local_date, local_day_of
+from csmetrics.core.window import Window
 from csmetrics.families.base import Columns, Frames
 from csmetrics.families.revenue.params import RevenueParams
-from csmetrics.timeparts import local_date, local_day_of
-from csmetrics.window import Window
 
 MICRO = 1_000_000  # amounts are held as integer millionths of a currency unit
 AVERAGE_MONTH_DAYS = 30.436875  # 365.2425 / 12

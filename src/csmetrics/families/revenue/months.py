@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from csmetrics.timeparts import local_day_of
-from csmetrics.window import Window
+from csmetrics.core.timeparts import local_day_of
+from csmetrics.core.window import Window
 
 
 def month_number(day: date) -> int:

@@ -10,7 +10,7 @@ from typing import Any
 
 import polars as pl
 
-from csmetrics.errors import ConfigError, InputError
+from csmetrics.core.errors import ConfigError, InputError
 from csmetrics.families.settings import Setting, Settings, number, text
 
 FX_COLUMNS = ("date", "currency", "rate")

@@ -11,9 +11,11 @@ from collections.abc import Mapping
 
 import polars as pl
 
-from csmetrics.diagnostics import DataWarning
+from csmetrics.core.diagnostics import DataWarning
+from csmetrics.core.window import Window
 from csmetrics.families.base import Columns, Family, FamilyResult, Frames, Lookback, RunContext
 from csmetrics.families.support.measures import counted_problems, measures
+from csmetrics.families.support.metrics import METRICS, TABLES
 from csmetrics.families.support.params import (
     SETTINGS,
     SupportParams,
@@ -23,7 +25,6 @@ from csmetrics.families.support.params import (
 )
 from csmetrics.families.support.tables import response_times, volume_counts, volume_table
 from csmetrics.families.support.tickets import ticket_facts
-from csmetrics.window import Window
 
 
 def lookback(window: Window, params: SupportParams) -> Lookback:
@@ -159,6 +160,8 @@ FAMILY: Family[SupportParams] = Family(
     lookback=lookback,
     configure=params_from_config,
     settings=SETTINGS,
+    metrics=METRICS,
+    tables=TABLES,
 )
 
 __all__ = ["FAMILY", "SupportParams", "params_from_config"]

@@ -8,9 +8,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from csmetrics.business_hours import BusinessHours, parse_business_hours, read_holidays
-from csmetrics.errors import ConfigError
+from csmetrics.core.errors import ConfigError
 from csmetrics.families.settings import Setting, Settings, choice, duration, text
+from csmetrics.families.support.business_hours import (
+    BusinessHours,
+    parse_business_hours,
+    read_holidays,
+)
 
 BREAKDOWNS = ("channel", "priority", "group", "assignee")
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import polars as pl
 
-from csmetrics.timeparts import bucket_expr, local_date
-from csmetrics.window import Observed, Window
+from csmetrics.core.timeparts import bucket_expr, local_date
+from csmetrics.core.window import Observed, Window
 
 
 def _bucket(column: str, window: Window) -> pl.Expr:

@@ -13,10 +13,10 @@ from datetime import timedelta
 
 import polars as pl
 
-from csmetrics.business_hours import HOUR_US, local_us
+from csmetrics.core.window import Window
 from csmetrics.families.base import Columns
+from csmetrics.families.support.business_hours import HOUR_US, local_us
 from csmetrics.families.support.params import SupportParams
-from csmetrics.window import Window
 
 OPEN_AT_CREATION = "__open_at_creation"
 

@@ -8,9 +8,12 @@ from collections.abc import Mapping
 
 import polars as pl
 
-from csmetrics.diagnostics import DataWarning
-from csmetrics.errors import InputError
+from csmetrics.core.diagnostics import DataWarning
+from csmetrics.core.errors import InputError
+from csmetrics.core.timeparts import bucket_expr, local_date
+from csmetrics.core.window import Window
 from csmetrics.families.base import Columns, Family, FamilyResult, Frames, Lookback, RunContext
+from csmetrics.families.voice.metrics import METRICS, TABLES
 from csmetrics.families.voice.params import (
     SETTINGS,
     VoiceParams,
@@ -25,8 +28,6 @@ from csmetrics.families.voice.responses import (
     ticket_csat,
     trend_counts,
 )
-from csmetrics.timeparts import bucket_expr, local_date
-from csmetrics.window import Window
 
 
 def lookback(window: Window, params: VoiceParams) -> Lookback:
@@ -82,21 +83,10 @@ def plan(
     return planned
 
 
-METRICS = (
-    "voice.nps",
-    "voice.nps_margin_of_error",
-    "voice.nps_responses_count",
-    "voice.csat_rate",
-    "voice.csat_mean",
-    "voice.ces_mean",
-    "voice.ces_easy_share",
-)
-
-
 def assemble(
     results: Mapping[str, pl.DataFrame], ctx: RunContext, params: VoiceParams
 ) -> FamilyResult:
-    metrics: dict[str, float | None] = dict.fromkeys(METRICS)
+    metrics: dict[str, float | None] = dict.fromkeys(m.id for m in METRICS)
     warnings: list[DataWarning] = []
     tables: dict[str, pl.DataFrame] = {}
     if "headline" in results:
@@ -174,6 +164,8 @@ FAMILY: Family[VoiceParams] = Family(
     lookback=lookback,
     configure=params_from_config,
     settings=SETTINGS,
+    metrics=METRICS,
+    tables=TABLES,
 )
 
 __all__ = ["FAMILY", "VoiceParams", "params_from_config"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from csmetrics.window import Window
+from csmetrics.core.window import Window
 
 Z95 = 1.96
 

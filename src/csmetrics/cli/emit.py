@@ -1,0 +1,168 @@
+"""Where results go: stdout for machines (tables, JSON, Markdown), stderr for people (warnings,
+progress). Colour only on a terminal, never with NO_COLOR (Rich honours it)."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+
+from csmetrics.core.errors import ConfigError
+from csmetrics.results.report import Report
+
+OUTPUT_FORMATS = ("table", "json", "csv", "parquet", "markdown")
+PLAIN_WIDTH = 160
+
+
+def _plain_requested() -> bool:
+    """NO_COLOR (no-color.org) set to anything non-empty: no ANSI codes at all, not even bold."""
+    return bool(os.environ.get("NO_COLOR"))
+
+
+class StdoutConsole(Console):
+    """A Console for results on stdout. When the reader goes away (`| head`), Rich would exit
+    with code 1; like every Unix tool, csmetrics stops quietly instead (cli.run exits 0)."""
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True
+        raise BrokenPipeError
+
+
+def stdout_console(file: Any = None) -> Console:
+    target = file or sys.stdout
+    terminal = hasattr(target, "isatty") and target.isatty()
+    return StdoutConsole(
+        file=target,
+        width=None if terminal else PLAIN_WIDTH,
+        soft_wrap=False,
+        highlight=False,
+        color_system=None if _plain_requested() else "auto",
+    )
+
+
+def stderr_console() -> Console:
+    return Console(
+        stderr=True,
+        highlight=False,
+        soft_wrap=True,
+        color_system=None if _plain_requested() else "auto",
+    )
+
+
+@contextlib.contextmanager
+def progress(label: str, disabled: bool) -> Iterator[None]:
+    """A spinner on stderr while the query runs, only when stderr is a terminal."""
+    console = stderr_console()
+    if disabled or not console.is_terminal:
+        yield
+        return
+    with console.status(label):
+        yield
+
+
+@contextlib.contextmanager
+def family_progress(disabled: bool) -> Iterator[Callable[[str], None]]:
+    """A progress bar over the families on stderr (only on a terminal); yields the callback
+    that announces the next family."""
+    console = stderr_console()
+    if disabled or not console.is_terminal:
+        yield lambda name: None
+        return
+    from rich.progress import Progress
+
+    from csmetrics.families.catalogue import FAMILIES
+
+    with Progress(console=console, transient=True) as bar:
+        task = bar.add_task("report", total=len(FAMILIES))
+
+        def advance(name: str) -> None:
+            bar.update(task, advance=1, description=f"computing {name}")
+
+        yield advance
+
+
+def emit(report: Report, fmt: str, output: Path | None, *, quiet: bool = False) -> None:
+    from csmetrics.render import files, terminal
+
+    if fmt not in OUTPUT_FORMATS:
+        raise ConfigError(f"--format: expected one of {', '.join(OUTPUT_FORMATS)}, got {fmt!r}")
+    to_stdout = output is None or str(output) == "-"
+    if fmt in ("csv", "parquet"):
+        if to_stdout:
+            raise ConfigError(
+                f"--format {fmt} writes one file per table: give a folder with --output DIR"
+            )
+        assert output is not None
+        written = files.write_tables(report, output, fmt)
+        if not quiet:
+            stderr_console().print(f"wrote {len(written)} files to {output}", highlight=False)
+    elif fmt == "json":
+        _text_out(files.json_text(report), None if to_stdout else output)
+    elif fmt == "markdown":
+        _text_out(files.markdown_text(report), None if to_stdout else output)
+    elif to_stdout:
+        terminal.render(report, stdout_console())
+    else:
+        assert output is not None
+        with output.open("w", encoding="utf-8") as handle:  # plain text, no colour
+            terminal.render(report, Console(file=handle, width=PLAIN_WIDTH, color_system=None))
+    if not quiet:
+        terminal.render_warnings(report, stderr_console())
+
+
+def _text_out(text: str, path: Path | None) -> None:
+    from csmetrics.render.files import write_text
+
+    if path is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    else:
+        write_text(path, text)
+
+
+def emit_profiles(profiles: list[dict[str, Any]], fmt: str) -> None:
+    from csmetrics.render.profile import render_profiles
+    from csmetrics.results.report import jsonable
+
+    if fmt == "json":
+        sys.stdout.write(json.dumps(jsonable(profiles), indent=2) + "\n")
+    elif fmt == "table":
+        render_profiles(profiles, stdout_console())
+    else:
+        raise ConfigError(f"--format: expected table or json, got {fmt!r}")
+
+
+def emit_catalogue(family: str | None, fmt: str) -> None:
+    from csmetrics.families.catalogue import METRICS, TABLES, families
+    from csmetrics.render.catalogue import catalogue_markdown, render_catalogue
+
+    if family is not None and family not in families():
+        raise ConfigError(f"--family: unknown family {family!r} (known: {', '.join(families())})")
+    chosen = [m for m in METRICS if family is None or m.family == family]
+    if fmt == "json":
+        rows = [
+            {
+                "id": m.id,
+                "family": m.family,
+                "unit": m.unit,
+                "direction": m.direction,
+                "definition": m.definition,
+                "sources": list(m.sources),
+                "columns": list(m.columns),
+            }
+            for m in chosen
+        ]
+        sys.stdout.write(json.dumps(rows, indent=2) + "\n")
+    elif fmt == "markdown":
+        tables = [t for t in TABLES if family is None or t.family == family]
+        sys.stdout.write(catalogue_markdown(chosen, tables))
+    elif fmt == "table":
+        render_catalogue(chosen, stdout_console())
+    else:
+        raise ConfigError(f"--format: expected table, json or markdown, got {fmt!r}")

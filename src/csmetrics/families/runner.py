@@ -1,0 +1,244 @@
+"""Computing a family on loaded inputs: resolve the window, run the stages, plan, collect once,
+assemble a Report. Nothing here reads a file; `run_family` is loading plus `compute`."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Mapping
+from dataclasses import replace
+from datetime import datetime, timedelta
+from typing import Any
+
+import polars as pl
+
+from csmetrics.core.diagnostics import DataWarning
+from csmetrics.core.engine import Engine
+from csmetrics.core.errors import InputError
+from csmetrics.core.timeparts import local_day_of, zone
+from csmetrics.core.window import Window, WindowSpec
+from csmetrics.families.base import Family, Lookback, RunContext
+from csmetrics.ingest.inputs import Inputs, load_inputs
+from csmetrics.ingest.source import Source
+from csmetrics.ingest.sources.schema import TIME_COLUMN
+from csmetrics.ingest.sources.spec import SourceSpec
+from csmetrics.results.report import Report
+
+log = logging.getLogger("csmetrics")
+
+
+def run_family(
+    family: Family[Any],
+    specs: Mapping[str, SourceSpec],
+    window: WindowSpec,
+    params: Any,
+    engine: Engine | None = None,
+) -> Report:
+    """Load the family's sources (only the columns it reads), then compute it."""
+    require_sources(family, specs)
+    chosen = {kind: spec for kind, spec in specs.items() if kind in family.sources}
+    needed = {kind: family.needed_columns(kind, params) for kind in chosen}
+    started = time.perf_counter()
+    inputs = load_inputs(chosen, needed, engine)
+    log.debug("loaded %s in %.3fs", ", ".join(chosen), time.perf_counter() - started)
+    return compute(family, inputs, window, params)
+
+
+def require_sources(family: Family[Any], given: Mapping[str, object] | Inputs) -> None:
+    """An input error naming every required source that is missing, and how to give it."""
+    missing = [kind for kind in family.required if kind not in given]
+    if family.one_of and not any(kind in given for kind in family.one_of):
+        options = " or ".join(f"--{kind} PATH" for kind in family.one_of)
+        raise InputError(
+            f"{family.name} needs {' or '.join(family.one_of)}: pass {options} or set "
+            "them in the config's [sources]"
+        )
+    if missing:
+        flags = " and ".join(f"--{kind} PATH" for kind in missing)
+        tables = ", ".join(f"[sources.{kind}]" for kind in missing)
+        raise InputError(
+            f"{family.name} needs {', '.join(missing)}: pass {flags} or set {tables} path in the config"
+        )
+
+
+def compute(
+    family: Family[Any], inputs: Inputs, window: WindowSpec | Window, params: Any
+) -> Report:
+    """The family's Report for the window, from loaded inputs."""
+    started = time.perf_counter()
+    require_sources(family, inputs)
+    kinds = [kind for kind in family.sources if kind in inputs]
+    primary = inputs.sources[family.primary_of(inputs)]
+    resolved = (
+        window
+        if isinstance(window, Window)
+        else window.resolved(primary.first, primary.last, f"{primary.kind}: {primary.label}")
+    )
+    if isinstance(window, WindowSpec) and window.since is None and family.default_days:
+        end_day = local_day_of(resolved.until, resolved.timezone)
+        start = resolved.midnight(end_day - timedelta(days=family.default_days))
+        resolved = replace(resolved, since=min(start, resolved.until), label=None)
+    columns = {kind: inputs.sources[kind].columns for kind in kinds}
+    warnings: list[DataWarning] = []
+    for kind in kinds:
+        warnings.extend(inputs.sources[kind].warnings)
+    lookback = family.lookback(resolved, params)
+    source_info: dict[str, dict[str, Any]] = {}
+    for kind in kinds:
+        info, outside = describe_source(
+            inputs.sources[kind], resolved, lookback, kind == primary.kind
+        )
+        source_info[kind] = info
+        warnings.extend(outside)
+    if "events" in kinds and inputs.sources["events"].spark is not None:
+        from csmetrics.families.spark_runner import compute_on_spark
+
+        results = compute_on_spark(
+            family,
+            inputs,
+            kinds,
+            columns,
+            resolved,
+            params,
+            lambda frames, skip: polars_results(family, frames, columns, resolved, params, skip),
+        )
+    else:
+        frames = {kind: inputs[kind].lazy() for kind in kinds}
+        results = polars_results(family, frames, columns, resolved, params)
+    log.debug("computed in %.3fs", time.perf_counter() - started)
+    observed = {kind: inputs.sources[kind].observed for kind in kinds}
+    context = RunContext(window=resolved, observed=observed, columns=columns)
+    result = family.assemble(results, context, params)
+    return Report(
+        family=family.name,
+        window=resolved,
+        parameters=family.parameters(params),
+        sources=source_info,
+        metrics=result.metrics,
+        tables=result.tables,
+        warnings=warnings + result.warnings,
+        currency=result.currency,
+        declared={metric.id: metric for metric in family.metrics},
+    )
+
+
+def polars_results(
+    family: Family[Any],
+    frames: Mapping[str, pl.LazyFrame],
+    columns: Mapping[str, tuple[str, ...]],
+    window: Window,
+    params: Any,
+    skip: int = 0,
+) -> dict[str, pl.DataFrame]:
+    """The family's stages (but the first `skip`, which made `frames`) and plan on Polars,
+    collected: the small frames `assemble` reads."""
+    started = time.perf_counter()
+    memory = dict(frames)
+    for stage in family.stages[skip:]:
+        made = stage(memory, columns, window, params)
+        # Each stage reads only what the one before made, so earlier rows are freed here. Its
+        # frames are collected one by one: a stage holds one heavy query (engagement's grouping
+        # by user) that runs fastest with every core to itself.
+        memory = {name: frame.collect().lazy() for name, frame in made.items()}
+        del made
+        log.debug(
+            "%s made %s by %.3fs", stage.__name__, ", ".join(memory), time.perf_counter() - started
+        )
+    planned = family.plan(memory, columns, window, params)
+    if log.isEnabledFor(logging.DEBUG):
+        for name, frame in planned.items():
+            log.debug("query plan of %s:\n%s", name, frame.explain())
+    return dict(zip(planned, pl.collect_all(list(planned.values())), strict=True))
+
+
+def describe_source(
+    source: Source, window: Window, lookback: Lookback, primary: bool
+) -> tuple[dict[str, Any], list[DataWarning]]:
+    """The report's `sources` entry, and the warnings about rows outside the window: which rows
+    before it the family reads (its look-back on the primary source) and why, and which rows it
+    does not use at all."""
+    info: dict[str, Any] = {
+        "paths": list(source.paths),
+        "rows": source.rows,
+        "rows_used": source.frame.height,
+        "first_timestamp": source.first,
+        "last_timestamp": source.last,
+    }
+    warnings: list[DataWarning] = []
+    column = TIME_COLUMN.get(source.kind)
+    if column is None or column not in source.columns:
+        return info, warnings
+    # rows before `first_read` are not used (None: every row before the window is read)
+    history = source.kind in lookback.others and not primary
+    if primary:
+        first_read = min(lookback.start, window.since) if lookback.start else None
+    else:
+        first_read = None if history else window.since
+    reason = lookback.others[source.kind] if history else lookback.reason
+    counts = _window_counts(source, column, first_read, window)
+    before, read_before, after = counts["unused_before"], counts["lookback"], counts["after"]
+    info["rows_used"] = counts["rows_used"]
+    info["rows_in_window"] = counts["rows_used"] - before - read_before - after
+    kind = source.kind
+    after_read = primary and lookback.after is not None
+    if after_read and after:
+        warnings.append(
+            DataWarning(
+                "rows_after_window",
+                f"{kind}: {after:,} rows at or after the window's end were read only for "
+                f"{lookback.after}; no metric counts them",
+                count=after,
+                source=kind,
+            )
+        )
+        after = 0
+    if before + after:
+        parts = [f"{before:,} before {_day(first_read, window)}"] if first_read and before else []
+        parts += [f"{after:,} at or after the window's end"] if after else []
+        warnings.append(
+            DataWarning(
+                "rows_outside_window",
+                f"{kind}: {before + after:,} rows were not used: {' and '.join(parts)}",
+                count=before + after,
+                source=kind,
+            )
+        )
+    if read_before:
+        warnings.append(
+            DataWarning(
+                "rows_before_window",
+                f"{kind}: {read_before:,} rows {_from(first_read, window)}up to "
+                f"the window's start were read only for {reason}; no metric counts them "
+                "in the window",
+                count=read_before,
+                source=kind,
+            )
+        )
+    return info, warnings
+
+
+def _window_counts(
+    source: Source, column: str, first_read: datetime | None, window: Window
+) -> dict[str, int]:
+    """Rows used, and those before the rows read, read before the window, at or after its end."""
+    if source.spark is not None:
+        from csmetrics.families.spark_runner import window_counts
+
+        return window_counts(source, column, first_read, window)
+    ts = pl.col(column)
+    unused = ts < first_read if first_read is not None else pl.lit(False)
+    counts = source.frame.select(
+        unused.sum().alias("unused_before"),
+        ((ts < window.since) & ~unused).sum().alias("lookback"),
+        (ts >= window.until).sum().alias("after"),
+    ).row(0, named=True)
+    return {"rows_used": source.frame.height, **counts}
+
+
+def _from(start: datetime | None, window: Window) -> str:
+    return "" if start is None else f"from {_day(start, window)} "
+
+
+def _day(instant: datetime, window: Window) -> str:
+    """An instant as local time in the report's zone, as a reader of the window thinks of it."""
+    return instant.astimezone(zone(window.timezone)).strftime("%Y-%m-%d %H:%M")

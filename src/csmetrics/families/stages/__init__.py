@@ -1,0 +1,1 @@
+"""Stages several families share, computed once per run (signups: onboarding and retention)."""

@@ -1,0 +1,15 @@
+"""What makes a user active, the one definition engagement, retention and health share: every
+event but the `inactive_events` (an e-mail opened is not use of the product)."""
+
+from __future__ import annotations
+
+from csmetrics.families.settings import Setting, names
+
+INACTIVE_EVENTS = Setting(
+    "inactive_events",
+    names,
+    (),
+    "An event that does not make a user active (repeatable), e.g. email_opened.",
+    flag="--inactive-event",
+    repeatable=True,
+)

@@ -1,0 +1,314 @@
+"""csmetrics.toml (or `[tool.csmetrics]` in pyproject.toml): finding, reading, validating, merging.
+
+Precedence: command-line options > the config file > built-in defaults. Relative paths in a config
+are relative to the config file's folder.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from csmetrics.core.errors import ConfigError
+from csmetrics.ingest.sources.rules import SURVEY_SCALES
+from csmetrics.ingest.sources.schema import SOURCE_KINDS
+from csmetrics.ingest.sources.spec import SourceSpec
+
+SETTINGS = (
+    "timezone",
+    "source_timezone",
+    "week_start",
+    "grain",
+    "period",
+    "since",
+    "until",
+    "as_of",
+)
+FAMILY_TABLES = (
+    "onboarding",
+    "engagement",
+    "retention",
+    "support",
+    "voice",
+    "revenue",
+    "health",
+    "report",
+)
+SOURCE_KEYS = (
+    "path",
+    "preset",
+    "columns",
+    "formats",
+    "amount_unit",
+    "encoding",
+    "format_in",
+    "source_timezone",
+    "decimal",
+    "null_values",
+    "survey",
+)
+
+
+@dataclass
+class Config:
+    path: Path | None = None
+    settings: dict[str, Any] = field(default_factory=dict)
+    sources: dict[str, dict[str, Any]] = field(default_factory=dict)
+    families: dict[str, dict[str, Any]] = field(default_factory=dict)
+    checks: list[dict[str, Any]] = field(default_factory=list)
+    engine: dict[str, Any] = field(default_factory=dict)  # [engine]: name, spark_master, ...
+
+    def family(self, name: str) -> dict[str, Any]:
+        return self.families.get(name, {})
+
+    @property
+    def base(self) -> str:
+        """The folder that relative paths in the config are relative to."""
+        return str(self.path.parent) if self.path else "."
+
+    def setting(self, name: str, default: Any = None) -> Any:
+        return self.settings.get(name, default)
+
+
+def find_config(
+    explicit: Path | None, cwd: Path | None = None
+) -> tuple[Path, dict[str, Any]] | None:
+    """The config file and its table: --config, else ./csmetrics.toml, else pyproject's table."""
+    here = cwd or Path.cwd()
+    if explicit is not None:
+        if not explicit.is_file():
+            raise ConfigError(f"--config: {explicit}: no such file")
+        return explicit, _read_toml(explicit)
+    candidate = here / "csmetrics.toml"
+    if candidate.is_file():
+        return candidate, _read_toml(candidate)
+    pyproject = here / "pyproject.toml"
+    if pyproject.is_file():
+        table = _read_toml(pyproject).get("tool", {}).get("csmetrics")
+        if isinstance(table, dict):
+            return pyproject, table
+    return None
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from exc
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+
+
+def load_config(explicit: Path | None = None, cwd: Path | None = None) -> Config:
+    found = find_config(explicit, cwd)
+    if found is None:
+        return Config()
+    path, table = found
+    return parse_config(table, path)
+
+
+def parse_config(table: dict[str, Any], path: Path) -> Config:
+    config = Config(path=path)
+    for key, value in table.items():
+        if key in SETTINGS:
+            config.settings[key] = value
+        elif key == "sources":
+            config.sources = _parse_sources(value, path)
+        elif key in FAMILY_TABLES:
+            if not isinstance(value, dict):
+                raise ConfigError(f"{path}: [{key}] must be a table")
+            config.families[key] = value
+        elif key == "engine":
+            config.engine = _parse_engine(value, path)
+        elif key == "checks":
+            if not isinstance(value, list):
+                raise ConfigError(f"{path}: checks must be an array of tables ([[checks]])")
+            config.checks = value
+        else:
+            known = ", ".join((*SETTINGS, "sources", *FAMILY_TABLES, "checks", "engine"))
+            raise ConfigError(f"{path}: unknown key {key!r} (known: {known})")
+    return config
+
+
+ENGINE_KEYS = ("name", "spark_master", "spark_memory")
+
+
+def _parse_engine(value: Any, path: Path) -> dict[str, Any]:
+    """[engine]: `name` (polars or spark), `spark_master` (a Spark master URL), `spark_memory`
+    (driver memory of a local session, e.g. "4g")."""
+    if not isinstance(value, dict):
+        raise ConfigError(f"{path}: [engine] must be a table")
+    for key, item in value.items():
+        if key not in ENGINE_KEYS:
+            raise ConfigError(
+                f"{path}: [engine]: unknown key {key!r} (known: {', '.join(ENGINE_KEYS)})"
+            )
+        if not isinstance(item, str):
+            raise ConfigError(f"{path}: [engine] {key} must be a string, got {item!r}")
+    return dict(value)
+
+
+def _parse_sources(value: Any, path: Path) -> dict[str, dict[str, Any]]:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{path}: [sources] must be a table of sources")
+    out: dict[str, dict[str, Any]] = {}
+    for kind, source in value.items():
+        if kind not in SOURCE_KINDS:
+            raise ConfigError(
+                f"{path}: [sources.{kind}]: unknown source (known: {', '.join(SOURCE_KINDS)})"
+            )
+        if not isinstance(source, dict):
+            raise ConfigError(f"{path}: [sources.{kind}] must be a table")
+        check_source_entry(kind, source, f"{path}: [sources.{kind}]")
+        entry = dict(source)
+        if "path" in entry:
+            entry["path"] = _relative_to(str(entry["path"]), path.parent)
+        out[kind] = entry
+    return out
+
+
+def check_source_entry(kind: str, entry: Mapping[str, Any], where: str) -> None:
+    """A ConfigError for an unknown key or a value of the wrong shape in a source's settings."""
+    unknown = sorted(set(entry) - set(SOURCE_KEYS))
+    if unknown:
+        raise ConfigError(f"{where}: unknown key {unknown[0]!r} (known: {', '.join(SOURCE_KEYS)})")
+    for mapping in ("columns", "formats"):
+        if mapping in entry and not isinstance(entry[mapping], Mapping):
+            raise ConfigError(f"{where}: {mapping} must be a table")
+    if entry.get("decimal") not in (None, ".", ","):
+        raise ConfigError(f'{where}: decimal must be "." or ",", got {entry["decimal"]!r}')
+    if entry.get("amount_unit") not in (None, "units", "cents"):
+        raise ConfigError(f'{where}: amount_unit must be "units" or "cents"')
+    if entry.get("survey") not in (None, *SURVEY_SCALES):
+        raise ConfigError(f"{where}: survey must be one of {', '.join(SURVEY_SCALES)}")
+    if not isinstance(entry.get("null_values", []), list | tuple):
+        raise ConfigError(f'{where}: null_values must be a list such as ["NA", "-"]')
+
+
+def spec_from_entry(kind: str, entry: Mapping[str, Any], source_timezone: str) -> SourceSpec:
+    """A SourceSpec from a source's settings (the config's [sources.KIND] keys)."""
+    data, spark_data = entry.get("data"), entry.get("spark_data")
+    return SourceSpec(
+        kind=kind,
+        path="" if data is not None or spark_data is not None else str(entry["path"]),
+        format_in=entry.get("format_in"),
+        preset=entry.get("preset"),
+        columns={str(k): str(v) for k, v in entry.get("columns", {}).items()},
+        formats={str(k): str(v) for k, v in entry.get("formats", {}).items()},
+        amount_unit=entry.get("amount_unit"),
+        encoding=entry.get("encoding"),
+        source_timezone=str(entry.get("source_timezone") or source_timezone),
+        decimal=entry.get("decimal"),
+        null_values=tuple(map(str, entry.get("null_values", ()))),
+        survey=entry.get("survey"),
+        data=data,
+        spark_data=spark_data,
+    )
+
+
+def _relative_to(text: str, base: Path) -> str:
+    if "://" in text:  # a URI (s3a://, abfss://, hdfs://) is never relative
+        return text
+    candidate = Path(text).expanduser()
+    return text if candidate.is_absolute() else (base / candidate).as_posix()
+
+
+def parse_assignments(values: list[str], option: str) -> dict[str, dict[str, str]]:
+    """`SOURCE.COLUMN=HEADER` (or `SOURCE=NAME` when no dot is wanted) into nested dicts."""
+    out: dict[str, dict[str, str]] = {}
+    for item in values:
+        if "=" not in item or "." not in item.split("=", 1)[0]:
+            raise ConfigError(f"{option}: expected SOURCE.COLUMN=HEADER, got {item!r}")
+        left, header = item.split("=", 1)
+        source, column = left.split(".", 1)
+        if source not in SOURCE_KINDS:
+            raise ConfigError(
+                f"{option}: unknown source {source!r} in {item!r} (known: {', '.join(SOURCE_KINDS)})"
+            )
+        out.setdefault(source, {})[column] = header
+    return out
+
+
+# `--map SOURCE.KEY=VALUE` also sets these keys of [sources.SOURCE] (`billing.amount_unit=cents`,
+# `events.formats.timestamp=%d-%m-%Y %H:%M`, `surveys.null_values=NA`)
+MAP_OPTIONS = ("amount_unit", "decimal", "encoding", "format_in", "source_timezone", "survey",
+               "preset", "null_values")  # fmt: skip
+
+
+def _mapping_options(assigned: Mapping[str, str]) -> tuple[dict[str, str], dict[str, Any]]:
+    """--map entries of one source split into column mappings and source options."""
+    columns: dict[str, str] = {}
+    options: dict[str, Any] = {}
+    for key, value in assigned.items():
+        if key.startswith("formats."):
+            options.setdefault("formats", {})[key.removeprefix("formats.")] = value
+        elif key == "null_values":
+            options[key] = value.split("|")
+        elif key in MAP_OPTIONS:
+            options[key] = value
+        else:
+            columns[key] = value
+    return columns, options
+
+
+def parse_presets(values: list[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for item in values:
+        if "=" not in item:
+            raise ConfigError(f"--preset: expected SOURCE=NAME, got {item!r}")
+        source, name = item.split("=", 1)
+        if source not in SOURCE_KINDS:
+            raise ConfigError(
+                f"--preset: unknown source {source!r} (known: {', '.join(SOURCE_KINDS)})"
+            )
+        out[source] = name
+    return out
+
+
+def source_specs(
+    config: Config,
+    paths: Mapping[str, str | None],
+    mappings: list[str],
+    presets: list[str],
+    *,
+    source_timezone: str | None = None,
+    format_in: str | None = None,
+    encoding: str | None = None,
+    survey: str | None = None,
+) -> dict[str, SourceSpec]:
+    """Merge the config's sources with the command line's (the command line wins)."""
+    cli_columns = parse_assignments(mappings, "--map")
+    cli_presets = parse_presets(presets)
+    specs: dict[str, SourceSpec] = {}
+    for kind in SOURCE_KINDS:
+        entry = dict(config.sources.get(kind, {}))
+        if paths.get(kind):
+            entry["path"] = paths[kind]
+        if not entry.get("path"):
+            if kind in cli_columns or kind in cli_presets:
+                raise ConfigError(
+                    f"--map/--preset name {kind}, but no {kind} source is given (--{kind} PATH)"
+                )
+            continue
+        columns, options = _mapping_options(cli_columns.get(kind, {}))
+        entry["columns"] = {**entry.get("columns", {}), **columns}
+        for key, value in options.items():
+            if key == "formats":
+                entry["formats"] = {**entry.get("formats", {}), **value}
+            else:
+                entry[key] = value
+        if kind in cli_presets:
+            entry["preset"] = cli_presets[kind]
+        for key, value in (("format_in", format_in), ("encoding", encoding)):
+            if value:
+                entry[key] = value
+        if survey and kind == "surveys":
+            entry["survey"] = survey
+        check_source_entry(kind, entry, f"[sources.{kind}]")
+        tz = source_timezone or entry.pop("source_timezone", None)
+        specs[kind] = spec_from_entry(kind, entry, tz or config.setting("source_timezone", "UTC"))
+    return specs

@@ -1,0 +1,141 @@
+"""Column mapping: which header of an export holds each canonical column (the user's
+mapping, a preset, the canonical name), and which known layout a file's headers match."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+
+import polars as pl
+
+from csmetrics.core.diagnostics import DataWarning
+from csmetrics.core.errors import InputError
+from csmetrics.ingest.sources.messy import normalised
+from csmetrics.ingest.sources.presets import PRESETS
+from csmetrics.ingest.sources.schema import SCHEMAS
+from csmetrics.ingest.sources.spec import SourceSpec
+
+HeaderMap = dict[str, tuple[tuple[str, ...], bool]]  # canonical column -> (headers, explicit)
+
+
+def find_header(wanted: str, schema: pl.Schema) -> tuple[pl.Expr, pl.DataType] | None:
+    """The expression reading `wanted`: exact header, case-insensitive, or a dotted nested path."""
+    if wanted in schema:
+        return pl.col(wanted), schema[wanted]
+    # headers re-typed by people: other case, stray spaces
+    lower = {normalised(name): name for name in schema.names()}
+    if normalised(wanted) in lower:
+        name = lower[normalised(wanted)]
+        return pl.col(name), schema[name]
+    if "." in wanted:
+        head, rest = wanted.split(".", 1)
+        found = find_header(head, schema)
+        if found is not None and isinstance(found[1], pl.Struct):
+            inner = pl.Schema({f.name: f.dtype for f in found[1].fields})
+            nested = find_header(rest, inner)
+            if nested is not None:
+                leaf = nested[0].meta.output_name()
+                return found[0].struct.field(leaf), nested[1]
+    return None
+
+
+def _resolves(headers: Iterable[str], schema: pl.Schema) -> bool:
+    return any(find_header(h, schema) is not None for h in headers)
+
+
+def detect_preset(kind: str, schema: pl.Schema) -> str | None:
+    """The known export layout a file's headers match: every required column found (under the
+    preset's headers or the canonical name) and the most columns found under headers of its
+    own that differ from the canonical names (Segment's warehouse `anonymous_id` and
+    `context_group_id`); None when no preset has such a header, as for a canonical file."""
+    required = [name for name, column in SCHEMAS[kind].items() if column.required]
+    best, ranking = None, (0, 0)
+    for name, preset in PRESETS.items():
+        if preset.kind != kind:
+            continue
+        own = {c: (h,) if isinstance(h, str) else tuple(h) for c, h in preset.columns.items()}
+        if not all(_resolves((*own.get(c, ()), c), schema) for c in required):
+            continue
+        mine = {
+            c
+            for c, headers in own.items()
+            if any(normalised(h) != normalised(c) and _resolves((h,), schema) for h in headers)
+        }
+        # one generic extra header (a canonical file with a row "id") is not a vendor layout:
+        # a required column under the vendor's name, or two of its names, are
+        if not (mine & set(required) or len(mine) >= 2):
+            continue
+        found = sum(_resolves(headers, schema) for headers in own.values())
+        if (len(mine), found) > ranking:
+            best, ranking = name, (len(mine), found)
+    return best
+
+
+def with_detected_preset(
+    spec: SourceSpec, schema: pl.Schema, notes: list[DataWarning]
+) -> SourceSpec:
+    """With `preset = "auto"` (the default when no mapping is given), the preset whose layout
+    the headers match, said in a note."""
+    automatic = spec.preset == "auto" or (spec.preset is None and not spec.columns)
+    if not automatic:
+        return spec
+    found = detect_preset(spec.kind, schema)
+    if found is not None:
+        notes.append(
+            DataWarning(
+                "preset_detected",
+                f"{spec.kind}: the headers match the {found} export layout; read with "
+                f"--preset {spec.kind}={found}",
+                source=spec.kind,
+            )
+        )
+    return replace(spec, preset=found)
+
+
+def column_mapping(spec: SourceSpec) -> HeaderMap:
+    """canonical column -> (candidate headers, chosen explicitly by the user)."""
+    if spec.preset == "auto":
+        # before the headers are known: every layout's names (for finding the header line)
+        return every_layout(spec)
+    preset = PRESETS.get(spec.preset) if spec.preset else None
+    if spec.preset and preset is None:
+        raise InputError(
+            f"--preset: unknown preset {spec.preset!r} for {spec.kind} "
+            f"(known: {', '.join(n for n, p in PRESETS.items() if p.kind == spec.kind)})"
+        )
+    if preset is not None and preset.kind != spec.kind:
+        raise InputError(f"--preset: {spec.preset!r} is a {preset.kind} preset, not {spec.kind}")
+    schema = SCHEMAS[spec.kind]
+    unknown = sorted(set(spec.columns) - set(schema))
+    if unknown:
+        raise InputError(
+            f"{spec.kind}: cannot map unknown column {unknown[0]!r} "
+            f"(canonical columns: {', '.join(schema)})"
+        )
+    out: HeaderMap = {}
+    for name in schema:
+        if name in spec.columns:
+            out[name] = ((spec.columns[name],), True)
+        elif preset is not None and name in preset.ignore:
+            out[name] = ((), False)
+        elif preset is not None and name in preset.columns:
+            value = preset.columns[name]
+            headers = (value,) if isinstance(value, str) else tuple(value)
+            # the canonical name is the last fallback: API exports often use it (Zendesk's
+            # created_at, Chargebee's currency) where the preset names the CSV header
+            out[name] = ((*headers, name) if name not in headers else headers, False)
+        else:
+            out[name] = ((name,), False)
+    return out
+
+
+def every_layout(spec: SourceSpec) -> HeaderMap:
+    out: HeaderMap = {}
+    for name in SCHEMAS[spec.kind]:
+        headers = [name]
+        for preset in PRESETS.values():
+            if preset.kind == spec.kind and name in preset.columns:
+                value = preset.columns[name]
+                headers += [value] if isinstance(value, str) else list(value)
+        out[name] = (tuple(dict.fromkeys(headers)), False)
+    return out

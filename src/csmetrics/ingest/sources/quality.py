@@ -1,0 +1,301 @@
+"""Checking and cleaning a staged source: missing and unreadable values, repeated ids.
+
+Everything here reads the staged frame (already in memory), never the files; only the error
+path goes back to the files, to show a bad value and the file it is in.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+import polars as pl
+
+from csmetrics.core.diagnostics import DataWarning
+from csmetrics.core.errors import InputError
+from csmetrics.ingest.sources.canonical import LoadedSource, unreadable
+from csmetrics.ingest.sources.files import head_text, resolve_files, sniff_delimiter
+from csmetrics.ingest.sources.presets import PRESETS
+from csmetrics.ingest.sources.rules import apply_rules, normalised, rules_for
+from csmetrics.ingest.sources.schema import DEDUP_COLUMN, SCHEMAS, TIME_COLUMN
+from csmetrics.ingest.sources.values import (
+    AMBIGUOUS_DATE,
+    COMMA_NUMBER,
+    DOT_NUMBER,
+    EXPECTED_TIMESTAMP,
+    MONEY_PLACES,
+)
+
+PLAUSIBLE_START = datetime(2000, 1, 1, tzinfo=UTC)
+
+
+def repeated_keys(staged: pl.LazyFrame) -> pl.LazyFrame | None:
+    """The dedup keys that more than one row has (None: the source has no key).
+
+    Sorting the 64-bit keys alone and comparing neighbours is 3x faster than a hash-based
+    is_first_distinct on 20M rows; repeated keys are few, so the result is small.
+    """
+    if "__key" not in staged.collect_schema():
+        return None
+    key = pl.col("__key")
+    present = staged.select(key).filter(key.is_not_null())  # a missing id is never a repeat
+    return present.select(key.sort()).filter(key == key.shift(1)).unique()
+
+
+# Sources whose repeated rows are versions of one record, the latest last: a help-desk history
+# export lists a ticket once per change, so its last row is the ticket as it is now.
+KEEP_LAST = ("tickets",)
+
+
+def repeated_rows(staged: pl.LazyFrame, keys: pl.Series, kind: str = "") -> pl.LazyFrame:
+    """Numbers of the rows whose key (one of the repeated `keys`) another row also has, but the
+    one kept: the first in the file, or the last for KEEP_LAST kinds. Only the few rows holding
+    such a key are numbered and ordered."""
+    key = pl.col("__key")
+    holders = staged.select(key, pl.int_range(pl.len(), dtype=pl.UInt32).alias("__row")).filter(
+        key.is_in(keys.implode())
+    )
+    kept = key.is_last_distinct() if kind in KEEP_LAST else key.is_first_distinct()
+    return holders.sort("__row").filter(~kept).select("__row")
+
+
+def clean_frame(
+    source: LoadedSource, staged: pl.LazyFrame, repeated: pl.Series | None
+) -> pl.LazyFrame:
+    """Rows with every required value, each id once, only the columns asked for."""
+    schema = SCHEMAS[source.spec.kind]
+    required = [n for n in source.columns if schema[n].required]
+    frame = staged
+    if repeated is not None and repeated.len():
+        # Rows repeating an id are copies of one record; the first copy stays.
+        row = pl.int_range(pl.len(), dtype=pl.UInt32)
+        frame = frame.filter(~row.is_in(repeated.implode()))
+    frame = frame.filter(pl.all_horizontal(pl.col(c).is_not_null() for c in required))
+    return apply_rules(source.spec.kind, frame, source.columns).select(source.columns)
+
+
+def quality_frame(source: LoadedSource, staged: pl.LazyFrame) -> pl.LazyFrame:
+    """One row: rows, missing and invalid values per column, observed time range, and (without a
+    dedup key) exact duplicate rows; with a key, duplicates are the `repeated_rows`."""
+    spec, schema = source.spec, SCHEMAS[source.spec.kind]
+    names = staged.collect_schema().names()
+    aggs: list[pl.Expr] = [pl.len().alias("rows")]
+    for name in source.headers:
+        if name not in names:  # the dedup key, when only its hash was kept
+            continue
+        invalid = pl.col(f"__invalid__{name}").sum() if name in source.checked else pl.lit(0)
+        aggs.append((pl.col(name).null_count() - invalid).alias(f"{name}__missing"))
+        aggs.append(invalid.alias(f"{name}__invalid"))
+    time_column = TIME_COLUMN.get(spec.kind)
+    if time_column and time_column in names:
+        aggs.append(pl.col(time_column).min().alias("first"))
+        aggs.append(pl.col(time_column).max().alias("last"))
+    for rule in rules_for(spec.kind, names):
+        aggs.append(rule.hits.fill_null(False).sum().alias(f"rule__{rule.code}"))
+    if "__key" in names:
+        preset = PRESETS.get(spec.preset) if spec.preset else None
+        others = preset.dedup_with if preset else ()
+        together = str(DEDUP_COLUMN[spec.kind]) + (f" (with {', '.join(others)})" if others else "")
+        aggs.append(pl.lit(together).alias("duplicates_by"))
+        aggs.append(pl.col("__key").null_count().alias("without_key"))
+    else:
+        canonical = [n for n in names if n in schema]
+        rows = pl.struct(*canonical).hash(seed=7)
+        aggs.append((pl.len() - rows.n_unique()).alias("duplicates"))
+        aggs.append(pl.lit(None, pl.String).alias("duplicates_by"))
+    return staged.with_columns(normalised(spec.kind, names)).select(aggs)
+
+
+def assess(
+    sources: Mapping[str, LoadedSource], staged: Mapping[str, pl.LazyFrame]
+) -> tuple[dict[str, dict[str, Any]], dict[str, pl.Series | None]]:
+    """Each source's quality row (as a dict) and its repeated rows, from the staged frames.
+
+    The repeated keys are collected first: most exports have none, and then the rows are never
+    numbered; otherwise finding their rows is a lookup in a small set.
+    """
+    kinds = list(sources)
+    frames: list[pl.LazyFrame] = []
+    for kind in kinds:
+        frames.append(quality_frame(sources[kind], staged[kind]))
+        keys = repeated_keys(staged[kind])
+        frames.append(pl.LazyFrame() if keys is None else keys)
+    collected = pl.collect_all(frames)
+    qualities: dict[str, dict[str, Any]] = {}
+    repeats: dict[str, pl.Series | None] = {}
+    for index, kind in enumerate(kinds):
+        quality = collected[2 * index].row(0, named=True)
+        keys_found = collected[2 * index + 1]
+        if "__key" not in keys_found.columns:
+            repeats[kind] = None
+        elif keys_found.height == 0:
+            repeats[kind] = pl.Series("__row", [], dtype=pl.UInt32)
+        else:
+            rows = repeated_rows(staged[kind], keys_found["__key"], kind).collect()
+            repeats[kind] = rows["__row"]
+        if repeats[kind] is not None:
+            quality["duplicates"] = repeats[kind].len()  # type: ignore[union-attr]
+        qualities[kind] = quality
+    return qualities, repeats
+
+
+def _bad_value(source: LoadedSource, name: str) -> tuple[str | None, str | None]:
+    """The first unreadable value of a column, and the first day/month-ambiguous one (error path)."""
+    raw, value = source.raws[name], source.conversions[name]
+    text = raw.cast(pl.String)
+    invalid = unreadable(raw, value, SCHEMAS[source.spec.kind][name].kind)
+    row = (
+        source.raw.select(
+            text.filter(invalid).first().alias("sample"),
+            text.filter(invalid & text.str.contains(AMBIGUOUS_DATE)).first().alias("ambiguous"),
+        )
+        .collect()
+        .row(0)
+    )
+    return row[0], row[1]
+
+
+def check_quality(source: LoadedSource, quality: dict[str, Any]) -> list[DataWarning]:
+    """Input errors for values that cannot be read; warnings for rows dropped or duplicated."""
+    kind, schema = source.spec.kind, SCHEMAS[source.spec.kind]
+    warnings: list[DataWarning] = list(source.notes)
+    for name in source.headers:
+        header = source.headers[name]
+        if (quality.get(f"{name}__invalid") or 0) > 0:
+            sample, ambiguous = _bad_value(source, name)
+            where = _where(source, name, ambiguous or sample)
+            if ambiguous is not None and not source.spec.formats.get(name):
+                raise InputError(
+                    f"{where}: {kind} column {header!r} ({name}): {ambiguous!r} has an ambiguous "
+                    f'day/month order; give its format, e.g. formats = {{ {name} = "%d-%m-%Y %H:%M" }} '
+                    f"under [sources.{kind}]"
+                )
+            raise InputError(
+                f"{where}: {kind} column {header!r} ({name}): cannot read {sample!r}; "
+                f"expected {_expected(schema[name].kind, sample)}"
+            )
+    return warnings + quality_warnings(kind, source.headers, source.columns, quality)
+
+
+def quality_warnings(
+    kind: str, headers: Mapping[str, str], columns: Collection[str], quality: Mapping[str, Any]
+) -> list[DataWarning]:
+    """Warnings for rows dropped or duplicated, rule hits and an implausible time range, from a
+    source's quality counts (whichever engine counted them)."""
+    schema = SCHEMAS[kind]
+    warnings: list[DataWarning] = []
+    for name, header in headers.items():
+        missing = quality.get(f"{name}__missing") or 0
+        if missing and schema[name].required:
+            warnings.append(
+                DataWarning(
+                    "missing_value",
+                    f"{kind}: {missing} rows without {name} (column {header!r}) were dropped",
+                    count=int(missing),
+                    source=kind,
+                )
+            )
+    duplicates = int(quality.get("duplicates") or 0)
+    if duplicates:
+        by = quality.get("duplicates_by")
+        kept = "the last row of each is kept (its latest version)" if kind in KEEP_LAST else ""
+        message = (
+            f"{kind}: {duplicates} rows repeat another row's {by} and were dropped"
+            + (f"; {kept}" if kept else "")
+            if by
+            else f"{kind}: {duplicates} rows are exact duplicates of another row (kept: no event_id to tell them apart)"
+        )
+        warnings.append(DataWarning("duplicate_rows", message, count=duplicates, source=kind))
+    for rule in rules_for(kind, columns):
+        count = int(quality.get(f"rule__{rule.code}") or 0)
+        if count:
+            message = f"{kind}: " + rule.message.format(count=count)
+            warnings.append(DataWarning(rule.code, message, count=count, source=kind))
+    warnings.extend(_implausible_range(kind, quality))
+    return warnings
+
+
+def _implausible_range(kind: str, quality: Mapping[str, Any]) -> list[DataWarning]:
+    """A time range before 2000 or after next year is more likely a wrong unit or format."""
+    first, last = quality.get("first"), quality.get("last")
+    if first is None or last is None:
+        return []
+    latest = datetime(datetime.now(UTC).year + 2, 1, 1, tzinfo=UTC)
+    if first >= PLAUSIBLE_START and last < latest:
+        return []
+    return [
+        DataWarning(
+            "implausible_time_range",
+            f"{kind}: timestamps run from {first:%Y-%m-%d} to {last:%Y-%m-%d}, outside "
+            f"2000 to {latest.year - 1}: check the time column's unit or format",
+            source=kind,
+        )
+    ]
+
+
+def _expected(kind: str, sample: str | None) -> str:
+    """What a column of `kind` expects, and why `sample` is not it."""
+    if kind == "datetime":
+        return EXPECTED_TIMESTAMP
+    if kind == "integer":
+        return "a whole number (a fraction is never rounded)"
+    if kind == "rating":
+        return "a rating of 1-5, good or bad (offered/unoffered: not rated)"
+    if kind == "boolean":
+        return "true/false, yes/no or 1/0"
+    text = (sample or "").strip()
+    if re.fullmatch(DOT_NUMBER, text) or re.fullmatch(COMMA_NUMBER, text):
+        return (
+            "one decimal convention per column, but the column mixes decimal points and "
+            'decimal commas; say which with decimal = "." or decimal = "," in the mapping'
+        )
+    if kind == "money":
+        return f"an amount such as 49.90 or 1.234,56 (at most {MONEY_PLACES} decimal places)"
+    return "a number such as 49.90 or 1.234,56"
+
+
+def _where(source: LoadedSource, name: str, value: str | None) -> str:
+    """ "FILE, row N": where a bad value first stands (data rows counted from 1 after any header;
+    an extra, small query run only on the error path)."""
+    if value is None:
+        return source.label
+    try:
+        if len(source.files) <= 1:
+            text = source.raws[name].cast(pl.String)
+            index = pl.int_range(pl.len()).filter(text == value).first()
+            row = source.raw.select(index).collect().item()
+            return source.label if row is None else f"{source.label}, row {row + 1}"
+        return _file_and_row(source, name, value)
+    except Exception:  # the hunt for a better message must never hide the real error
+        return source.label
+
+
+def _file_and_row(source: LoadedSource, name: str, value: str) -> str:
+    """The file of a multi-file source holding `value` in the column's header, and its row."""
+    header = source.headers[name].split(".")[0]
+    files, fmt, gz, _ = resolve_files(source.spec)
+    names = [f.as_posix() for f in files]
+    if fmt == "parquet":
+        frame = pl.scan_parquet(names, include_file_paths="__file")
+    elif fmt == "csv" and not gz:
+        separator = sniff_delimiter(head_text(files[0], gz, source.spec.encoding).splitlines()[0])
+        frame = pl.scan_csv(
+            names, separator=separator, infer_schema=False, include_file_paths="__file"
+        )
+    else:
+        return source.label
+    hit = (
+        frame.select(
+            "__file",
+            pl.int_range(pl.len()).over("__file").alias("__row"),
+            pl.col(header).cast(pl.String).alias("__value"),
+        )
+        .filter(pl.col("__value") == value)
+        .head(1)
+        .collect()
+    )
+    if not hit.height:
+        return source.label
+    return f"{hit['__file'].item()}, row {hit['__row'].item() + 1}"

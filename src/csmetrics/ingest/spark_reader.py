@@ -1,0 +1,318 @@
+"""Reading product events with Spark: any path or URI Spark reads (a file, a glob, a folder,
+hive-partitioned or not; `s3a://`, `abfss://`, `hdfs://`), or a Spark DataFrame.
+
+The same contract as the Polars loader (sources/): headers mapped by the same presets and
+`--map` options, the same time formats, required values checked, repeated event ids dropped and
+the same warnings. What Spark's readers do not do is left to them (CSV quoting, encodings);
+messy CSV repairs (preambles, repeated headers, Windows-1252) are the Polars loader's.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from functools import reduce
+from operator import and_
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from pyspark import StorageLevel
+from pyspark.errors import AnalysisException
+from pyspark.sql import Column, DataFrame, SparkSession, Window
+from pyspark.sql import functions as F
+
+from csmetrics.core.diagnostics import DataWarning
+from csmetrics.core.errors import InputError
+from csmetrics.core.spark.session import from_polars
+from csmetrics.ingest.source import Source, empty_column_warnings
+from csmetrics.ingest.sources.canonical import missing_columns_error
+from csmetrics.ingest.sources.mapping import column_mapping, with_detected_preset
+from csmetrics.ingest.sources.messy import normalised
+from csmetrics.ingest.sources.presets import PRESETS
+from csmetrics.ingest.sources.quality import quality_warnings
+from csmetrics.ingest.sources.schema import DEDUP_COLUMN, DEDUP_ONLY, SCHEMAS
+from csmetrics.ingest.sources.spec import SourceSpec
+from csmetrics.ingest.sources.values import EPOCH_END, EPOCH_MIN, EXPECTED_TIMESTAMP
+
+KIND = "events"
+KEY = str(DEDUP_COLUMN[KIND])  # event_id
+TYPED_TIMES = ("timestamp", "timestamp_ntz", "date")
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+CANONICAL_DTYPES = {"timestamp": pl.Datetime("us", "UTC")}  # every other events column: text
+_ZONE_SUFFIX = r"([zZ]|[+-]\d\d(:?\d\d)?|\s*[A-Za-z]+(/[A-Za-z_]+)*)$"
+_EPOCH_TEXT = r"^\s*-?\d+(\.\d+)?\s*$"
+_STRFTIME = {"%Y": "yyyy", "%m": "MM", "%d": "dd", "%H": "HH", "%M": "mm", "%S": "ss",
+             "%f": "SSSSSS", "%z": "XX", "%b": "MMM", "%y": "yy", "%I": "hh", "%p": "a", "%%": "%"}  # fmt: skip
+
+
+def load_events(
+    spark: SparkSession, spec: SourceSpec, needed: Iterable[str] | None = None
+) -> Source:
+    """The events as a cleaned canonical Spark frame, with the quality counts and warnings of
+    one pass over them."""
+    raw, label = _read(spark, spec)
+    notes: list[DataWarning] = []
+    names = raw.columns
+    spec = with_detected_preset(spec, pl.Schema(dict.fromkeys(names, pl.String)), notes)
+    schema = SCHEMAS[KIND]
+    required = [c for c, column in schema.items() if column.required]
+    wanted = set(schema) if needed is None else {*needed, *required}
+    wanted.add("event_id")
+    preset = PRESETS.get(spec.preset) if spec.preset else None
+    values: dict[str, Column] = {}
+    raws: dict[str, Column] = {}
+    headers: dict[str, str] = {}
+    fallbacks: dict[str, tuple[str, ...]] = {}
+    missing = []
+    dtypes = dict(raw.dtypes)
+    for name, (candidates, explicit) in column_mapping(spec).items():
+        if name not in wanted:
+            continue
+        found = [h for c in candidates if (h := _header(c, names)) is not None]
+        found = list(dict.fromkeys(found))
+        if not found:
+            if explicit or name in required:
+                missing.append((name, candidates, explicit))
+            continue
+        nulls = (*spec.null_values, *(preset.null_values.get(name, ()) if preset else ()))
+        present = [_without_nulls(F.col(f"`{h}`"), dtypes[h], nulls) for h in found]
+        if any(dtypes[h] not in TYPED_TIMES for h in found):  # text or numbers can be bad
+            raws[name] = F.coalesce(*(c.cast("string") for c in present))
+        if name == "timestamp":
+            converted = [
+                _timestamp(c, dtypes[h], spec.formats.get(name), spec.source_timezone)
+                for c, h in zip(present, found, strict=True)
+            ]
+        else:
+            converted = [c.cast("string") for c in present]
+        values[name] = F.coalesce(*converted) if len(converted) > 1 else converted[0]
+        headers[name] = found[0]
+        if len(found) > 1:
+            fallbacks[name] = tuple(found[1:])
+    if missing:
+        raise missing_columns_error(spec, [], missing, pl.Schema(dict.fromkeys(names, pl.String)))
+    staged = raw.select(
+        *(value.alias(n) for n, value in values.items()),
+        raws.get("timestamp", F.lit(None).cast("string")).alias("__raw__timestamp"),
+    )
+    together = [k for k in (KEY, *(preset.dedup_with if preset else ())) if k in values]
+    if KEY in values:
+        staged = staged.withColumn("__key", F.when(F.col(KEY).isNotNull(), F.xxhash64(*together)))
+    quality = _quality(staged, list(values))
+    quality["duplicates_by"] = None
+    repeated = None
+    if KEY in values:
+        others = together[1:]
+        quality["duplicates_by"] = KEY + (f" (with {', '.join(others)})" if others else "")
+        repeated, quality["duplicates"] = _repeated_keys(staged)
+        quality["without_key"] = quality[f"{KEY}__missing"]  # never repeats of one another
+    if quality["timestamp__invalid"]:
+        sample = staged.filter(F.col("__raw__timestamp").isNotNull() & F.col("timestamp").isNull())
+        value = sample.select("__raw__timestamp").limit(1).collect()[0][0]
+        raise InputError(
+            f"{label}: events column {headers['timestamp']!r} (timestamp): cannot read "
+            f"{value!r}; expected {EXPECTED_TIMESTAMP}"
+        )
+    cleaned = _clean(staged, required, repeated)
+    read = [n for n in values if n not in DEDUP_ONLY[KIND] or n in (needed or ())]
+    empty = [
+        n for n in read if n not in required and quality["rows"] and not quality[f"{n}__values"]
+    ]
+    kept = [n for n in read if n not in empty]
+    frame = pl.DataFrame(schema={n: CANONICAL_DTYPES.get(n, pl.String) for n in kept})
+    kept_headers = {n: h for n, h in headers.items() if n in kept}
+    warnings = [
+        *notes,
+        *quality_warnings(KIND, headers, kept, quality),
+        *empty_column_warnings(KIND, empty, headers),
+    ]
+    return Source(
+        kind=KIND,
+        frame=frame,
+        label=label,
+        paths=(label,),
+        rows=int(quality["rows"]),
+        first=quality["first"],
+        last=quality["last"],
+        headers=kept_headers,
+        quality=quality,
+        warnings=tuple(warnings),
+        preset=spec.preset,
+        fallbacks={n: f for n, f in fallbacks.items() if n in kept},
+        # kept where Spark can (memory, else its local disk): every output, window and family
+        # computed on these inputs reads them, and re-reading would parse the files again
+        spark=cleaned.select(*kept).persist(StorageLevel.MEMORY_AND_DISK),
+    )
+
+
+def _read(spark: SparkSession, spec: SourceSpec) -> tuple[DataFrame, str]:
+    if spec.spark_data is not None:
+        return spec.spark_data, spec.label
+    path = spec.path
+    kind = spec.format_in or _format_of(path)
+    reader = spark.read
+    try:
+        if kind in ("csv", "tsv"):
+            return reader.options(
+                header=True, sep="\t" if kind == "tsv" else ",", mode="PERMISSIVE"
+            ).csv(path), path
+        if kind in ("json", "jsonl", "ndjson"):
+            return reader.json(path), path
+        return reader.parquet(path), path
+    except AnalysisException as exc:
+        first = str(exc).strip().splitlines()[0]
+        raise InputError(f"{path}: Spark cannot read it as {kind}: {first}") from exc
+
+
+def _format_of(path: str) -> str:
+    """By the name's extension; a local folder by its first data file; else Parquet (what a
+    data lake's folders hold)."""
+    name = path.lower().removesuffix(".gz").removesuffix(".bz2")
+    for ext in ("parquet", "csv", "tsv", "json", "jsonl", "ndjson"):
+        if name.endswith(f".{ext}") or name.endswith(f".{ext}*"):
+            return ext
+    if "://" not in path and Path(path).is_dir():
+        for _, _, files in os.walk(path):
+            for file in sorted(files):
+                if not file.startswith((".", "_")):
+                    return _format_of(file) if "." in file else "parquet"
+    return "parquet"
+
+
+def _header(wanted: str, names: list[str]) -> str | None:
+    if wanted in names:
+        return wanted
+    lower = {normalised(n): n for n in names}
+    return lower.get(normalised(wanted))
+
+
+def _without_nulls(column: Column, dtype: str, tokens: tuple[str, ...]) -> Column:
+    if dtype != "string":
+        return column
+    text = F.trim(column)
+    return F.when((text == "") | text.isin(list(tokens)), None).otherwise(column)
+
+
+def _timestamp(column: Column, dtype: str, fmt: str | None, source_tz: str) -> Column:
+    """values.parse_timestamp for Spark: instants as they are; naive times in `source_tz`;
+    epoch numbers by magnitude; ISO 8601 text (or `fmt`)."""
+    if dtype == "timestamp":
+        return column
+    if dtype in ("timestamp_ntz", "date"):
+        return F.to_utc_timestamp(column.cast("timestamp_ntz").cast("timestamp"), source_tz)
+    if dtype != "string":
+        return _epoch(column, source_tz)
+    text = F.trim(column)
+    if fmt:
+        parsed = F.try_to_timestamp(text, F.lit(_java_pattern(fmt)))
+        return parsed if "%z" in fmt else _from_local(parsed, source_tz)
+    iso = text.try_cast("timestamp")
+    naive = ~text.rlike(_ZONE_SUFFIX) | text.rlike(r"^\d{4}-\d\d-\d\d$")
+    local = F.when(naive, _from_local(iso, source_tz)).otherwise(iso)
+    return F.when(text.rlike(_EPOCH_TEXT), _epoch(text, source_tz)).otherwise(local)
+
+
+def _from_local(ts: Column, source_tz: str) -> Column:
+    return ts if source_tz == "UTC" else F.to_utc_timestamp(ts, source_tz)
+
+
+def _epoch(column: Column, source_tz: str) -> Column:
+    """values.epoch_to_utc: seconds, milliseconds or microseconds by magnitude; 8 digits are a
+    YYYYMMDD date; anything outside 2000..2100 is unreadable."""
+    value = column.cast("double")
+    size = F.abs(value)
+    is_date = (size >= 1e7) & (size < 1e8) & (value == F.floor(value))
+    day = F.try_to_timestamp(value.cast("long").cast("string"), F.lit("yyyyMMdd"))
+    micros = F.when(size >= 1e14, value).when(size >= 1e11, value * 1e3).otherwise(value * 1e6)
+    instant = F.timestamp_micros(F.round(micros, 0).cast("long"))
+    plausible = F.when((instant >= F.lit(EPOCH_MIN)) & (instant < F.lit(EPOCH_END)), instant)
+    return F.when(is_date, _from_local(day, source_tz)).otherwise(plausible)
+
+
+def _java_pattern(fmt: str) -> str:
+    return re.sub(r"%.", lambda m: _STRFTIME.get(m.group(0), m.group(0)), fmt)
+
+
+def _quality(staged: DataFrame, names: list[str]) -> dict[str, Any]:
+    """One pass: rows, missing and unreadable values, non-empty columns, the time range and,
+    without event ids, exact duplicate rows (as the Polars loader: distinct 64-bit hashes)."""
+    ts = F.col("timestamp")
+    invalid = F.col("__raw__timestamp").isNotNull() & ts.isNull()
+    aggs = [
+        F.count(F.lit(1)).alias("rows"),
+        F.count_if(invalid).alias("timestamp__invalid"),
+        # as epoch micros: pyspark turns timestamps into naive datetimes in the process's zone
+        F.unix_micros(F.min(ts)).alias("first"),
+        F.unix_micros(F.max(ts)).alias("last"),
+    ]
+    for name in names:
+        value = F.col(name)
+        aggs.append(F.count_if(value.isNull()).alias(f"{name}__missing"))
+        aggs.append(F.count(value).alias(f"{name}__values"))
+    if KEY not in names:
+        canonical = [c for c in names if c in SCHEMAS[KIND]]
+        aggs.append(
+            (F.count(F.lit(1)) - F.count_distinct(F.xxhash64(*canonical))).alias("duplicates")
+        )
+    row = staged.agg(*aggs).collect()[0].asDict()
+    row["timestamp__missing"] = row["timestamp__missing"] - row["timestamp__invalid"]
+    for end in ("first", "last"):
+        if row[end] is not None:
+            row[end] = EPOCH + timedelta(microseconds=row[end])
+    return row
+
+
+def _repeated_keys(staged: DataFrame) -> tuple[DataFrame | None, int]:
+    """The event-id hashes more than one row has (kept: read again by the cleaning), and the
+    number of rows beyond the first of each."""
+    key = F.col("__key")
+    counts = staged.filter(key.isNotNull()).groupBy("__key").agg(F.count(F.lit(1)).alias("n"))
+    repeated = counts.filter(F.col("n") > 1).persist(StorageLevel.MEMORY_AND_DISK)
+    extra = int(repeated.agg(F.sum(F.col("n") - 1)).collect()[0][0] or 0)
+    if not extra:
+        repeated.unpersist()
+        return None, 0
+    return repeated.select("__key", F.lit(True).alias("__repeated")), extra
+
+
+def _clean(staged: DataFrame, required: list[str], repeated: DataFrame | None) -> DataFrame:
+    """Rows with every required value; of rows sharing an event id, one (the earliest: Spark
+    keeps no file order to take the first by). Only the rows of repeated ids are ordered."""
+    frame = staged.drop("__raw__timestamp")
+    if repeated is not None:
+        # no broadcast hint: repeated ids are usually few (Spark broadcasts them itself), but an
+        # export read twice repeats every id
+        flagged = frame.join(repeated, on="__key", how="left")
+        order = Window.partitionBy("__key").orderBy("timestamp", "user_id", "event")
+        first = (
+            flagged.filter(F.col("__repeated"))
+            .withColumn("__n", F.row_number().over(order))
+            .filter(F.col("__n") == 1)
+            .drop("__n")
+        )
+        frame = flagged.filter(F.col("__repeated").isNull()).unionByName(first)
+        frame = frame.drop("__repeated")
+    if "__key" in frame.columns:
+        frame = frame.drop("__key")
+    return frame.filter(reduce(and_, (F.col(c).isNotNull() for c in required)))
+
+
+def spark_frame_of(spark: SparkSession, source: Source) -> DataFrame:
+    """A source the Polars loader read (an in-memory frame) as a Spark frame: ids as text."""
+    frame = source.frame.with_columns(
+        pl.col(name).cast(pl.String)
+        for name, dtype in source.frame.schema.items()
+        if name != "timestamp" and dtype != pl.String
+    )
+    return from_polars(spark, frame)
+
+
+def as_spark_source(spark: SparkSession, source: Source) -> Source:
+    empty = source.frame.clear().with_columns(
+        pl.col(n).cast(CANONICAL_DTYPES.get(n, pl.String)) for n in source.frame.columns
+    )
+    return replace(source, frame=empty, spark=spark_frame_of(spark, source))

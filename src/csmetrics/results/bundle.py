@@ -1,0 +1,78 @@
+"""The Bundle `report` returns: every family's Report for the window and the previous window of
+equal length, with its JSON form. render/bundle.py writes it as a dated folder, atomically."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from csmetrics import __version__
+from csmetrics.core.timeparts import UTC
+from csmetrics.core.window import Window
+from csmetrics.results.report import Report, iso, number_or_null, table_records
+
+
+@dataclass
+class Bundle:
+    """The reports of every family for the window (`current`) and the window before it."""
+
+    current: dict[str, Report]
+    previous: dict[str, Report]
+    skipped: dict[str, str] = field(default_factory=dict)  # family -> why it was left out
+    generated_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    @property
+    def window(self) -> Window:
+        return next(iter(self.current.values())).window
+
+    @property
+    def label(self) -> str:
+        return self.window.name
+
+    def value(self, metric: str) -> tuple[float | None, float | None]:
+        """(value, previous value) of a metric id; KeyError when no family computed it."""
+        family = metric.split(".", 1)[0]
+        if family not in self.current or metric not in self.current[family].metrics:
+            raise KeyError(metric)
+        return self.current[family].metrics[metric], self.previous[family].metrics.get(metric)
+
+    def write(self, folder: str | os.PathLike[str]) -> Path:
+        """Write `folder/<label>/` (report.json, report.md, tables as Parquet) atomically."""
+        from csmetrics.render.bundle import write_bundle
+
+        return write_bundle(self, Path(folder))
+
+    def to_json_dict(self) -> dict[str, Any]:
+        previous_window = next(iter(self.previous.values())).window
+        return {
+            "schema_version": 1,
+            "tool": {"name": "csmetrics", "version": __version__},
+            "generated_at": iso(self.generated_at),
+            "window": _window_json(self.window),
+            "previous_window": _window_json(previous_window),
+            "families": {
+                name: {
+                    "metrics": {k: number_or_null(v) for k, v in report.metrics.items()},
+                    "previous": {
+                        k: number_or_null(v) for k, v in self.previous[name].metrics.items()
+                    },
+                    "tables": {t: table_records(f) for t, f in report.tables.items()},
+                    "parameters": report.parameters,
+                    "warnings": [w.as_dict() for w in report.warnings],
+                }
+                for name, report in self.current.items()
+            },
+            "skipped_families": dict(self.skipped),
+        }
+
+
+def _window_json(window: Window) -> dict[str, Any]:
+    return {
+        "since": iso(window.since),
+        "until": iso(window.until),
+        "timezone": window.timezone,
+        "label": window.name,
+    }

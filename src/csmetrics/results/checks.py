@@ -1,0 +1,121 @@
+"""`check`: thresholds from the config's [[checks]] (cli.md), evaluated on a Bundle.
+
+Each check names a metric and any of `min`, `max` (fail), `warn_min`, `warn_max` (warn),
+`max_increase_pct`, `max_decrease_pct` (fail, against the previous window); `by` makes it hold
+for every value of a breakdown; a null value fails unless `allow_missing`.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from csmetrics.core.errors import ConfigError
+
+Status = Literal["pass", "warn", "fail"]
+LIMITS = ("min", "max", "warn_min", "warn_max", "max_increase_pct", "max_decrease_pct")
+KEYS = ("metric", *LIMITS, "by", "allow_missing", "name")
+
+
+@dataclass(frozen=True)
+class Check:
+    metric: str
+    limits: Mapping[str, float]
+    by: str | None = None
+    allow_missing: bool = False
+    name: str | None = None
+
+    @property
+    def title(self) -> str:
+        return self.name or self.metric
+
+    @property
+    def threshold(self) -> str:
+        return ", ".join(f"{k} {v:g}" for k, v in self.limits.items())
+
+
+@dataclass(frozen=True)
+class Outcome:
+    check: Check
+    subject: str  # the metric, or "metric [by=value]"
+    value: float | None
+    previous: float | None
+    status: Status
+    reason: str
+
+
+def parse_checks(
+    entries: list[Any], known_ids: Sequence[str], where: str = "[[checks]]"
+) -> list[Check]:
+    """Checks from the config; an unknown key, a metric not in `known_ids` (the catalogue's;
+    said with the closest ids) or a check without any limit is a config error."""
+    checks = []
+    for number, entry in enumerate(entries, start=1):
+        place = f"{where} #{number}"
+        if not isinstance(entry, Mapping):
+            raise ConfigError(f"{place}: must be a table")
+        unknown = sorted(set(entry) - set(KEYS))
+        if unknown:
+            raise ConfigError(f"{place}: unknown key {unknown[0]!r} (known: {', '.join(KEYS)})")
+        metric = str(entry.get("metric", ""))
+        if metric not in known_ids:
+            close = difflib.get_close_matches(metric, known_ids, n=3, cutoff=0.5)
+            hint = f"; did you mean {', '.join(close)}?" if close else ""
+            raise ConfigError(f"{place}: unknown metric {metric!r}{hint}")
+        limits = {k: entry[k] for k in LIMITS if k in entry}
+        if not limits:
+            raise ConfigError(f"{place}: {metric} has no threshold ({', '.join(LIMITS)})")
+        for key, value in limits.items():
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise ConfigError(f"{place}: {key} must be a number, got {value!r}")
+        checks.append(
+            Check(
+                metric,
+                {k: float(v) for k, v in limits.items()},
+                by=str(entry["by"]) if entry.get("by") else None,
+                allow_missing=bool(entry.get("allow_missing", False)),
+                name=str(entry["name"]) if entry.get("name") else None,
+            )
+        )
+    return checks
+
+
+def evaluate(check: Check, subject: str, value: float | None, previous: float | None) -> Outcome:
+    """Pass, warn or fail, with the reason in words."""
+    if value is None:
+        if check.allow_missing:
+            return Outcome(check, subject, value, previous, "pass", "no value (allowed)")
+        return Outcome(check, subject, value, previous, "fail", "no value (null)")
+    limits = check.limits
+    fails = []
+    if "min" in limits and value < limits["min"]:
+        fails.append(f"{value:g} < min {limits['min']:g}")
+    if "max" in limits and value > limits["max"]:
+        fails.append(f"{value:g} > max {limits['max']:g}")
+    for key, sign in (("max_increase_pct", 1), ("max_decrease_pct", -1)):
+        if key not in limits:
+            continue
+        if previous in (None, 0):
+            fails.append(f"no previous value to compare ({key})")
+            continue
+        change = (value - previous) / abs(previous) * 100
+        if round(sign * change, 9) > limits[key]:  # 10.000000000000009% is 10%
+            word = "rose" if sign > 0 else "fell"
+            fails.append(f"{word} {abs(change):.1f}% (> {limits[key]:g}%) from {previous:g}")
+    if fails:
+        return Outcome(check, subject, value, previous, "fail", "; ".join(fails))
+    warns = []
+    if "warn_min" in limits and value < limits["warn_min"]:
+        warns.append(f"{value:g} < warn_min {limits['warn_min']:g}")
+    if "warn_max" in limits and value > limits["warn_max"]:
+        warns.append(f"{value:g} > warn_max {limits['warn_max']:g}")
+    if warns:
+        return Outcome(check, subject, value, previous, "warn", "; ".join(warns))
+    return Outcome(check, subject, value, previous, "pass", "within limits")
+
+
+def exit_code(outcomes: list[Outcome]) -> int:
+    """0 when no check failed (warnings allowed), 1 otherwise."""
+    return 1 if any(o.status == "fail" for o in outcomes) else 0
