@@ -33,7 +33,7 @@ STEPS = ("signed_up", "created_project", "invited_user", "connected_integration"
 JOBS: dict[str, tuple[list[str], str]] = {
     "engagement": (
         ["--inactive-event", "email_opened"],
-        "from bench.reference import engagement_reference as run\n"
+        "from tests.families.engagement.reference_duckdb import engagement_reference as run\n"
         "run(path, since, until, inactive=('email_opened',))",
     ),
     "onboarding": (
@@ -43,19 +43,19 @@ JOBS: dict[str, tuple[list[str], str]] = {
             *(f"--step={e}" for e in STEPS),
             "--conversion-window=3d",
         ],
-        "from bench.reference_lifecycle import onboarding_reference as run\n"
+        "from tests.families.onboarding.reference_duckdb import onboarding_reference as run\n"
         f"run(path, since, until, activation={ACTIVATION!r}, window_days=7, steps={STEPS!r}, "
         "conversion_days=3)",
     ),
     "retention": (
         ["--inactive-event", "email_opened", "--cohort-grain", "week", "--periods", "12"],
-        "from bench.reference_lifecycle import retention_reference as run\n"
+        "from tests.families.retention.reference_duckdb import retention_reference as run\n"
         "run(path, since, until, inactive=('email_opened',))",
     ),
 }
 TICKETS = 5_000_000
 SUPPORT_REFERENCE = (
-    "from bench.reference_service import support_reference as run\n"
+    "from tests.families.support.reference_duckdb import support_reference as run\n"
     "run(path, since, until, sla_hours=4, business={business})"
 )
 TICKET_JOBS: dict[str, tuple[list[str], str]] = {
@@ -66,9 +66,7 @@ TICKET_JOBS: dict[str, tuple[list[str], str]] = {
     ),
 }
 BILLING_ACCOUNTS = 100_000  # about 2M invoice lines over five years
-REVENUE_REFERENCE = (
-    "from bench.reference_revenue import revenue_reference as run\nrun(path, since, until)"
-)
+REVENUE_REFERENCE = "from tests.families.revenue.reference_duckdb import revenue_reference as run\nrun(path, since, until)"
 # BENCH_ONLY=onboarding,retention or BENCH_ONLY=20M runs a subset (by family or size label);
 # BENCH_ONLY=spark the Spark rows alone (bench/spark.py).
 ONLY = {word for word in os.environ.get("BENCH_ONLY", "").split(",") if word}

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-import duckdb
+from tests.families.reference_duckdb import connect, scan_of
 
 SQL = """
 WITH raw AS (
@@ -71,25 +71,6 @@ SELECT
     (SELECT sum(epoch(end_ts - start_ts) / 60) FROM sessions) AS total_minutes,
     (SELECT count(DISTINCT account_id) FROM windowed) AS active_accounts
 """
-
-
-def connect(threads: int | None = None) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect()
-    con.execute("SET TimeZone = 'UTC'")
-    con.execute("SET enable_progress_bar = false")
-    if threads:
-        con.execute(f"SET threads = {threads}")
-    return con
-
-
-def scan_of(path: str) -> str:
-    """The events of a Parquet or CSV file as (event_id, ts, user_id, account_id, event)."""
-    if path.endswith(".parquet"):
-        return f"(SELECT event_id, timestamp AS ts, user_id, account_id, event FROM read_parquet('{path}'))"
-    return (
-        f"(SELECT event_id, CAST(timestamp AS TIMESTAMPTZ) AS ts, user_id, account_id, event "
-        f"FROM read_csv('{path}', all_varchar = true))"
-    )
 
 
 def engagement_reference(

@@ -8,7 +8,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from bench.reference import connect
+from tests.families.reference_duckdb import connect
+from tests.families.reference_duckdb import table_scan as _scan
 
 TICKETS = """
 WITH t AS (
@@ -106,12 +107,6 @@ NAMES = (
 )
 
 
-def _scan(path: str) -> str:
-    if path.endswith(".parquet"):
-        return f"read_parquet('{path}')"
-    return f"read_csv('{path}', all_varchar = true)"
-
-
 def support_reference(
     path: str, since: datetime, until: datetime, *, sla_hours: float, business: bool = False
 ) -> dict[str, Any]:
@@ -121,47 +116,3 @@ def support_reference(
     row = con.execute(sql, {"since": since, "until": until, "sla": sla_hours}).fetchone()
     assert row is not None
     return {f"support.{name}": value for name, value in zip(NAMES, row, strict=True)}
-
-
-VOICE = """
-WITH s AS (
-    SELECT CAST(submitted_at AS TIMESTAMPTZ) AS answered_at, CAST(score AS DOUBLE) AS score,
-           lower(survey) AS survey, respondent_id
-    FROM {scan}
-    WHERE CAST(submitted_at AS TIMESTAMPTZ) >= $since AND CAST(submitted_at AS TIMESTAMPTZ) < $until
-),
-valid AS (
-    SELECT * FROM s
-    WHERE (survey = 'nps' AND score BETWEEN 0 AND 10) OR (survey = 'csat' AND score BETWEEN 1 AND 5)
-       OR (survey = 'ces' AND score BETWEEN 1 AND 7)
-),
-latest AS (
-    SELECT * FROM valid WHERE respondent_id IS NOT NULL
-    QUALIFY row_number() OVER (PARTITION BY survey, respondent_id ORDER BY answered_at DESC, score DESC) = 1
-    UNION ALL
-    SELECT * FROM valid WHERE respondent_id IS NULL
-),
-n AS (
-    SELECT count(*) FILTER (WHERE survey = 'nps') AS n,
-           count(*) FILTER (WHERE survey = 'nps' AND score >= 9) AS p,
-           count(*) FILTER (WHERE survey = 'nps' AND score <= 6) AS d
-    FROM latest
-)
-SELECT CASE WHEN n > 0 THEN 100 * (p - d) / n END AS nps,
-       CASE WHEN n > 0 THEN 100 * 1.96 * sqrt(greatest(p / n + d / n - pow(p / n - d / n, 2), 0) / n) END AS margin,
-       n,
-       (SELECT avg(CASE WHEN score >= 4 THEN 1.0 ELSE 0.0 END) FROM latest WHERE survey = 'csat') AS csat_rate,
-       (SELECT avg(score) FROM latest WHERE survey = 'csat') AS csat_mean,
-       (SELECT avg(score) FROM latest WHERE survey = 'ces') AS ces_mean,
-       (SELECT avg(CASE WHEN score >= 5 THEN 1.0 ELSE 0.0 END) FROM latest WHERE survey = 'ces') AS ces_easy
-FROM n
-"""
-
-
-def voice_reference(path: str, since: datetime, until: datetime) -> dict[str, Any]:
-    con = connect()
-    row = con.execute(VOICE.format(scan=_scan(path)), {"since": since, "until": until}).fetchone()
-    assert row is not None
-    names = ("nps", "nps_margin_of_error", "nps_responses_count", "csat_rate", "csat_mean",
-             "ces_mean", "ces_easy_share")  # fmt: skip
-    return {f"voice.{name}": value for name, value in zip(names, row, strict=True)}

@@ -9,7 +9,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from bench.reference import connect
+from tests.families.reference_duckdb import connect
+from tests.families.reference_duckdb import table_scan as _scan
 
 SQL = """
 WITH raw AS (SELECT * FROM {scan}),
@@ -123,12 +124,6 @@ MOVEMENTS = """
 SELECT month, starting, new, expansion, contraction, churn, reactivation, ending
 FROM movements JOIN window_months USING (month) ORDER BY month
 """
-
-
-def _scan(path: str) -> str:
-    if path.endswith(".parquet"):
-        return f"read_parquet('{path}')"
-    return f"read_csv('{path}', all_varchar = true)"
 
 
 def revenue_reference(
