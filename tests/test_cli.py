@@ -246,12 +246,12 @@ def test_colour_only_when_forced_and_never_with_no_color(capsys, events: Path, m
 
 
 def test_internal_error_exit_3_with_hint(capsys, events: Path, monkeypatch) -> None:
-    import csmetrics.families.runner
+    import csmetrics.api
 
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(csmetrics.families.runner, "run_family", broken)
+    monkeypatch.setattr(csmetrics.api, "compute_family", broken)
     code, out, err = cli(capsys, "engagement", "--events", str(events))
     assert code == 3 and out == ""
     assert "internal error: RuntimeError: boom" in err and "--verbose" in err

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import inspect
 import json
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -180,3 +181,25 @@ def test_command_line_api_and_report_agree_for_every_family(tmp_path: Path, caps
     assert bundle.current["revenue"].parameters["gross_margin"] == 0.8
     assert bundle.current["health"].parameters["weights"]["billing"] == 2
     assert bundle.current["voice"].parameters["by"] == "segment"
+
+
+def test_the_starter_config_shows_every_setting_with_a_valid_example(tmp_path: Path) -> None:
+    import tomllib
+
+    (tmp_path / "holidays.txt").write_text("2026-12-25\n")
+    text = cm.api.starter_config()
+    # every commented-out setting switched on: the examples are valid values, not just text
+    setting_line = re.compile(r"# [a-z_]+ = ")
+    switched_on = "\n".join(
+        line[2:] if setting_line.match(line) else line for line in text.splitlines()
+    )
+    table = tomllib.loads(switched_on)
+    for name, family in FAMILIES.items():
+        assert set(table[name]) == set(family.settings.names), name
+        values = family.settings.resolve(table[name], {}, str(tmp_path))
+        assert values.keys() == set(family.settings.names)
+    # the starter as written sets only some of them, and runs: tests/test_report_check.py
+    assert tomllib.loads(text)["engagement"] == {
+        "session_gap": "30m",
+        "inactive_events": ["email_opened"],
+    }

@@ -11,8 +11,7 @@ from typing import Annotated
 
 import typer
 
-from csmetrics import __version__
-from csmetrics.core.errors import CsMetricsError
+from csmetrics import CsMetricsError, __version__
 
 app = typer.Typer(
     name="csmetrics",

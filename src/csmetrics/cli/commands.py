@@ -9,8 +9,7 @@ import typer
 
 from csmetrics.cli.app import app
 from csmetrics.cli.options import OUTPUT_PANEL, SOURCE_PATHS, SourceOptions, command
-from csmetrics.cli.wiring import engine_of_options, load, setup_logging, specs_of
-from csmetrics.core.errors import ConfigError
+from csmetrics.cli.wiring import read_config, setup_logging
 
 
 @command(
@@ -30,17 +29,17 @@ def validate(
     sources: SourceOptions,
 ) -> None:
     """Read each source against its contract and print a profile: rows, time range, nulls, duplicates, warnings."""
+    from csmetrics.api import ConfigError, load, profile
     from csmetrics.cli.emit import emit_profiles
-    from csmetrics.ingest.profile import profile_sources
+    from csmetrics.cli.sources import load_arguments
 
     setup_logging(verbose, quiet)
-    settings = load(sources.config)
-    specs = specs_of(settings, sources)
-    if not specs:
+    inputs = load(**load_arguments(sources, read_config(sources.config)))
+    if not inputs.sources:
         raise ConfigError(
             "validate: no source given; pass --events/--tickets/--billing/--surveys/--accounts or a config"
         )
-    emit_profiles(profile_sources(specs, engine_of_options(settings, sources)), output_format)
+    emit_profiles(profile(inputs), output_format)
 
 
 @app.command(name="metrics", epilog="Example: csmetrics metrics --family engagement --format json")
@@ -87,8 +86,8 @@ def sample(
     quiet: Annotated[bool, typer.Option("--quiet", help="Errors only on stderr.")] = False,
 ) -> None:
     """Write a realistic, linked, deterministic sample dataset (accounts, events, tickets, billing, surveys)."""
+    from csmetrics.api import SampleOptions, write_sample
     from csmetrics.cli.emit import stderr_console
-    from csmetrics.sample import SampleOptions, write_sample
 
     options = SampleOptions(
         seed=seed,
@@ -113,10 +112,10 @@ def init(
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
 ) -> None:
     """Write a commented starter csmetrics.toml."""
-    from csmetrics.ingest.starter_config import STARTER_CONFIG
+    from csmetrics.api import ConfigError, starter_config
     from csmetrics.render.files import write_text
 
     if output.exists() and not force:
         raise ConfigError(f"{output}: already exists (use --force to overwrite)")
-    write_text(output, STARTER_CONFIG)
+    write_text(output, starter_config())
     typer.echo(f"wrote {output}", err=True)

@@ -9,12 +9,14 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 
-from csmetrics.core.errors import ConfigError
-from csmetrics.results.report import Report
+from csmetrics.api import ConfigError
+
+if TYPE_CHECKING:
+    from csmetrics.api import Report
 
 OUTPUT_FORMATS = ("table", "json", "csv", "parquet", "markdown")
 PLAIN_WIDTH = 160
@@ -76,10 +78,10 @@ def family_progress(disabled: bool) -> Iterator[Callable[[str], None]]:
         return
     from rich.progress import Progress
 
-    from csmetrics.families.catalogue import FAMILIES
+    from csmetrics.api import families
 
     with Progress(console=console, transient=True) as bar:
-        task = bar.add_task("report", total=len(FAMILIES))
+        task = bar.add_task("report", total=len(families()))
 
         def advance(name: str) -> None:
             bar.update(task, advance=1, description=f"computing {name}")
@@ -127,11 +129,10 @@ def _text_out(text: str, path: Path | None) -> None:
 
 
 def emit_profiles(profiles: list[dict[str, Any]], fmt: str) -> None:
-    from csmetrics.render.profile import render_profiles
-    from csmetrics.results.report import jsonable
+    from csmetrics.render.profile import profiles_json, render_profiles
 
     if fmt == "json":
-        sys.stdout.write(json.dumps(jsonable(profiles), indent=2) + "\n")
+        sys.stdout.write(profiles_json(profiles))
     elif fmt == "table":
         render_profiles(profiles, stdout_console())
     else:
@@ -139,12 +140,13 @@ def emit_profiles(profiles: list[dict[str, Any]], fmt: str) -> None:
 
 
 def emit_catalogue(family: str | None, fmt: str) -> None:
-    from csmetrics.families.catalogue import METRICS, TABLES, families
+    from csmetrics.api import catalogue, families
     from csmetrics.render.catalogue import catalogue_markdown, render_catalogue
 
     if family is not None and family not in families():
         raise ConfigError(f"--family: unknown family {family!r} (known: {', '.join(families())})")
-    chosen = [m for m in METRICS if family is None or m.family == family]
+    metrics, tables = catalogue(family)
+    chosen = list(metrics)
     if fmt == "json":
         rows = [
             {
@@ -160,7 +162,6 @@ def emit_catalogue(family: str | None, fmt: str) -> None:
         ]
         sys.stdout.write(json.dumps(rows, indent=2) + "\n")
     elif fmt == "markdown":
-        tables = [t for t in TABLES if family is None or t.family == family]
         sys.stdout.write(catalogue_markdown(chosen, tables))
     elif fmt == "table":
         render_catalogue(chosen, stdout_console())

@@ -6,16 +6,16 @@ it sets: the command hands the values given (None: not given) to the one shared 
 from __future__ import annotations
 
 import inspect
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from csmetrics.cli.app import app
 from csmetrics.cli.options import OutputOptions, SourceOptions, WindowOptions, command
-from csmetrics.cli.wiring import run_family_command, start
-from csmetrics.families.base import Family
-from csmetrics.families.catalogue import FAMILIES
-from csmetrics.families.settings import Setting
+from csmetrics.cli.wiring import run_family_command
+
+if TYPE_CHECKING:
+    from csmetrics.api import Family, Setting
 
 METAVARS = {str: "TEXT", int: "N", float: "NUMBER"}
 
@@ -40,8 +40,7 @@ def family_command(family: Family[Any]) -> None:
     def run(
         *, sources: SourceOptions, window: WindowOptions, output: OutputOptions, **given: Any
     ) -> None:
-        settings = start(sources, output)
-        run_family_command(family, given, settings, sources, window, output)
+        run_family_command(family.name, given, sources, window, output)
 
     run.__name__ = family.name
     run.__doc__ = family.summary
@@ -58,5 +57,11 @@ def family_command(family: Family[Any]) -> None:
     )(run)
 
 
-for _family in FAMILIES.values():
-    family_command(_family)
+def register_families() -> None:
+    from csmetrics.api import families
+
+    for family in families().values():
+        family_command(family)
+
+
+register_families()

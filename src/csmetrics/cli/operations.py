@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -16,20 +16,10 @@ from csmetrics.cli.options import (
     WindowOptions,
     command,
 )
-from csmetrics.cli.wiring import (
-    engine_of_options,
-    load,
-    setup_logging,
-    specs_of,
-    window_spec,
-    window_words,
-)
-from csmetrics.core.errors import ConfigError
+from csmetrics.cli.wiring import load_sources, read_config, setup_logging, window_words
 
 if TYPE_CHECKING:
-    from csmetrics.ingest.config import Config
-    from csmetrics.ingest.inputs import Inputs
-    from csmetrics.results.bundle import Bundle
+    from csmetrics.api import Config, Inputs
 
 FormatOpt = Annotated[
     str, typer.Option("--format", help="table or json.", rich_help_panel=OUTPUT_PANEL)
@@ -39,31 +29,18 @@ VerboseOpt = Annotated[bool, typer.Option("--verbose", help="Timings and traceba
 NoProgressOpt = Annotated[bool, typer.Option("--no-progress", help="No progress bar.")]
 
 
-def _bundle(
-    sources: SourceOptions, window: WindowOptions, quiet: bool, no_progress: bool
-) -> tuple[Config, Inputs, Bundle, dict[str, Any]]:
-    """Load every configured source once, then compute every family that can run, for the
-    window and the previous one. Events keep only the columns some family reads; the small
-    sources keep every column (a check's `by` may name any breakdown)."""
-    from csmetrics.cli.emit import family_progress
-    from csmetrics.families.across import build_bundle, family_params
-    from csmetrics.families.catalogue import FAMILIES
-    from csmetrics.ingest.inputs import load_inputs
+def _config_error(message: str) -> Exception:
+    from csmetrics.api import ConfigError
 
-    settings = load(sources.config)
-    base = settings.base
-    params = family_params(settings.family, base, window_words(settings, window))
-    specs = specs_of(settings, sources)
-    if not specs:
-        raise ConfigError("no source configured: set [sources.*] in the config or pass paths")
-    events: set[str] = set()
-    for name, family in FAMILIES.items():
-        if "events" in family.sources:
-            events |= family.needed_columns("events", params[name])
-    inputs = load_inputs(specs, {"events": events}, engine_of_options(settings, sources))
-    with family_progress(quiet or no_progress) as advance:
-        bundle = build_bundle(inputs, window_spec(settings, window), params, advance)
-    return settings, inputs, bundle, params
+    return ConfigError(message)
+
+
+def _inputs(sources: SourceOptions, config: Config) -> Inputs:
+    """Every configured source, loaded once for every family (events: only the columns some
+    family reads; the small sources whole, as a check's `by` may name any column)."""
+    from csmetrics.api import families
+
+    return load_sources(sources, config, list(families()))
 
 
 @command(
@@ -87,12 +64,15 @@ def report(
     window: WindowOptions,
 ) -> None:
     """Every family whose sources are configured, with the previous window for comparison."""
-    from csmetrics.cli.emit import stderr_console, stdout_console
+    from csmetrics.api import report as compute_report
+    from csmetrics.cli.emit import family_progress, stderr_console, stdout_console
     from csmetrics.render.bundle import render_summary
     from csmetrics.render.files import indented_json
 
     setup_logging(verbose, quiet)
-    _, _, bundle, _ = _bundle(sources, window, quiet, no_progress)
+    inputs = _inputs(sources, read_config(sources.config))
+    with family_progress(quiet or no_progress) as advance:
+        bundle = compute_report(inputs, on_family=advance, **window_words(window))
     if output_dir is not None:
         folder = bundle.write(output_dir)
         if not quiet:
@@ -102,7 +82,7 @@ def report(
     elif output_format == "table":
         render_summary(bundle, stdout_console())
     else:
-        raise ConfigError(f"--format: expected table or json, got {output_format!r}")
+        raise _config_error(f"--format: expected table or json, got {output_format!r}")
 
 
 @command(
@@ -124,20 +104,17 @@ def check(
     window: WindowOptions,
 ) -> None:
     """Evaluate the config's [[checks]]; exit 1 when any fails (warnings pass)."""
-    from csmetrics.cli.emit import stdout_console
-    from csmetrics.families.across import run_checks
-    from csmetrics.families.catalogue import METRICS
+    from csmetrics.api import check as evaluate_checks
+    from csmetrics.api import checks_of, exit_code
+    from csmetrics.cli.emit import family_progress, stdout_console
     from csmetrics.render.checks import as_json, publish_to_github, render_table, write_junit
-    from csmetrics.results.checks import exit_code, parse_checks
 
     setup_logging(verbose, quiet)
-    settings = load(sources.config)
-    where = f"{settings.path}: [[checks]]" if settings.path else "[[checks]]"
-    checks = parse_checks(settings.checks, [m.id for m in METRICS], where)
-    if not checks:
-        raise ConfigError(f"{where}: no checks configured")
-    _, inputs, bundle, params = _bundle(sources, window, quiet, no_progress)
-    outcomes = run_checks(checks, bundle, inputs, params)
+    config = read_config(sources.config)
+    checks_of(config)  # a mistake in [[checks]] is said before any source is read
+    inputs = _inputs(sources, config)
+    with family_progress(quiet or no_progress) as advance:
+        outcomes = evaluate_checks(inputs, on_family=advance, **window_words(window))
     if junit is not None:
         write_junit(outcomes, junit)
     if output_format == "json":
@@ -145,6 +122,6 @@ def check(
     elif output_format == "table":
         render_table(outcomes, stdout_console())
     else:
-        raise ConfigError(f"--format: expected table or json, got {output_format!r}")
+        raise _config_error(f"--format: expected table or json, got {output_format!r}")
     publish_to_github(outcomes, print)
     raise typer.Exit(exit_code(outcomes))

@@ -22,6 +22,7 @@ WeekStart = Literal["monday", "sunday"]
 
 UTC = ZoneInfo("UTC")
 ONE_MICROSECOND = timedelta(microseconds=1)
+MICROSECONDS_PER_DAY = 86_400_000_000  # timestamps are microseconds (TIMESTAMP_DTYPE)
 TIMESTAMP_DTYPE = pl.Datetime("us", "UTC")
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d|w)\s*$")

@@ -11,6 +11,7 @@ an unknown key in the table is a config error naming the keys that exist.
 from __future__ import annotations
 
 import difflib
+import textwrap
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
@@ -41,6 +42,10 @@ class Setting:
     # a window setting whose value, when one is given (command line, call or config), is this
     # setting's default: retention's cohort_grain follows `grain`
     window_default: str | None = None
+    # the starter config (`csmetrics init`): a TOML value showing the setting, and whether the
+    # line is set (True) or left commented out for the reader to switch on
+    example: str | None = None
+    in_starter: bool = False
 
     @property
     def option(self) -> str:
@@ -90,6 +95,20 @@ class Settings:
                     value = relative_path(str(value), base)
             values[item.name] = item.default if value is None else item.read(value, where)
         return values
+
+
+def starter_table(settings: Settings) -> str:
+    """The family's table of the starter config: each setting with an example, its help as a
+    comment above it, commented out unless the starter sets it."""
+    lines = [f"[{settings.section}]"]
+    for item in settings:
+        if item.example is None:
+            continue
+        # the help is the command line's; "(repeatable)" says nothing to a TOML list
+        words = item.help.replace(" (repeatable)", "").replace("repeatable; ", "")
+        lines += textwrap.wrap(words, width=96, initial_indent="# ", subsequent_indent="# ")
+        lines.append(f"{'' if item.in_starter else '# '}{item.name} = {item.example}")
+    return "\n".join(lines) + "\n"
 
 
 def unknown_key(section: str, key: str, known: Iterable[str]) -> str:

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -14,7 +14,7 @@ import polars as pl
 from csmetrics.core.engine import Engine, engine_of
 from csmetrics.core.errors import ConfigError
 from csmetrics.core.spark.session import is_spark_frame
-from csmetrics.ingest.config import check_source_entry, load_config, spec_from_entry
+from csmetrics.ingest.config import Config, check_source_entry, load_config, spec_from_entry
 from csmetrics.ingest.inputs import Inputs, load_inputs
 from csmetrics.ingest.sources.schema import SOURCE_KINDS
 
@@ -32,10 +32,14 @@ def load(
     preset: Mapping[str, str] | None = None,
     columns: Mapping[str, Mapping[str, str]] | None = None,
     options: Mapping[str, Mapping[str, Any]] | None = None,
-    source_timezone: str = "UTC",
-    config: str | os.PathLike[str] | None = None,
+    source_timezone: str | None = None,
+    format_in: str | None = None,
+    encoding: str | None = None,
+    survey: str | None = None,
+    config: Config | str | os.PathLike[str] | None = None,
     engine: str | Engine | Any | None = None,
     spark_master: str | None = None,
+    keep: Mapping[str, Iterable[str] | None] | None = None,
 ) -> Inputs:
     """Read, map, check, clean and deduplicate each given source once, into memory.
 
@@ -43,8 +47,12 @@ def load(
     `pl.from_pandas`). `preset` and `columns` map an export's headers per source
     (`preset={"events": "segment"}`, `columns={"events": {"user_id": "User ID"}}`); `options`
     takes any other key of the config's `[sources.KIND]` table per source (`formats`, `decimal`,
-    `null_values`, `amount_unit`, `survey`, `encoding`, `format_in`, `source_timezone`). With
-    `config`, the file's sources are loaded too (arguments win).
+    `null_values`, `amount_unit`, `survey`, `encoding`, `format_in`, `source_timezone`).
+    `source_timezone`, `format_in` and `encoding` given here apply to every source (as the
+    command line's flags do), `survey` to the surveys. With `config` (a path or a loaded
+    Config), the file's sources are loaded too (arguments win), and its `[engine]` table
+    chooses the engine unless `engine` is given. `keep`: per source kind, the canonical columns
+    to keep (None: all); kinds not in it are not loaded (default: every source, every column).
 
     Bad input raises `csmetrics.InputError`; data-quality findings that do not block are in
     `inputs.warnings`.
@@ -62,33 +70,71 @@ def load(
         "surveys": surveys,
         "accounts": accounts,
     }
-    settings = load_config(Path(config)) if config is not None else None
+    settings = config if isinstance(config, Config) else _config_at(config)
     entries: dict[str, dict[str, Any]] = {}
     for kind in SOURCE_KINDS:
-        entry = dict(settings.sources.get(kind, {})) if settings else {}
-        value = given[kind]
-        if value is not None:
-            entry.pop("path", None)
-            entry.update(_source_value(value))
-        entry.update((options or {}).get(kind, {}))
-        if kind in (preset or {}):
-            entry["preset"] = (preset or {})[kind]
-        if kind in (columns or {}):
-            entry["columns"] = {**entry.get("columns", {}), **(columns or {})[kind]}
-        if "path" in entry or "data" in entry or "spark_data" in entry:
+        entry = _entry(kind, given[kind], settings, preset, columns, options)
+        for key, value in (("format_in", format_in), ("encoding", encoding)):
+            if value and entry:
+                entry[key] = value
+        if survey and kind == "surveys" and entry:
+            entry["survey"] = survey
+        if source_timezone and entry:
+            entry["source_timezone"] = source_timezone
+        if entry and (keep is None or kind in keep):
             settings_only = {k: v for k, v in entry.items() if k not in ("data", "spark_data")}
-            check_source_entry(kind, settings_only, kind)
+            check_source_entry(kind, settings_only, f"[sources.{kind}]")
             entries[kind] = entry
     named = set(preset or {}) | set(columns or {}) | set(options or {})
-    unknown = sorted(named - set(entries))
+    unknown = sorted(named - {kind for kind in SOURCE_KINDS if _given(kind, given, settings)})
     if unknown:
-        raise ConfigError(f"options name {unknown[0]}, but no {unknown[0]} source is given")
-    default_tz = (
-        settings.setting("source_timezone", source_timezone) if settings else source_timezone
-    )
+        raise ConfigError(
+            f"options name {unknown[0]}, but no {unknown[0]} source is given "
+            f"(--{unknown[0]} PATH or [sources.{unknown[0]}] path in the config)"
+        )
+    default_tz = settings.setting("source_timezone", "UTC") if settings else "UTC"
     specs = {kind: spec_from_entry(kind, entry, default_tz) for kind, entry in entries.items()}
-    inputs = load_inputs(specs, engine=engine_of(engine, spark_master))
+    chosen = engine if engine is not None else (settings.engine.get("name") if settings else None)
+    master = spark_master or (settings.engine.get("spark_master") if settings else None)
+    memory = settings.engine.get("spark_memory") if settings else None
+    inputs = load_inputs(specs, keep, engine_of(chosen, master, memory))
     return replace(inputs, config=settings)
+
+
+def _config_at(path: str | os.PathLike[str] | None) -> Config | None:
+    return load_config(Path(path)) if path is not None else None
+
+
+def _given(kind: str, given: Mapping[str, Any], settings: Config | None) -> bool:
+    return given[kind] is not None or bool(settings and settings.sources.get(kind, {}).get("path"))
+
+
+def _entry(
+    kind: str,
+    value: SourceArg | None,
+    settings: Config | None,
+    preset: Mapping[str, str] | None,
+    columns: Mapping[str, Mapping[str, str]] | None,
+    options: Mapping[str, Mapping[str, Any]] | None,
+) -> dict[str, Any]:
+    """The source's settings: the config's [sources.KIND] with the arguments laid over it;
+    empty when the source is given neither as an argument nor with a path in the config."""
+    entry = dict(settings.sources.get(kind, {})) if settings else {}
+    if value is not None:
+        entry.pop("path", None)
+        entry.update(_source_value(value))
+    if not ("path" in entry or "data" in entry or "spark_data" in entry):
+        return {}
+    for key, item in (options or {}).get(kind, {}).items():
+        if key == "formats":
+            entry["formats"] = {**entry.get("formats", {}), **item}
+        else:
+            entry[key] = item
+    if kind in (preset or {}):
+        entry["preset"] = (preset or {})[kind]
+    if kind in (columns or {}):
+        entry["columns"] = {**entry.get("columns", {}), **(columns or {})[kind]}
+    return entry
 
 
 def _source_value(value: SourceArg) -> dict[str, Any]:

@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from csmetrics.core.engine import Engine
 from csmetrics.ingest.sources.rules import rules_for
 from csmetrics.ingest.sources.schema import DEDUP_COLUMN, SCHEMAS
-from csmetrics.ingest.sources.spec import SourceSpec
+
+if TYPE_CHECKING:
+    from csmetrics.ingest.inputs import Inputs
 
 
-def profile_sources(
-    specs: Mapping[str, SourceSpec], engine: Engine | None = None
-) -> list[dict[str, Any]]:
-    from csmetrics.ingest.inputs import load_inputs
-
-    inputs = load_inputs(specs, engine=engine)
+def profile_inputs(inputs: Inputs) -> list[dict[str, Any]]:
+    """Per loaded source, what `validate` shows: rows, range, duplicates, rules, columns."""
     profiles = []
     for source in inputs.sources.values():
         quality = source.quality

@@ -1,7 +1,9 @@
-"""The commented csmetrics.toml that `csmetrics init` writes; it runs as is against the
-sample data (tests/test_report_check.py runs it)."""
+"""The parts of the commented csmetrics.toml `csmetrics init` writes that are not family
+settings: the sources and the engine (SOURCES) and example thresholds (CHECKS). The family
+tables between them are made from each family's declared settings (csmetrics.api.starter_config);
+the whole runs as is against the sample data (tests/test_report_check.py runs it)."""
 
-STARTER_CONFIG = """\
+SOURCES = """\
 # csmetrics configuration (`csmetrics init`). Command-line options override everything here;
 # relative paths are relative to this file. Full reference: README.md. Written next to the
 # exports of `csmetrics sample`, it runs as is: csmetrics report --config csmetrics.toml
@@ -44,51 +46,9 @@ path = "accounts.csv"
 # name = "spark"                    # polars (default) | spark
 # spark_master = "local[*]"         # spark://host:7077, yarn, k8s://...
 # spark_memory = "4g"               # driver memory of a session csmetrics starts
+"""
 
-[engagement]
-session_gap = "30m"
-inactive_events = ["email_opened"]   # events that do not make a user active
-# [engagement.features]              # feature name -> the events that count as using it
-# Reports = ["report_viewed", "report_exported"]
-
-[onboarding]
-activation_events = ["created_project", "invited_user"]   # all are needed
-activation_window = "14d"
-# value_event = "invited_user"      # default: the last activation event
-steps = ["signed_up", "created_project", "invited_user"]    # the funnel, in order
-conversion_window = "14d"
-# signup_event = "signed_up"        # default: a user's first event
-# level = "account"                 # user | account
-
-[retention]
-cohort_grain = "week"      # day | week | month
-periods = 8
-inactive_events = ["email_opened"]
-# retention_type = "recurring"      # first_time | recurring
-# retention_mode = "on_or_after"    # on | on_or_after
-
-[support]
-sla_first_response = "4h"
-# business_hours = "mon-fri 09:00-17:00"   # durations in business time
-# holidays = "holidays.txt"                # one date per line
-# by = "channel"                           # channel | priority | group | assignee
-
-[voice]
-# by = "segment"             # a surveys or accounts column
-# include_comments = false   # comments are never written unless true
-
-[revenue]
-gross_margin = 0.8           # for LTV
-# currency = "EUR"           # the reporting currency (needed with fx_rates)
-# fx_rates = "fx.csv"        # date,currency,rate: needed when lines are in several currencies
-# by = "plan"                # a billing or accounts column (default the plan)
-
-[health]
-inactive_events = ["email_opened"]
-# weights = { billing = 2 }                      # equal by default
-# bounds = { frequency = { good = 12, bad = 1 } } # raw values scored 100 and 0
-# bands = { green = 70, yellow = 40 }
-
+CHECKS = """\
 # Thresholds for `csmetrics check` (exit 1 when one fails). Limits: min, max, warn_min,
 # warn_max, max_increase_pct, max_decrease_pct (against the previous window); by = a
 # breakdown column; allow_missing = true lets a null value pass.

@@ -5,7 +5,9 @@ waterfall lives in `waterfall.py`."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import functools
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import polars as pl
 from rich import box
@@ -164,7 +166,6 @@ CHARTS: dict[str, Callable[[pl.DataFrame], RenderableType]] = {
     "lifecycle": lifecycle_bars,
     "funnel": funnel_bars,
     "mrr_movements": mrr_waterfall,
-    "health": health_table,
 }
 # tables named by a breakdown column: the chart of every name starting with the prefix
 PREFIX_CHARTS: dict[str, Callable[[pl.DataFrame], RenderableType]] = {
@@ -172,8 +173,16 @@ PREFIX_CHARTS: dict[str, Callable[[pl.DataFrame], RenderableType]] = {
 }
 
 
-def chart_for(table: str) -> Callable[[pl.DataFrame], RenderableType] | None:
-    """The picture drawn instead of the table `table`, if it has one."""
+def chart_for(
+    table: str, parameters: Mapping[str, Any] | None = None
+) -> Callable[[pl.DataFrame], RenderableType] | None:
+    """The picture drawn instead of the table `table`, if it has one; `parameters`: the
+    report's, for the cut-offs a picture colours by (health's bands)."""
+    if table == "health":
+        bands = (parameters or {}).get("bands")
+        if not bands:
+            return None
+        return functools.partial(health_table, green=bands["green"], yellow=bands["yellow"])
     if table in CHARTS:
         return CHARTS[table]
     return next((c for prefix, c in PREFIX_CHARTS.items() if table.startswith(prefix)), None)

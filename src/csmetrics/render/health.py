@@ -15,19 +15,21 @@ from csmetrics.render.values import MISSING
 BAND_STYLE = {"red": "bold red", "yellow": "yellow", "green": "green"}
 BAR_WIDTH = 5
 MAX_ACCOUNTS = 50
-COMPONENTS = ("frequency", "breadth", "depth", "trend", "support", "sentiment", "billing")
 
 
-def _bar(score: float | None) -> Text:
+def _bar(score: float | None, green: float, yellow: float) -> Text:
+    """A component's score as a bar, coloured by the band cut-offs the scores were banded by."""
     if score is None:
         return Text("·".center(BAR_WIDTH), style="dim")
     filled = round(score / 100 * BAR_WIDTH)
-    style = "green" if score >= 70 else "yellow" if score >= 40 else "red"
+    style = "green" if score >= green else "yellow" if score >= yellow else "red"
     return Text("█" * filled, style=style) + Text("░" * (BAR_WIDTH - filled), style="dim")
 
 
-def health_table(frame: pl.DataFrame) -> RenderableType:
-    shown = [c for c in COMPONENTS if f"{c}_score" in frame.columns]
+def health_table(frame: pl.DataFrame, green: float, yellow: float) -> RenderableType:
+    """The accounts with a bar per component; `green`/`yellow`: the report's band cut-offs."""
+    # the components the table holds, in its order (frequency_score, breadth_score, ...)
+    shown = [c.removesuffix("_score") for c in frame.columns if c.endswith("_score")]
     table = Table(title="health", box=box.SIMPLE, title_justify="left", show_edge=False)
     table.add_column("account", no_wrap=True)
     table.add_column("score", justify="right")
@@ -45,7 +47,7 @@ def health_table(frame: pl.DataFrame) -> RenderableType:
             str(label),
             Text(score, style=style),
             Text(row["band"] or MISSING, style=style),
-            *(_bar(row[f"{name}_score"]) for name in shown),
+            *(_bar(row[f"{name}_score"], green, yellow) for name in shown),
         ]
         if "mrr" in frame.columns:
             cells.append(MISSING if row["mrr"] is None else f"{row['mrr']:,.2f}")

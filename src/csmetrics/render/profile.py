@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from rich import box
 from rich.console import Console
 from rich.table import Table
+
+from csmetrics.core.json_values import jsonable
+
+
+def profiles_json(profiles: list[dict[str, Any]]) -> str:
+    """The profiles as indented JSON (what `validate --format json` prints)."""
+    return json.dumps(jsonable(profiles), indent=2) + "\n"
 
 
 def render_profiles(profiles: list[dict[str, Any]], console: Console) -> None:

@@ -29,7 +29,7 @@ def render(report: Report, console: Console, max_rows: int = MAX_ROWS) -> None:
     if trend:
         console.print(trend)
     for name, frame in report.tables.items():
-        chart = chart_for(name)
+        chart = chart_for(name, report.parameters)
         if chart is not None and frame.height:
             console.print(chart(frame))
             continue

@@ -21,7 +21,7 @@ PERCENT_COLUMNS = (
 def format_metric(value: float | None, metric: Metric) -> str:
     if value is None:
         return MISSING
-    if metric.unit in ("share", "percent"):
+    if metric.unit == "share":  # a 0..1 fraction, shown as a percentage
         return f"{value * 100:.1f}%"
     if metric.unit in ("users", "accounts", "sessions", "count") and float(value).is_integer():
         return f"{int(value):,}"
@@ -32,8 +32,6 @@ def unit_label(metric: Metric, currency: str | None) -> str:
     """The unit as shown: money in the report's currency."""
     if metric.unit == "money":
         return currency or "money"
-    if metric.unit == "percent":
-        return "%"
     return metric.unit
 
 

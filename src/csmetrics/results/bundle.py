@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from csmetrics import __version__
+from csmetrics.core.json_values import iso, number_or_null, table_records
 from csmetrics.core.timeparts import UTC
 from csmetrics.core.window import Window
-from csmetrics.results.report import Report, iso, number_or_null, table_records
+from csmetrics.results.report import Report
 
 
 @dataclass

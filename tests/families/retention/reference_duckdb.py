@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from tests.families.reference_duckdb import connect, scan_of
-from tests.families.stages.reference_duckdb import EVENTS
+from tests.families.shared.reference_duckdb import EVENTS
 
 RETENTION = """
 , ret AS (

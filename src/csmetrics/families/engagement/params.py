@@ -9,7 +9,7 @@ from typing import Any
 
 from csmetrics.core.errors import ConfigError
 from csmetrics.families.settings import Setting, Settings, boolean, duration, names
-from csmetrics.families.stages.active import INACTIVE_EVENTS
+from csmetrics.families.shared.active import INACTIVE_EVENTS
 
 ROLLING_WINDOWS = {"wau7": 7, "mau30": 30}
 LOOKBACK_DAYS = max(ROLLING_WINDOWS.values()) - 1
@@ -48,6 +48,8 @@ SETTINGS = Settings(
             timedelta(minutes=30),
             "Inactivity that ends a session, e.g. 30m.",
             flag="--session-gap",
+            example='"30m"',
+            in_starter=True,
         ),
         INACTIVE_EVENTS,
         Setting(
@@ -56,12 +58,14 @@ SETTINGS = Settings(
             None,
             "Feature name -> the events that count as using it ([engagement.features] "
             'Reporting = ["report_viewed"]); default: each event is a feature.',
+            example='{ Reports = ["report_viewed", "report_exported"] }',
         ),
         Setting(
             "use_session_id",
             boolean,
             True,
             "Sessions from a session_id column when there is one.",
+            example="true",
         ),
     ),
 )

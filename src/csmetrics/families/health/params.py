@@ -17,7 +17,7 @@ from csmetrics.families.revenue.params import RevenueParams
 from csmetrics.families.revenue.params import needed_columns as revenue_needed
 from csmetrics.families.revenue.params import params_from_config as revenue_params
 from csmetrics.families.settings import Setting, Settings, choice, mapping, names, number, text
-from csmetrics.families.stages.active import INACTIVE_EVENTS
+from csmetrics.families.shared.active import INACTIVE_EVENTS
 
 # component -> (good, bad): the raw values scored 100 and 0 (metrics.md defaults)
 COMPONENTS: dict[str, tuple[float, float]] = {
@@ -146,18 +146,21 @@ SETTINGS = Settings(
             "support, sentiment, billing.",
             flag="--weight",
             repeatable=True,
+            example="{ billing = 2 }",
         ),
         Setting(
             "bounds",
             _bounds,
             dict(COMPONENTS),
             "Per component, the raw values scored 100 and 0 ({ good = ..., bad = ... }).",
+            example="{ frequency = { good = 12, bad = 1 } }",
         ),
         Setting(
             "bands",
             _bands,
             (GREEN, YELLOW),
             "The lowest scores of the green and yellow bands ({ green = 70, yellow = 40 }).",
+            example="{ green = 70, yellow = 40 }",
         ),
         Setting(
             "band",
@@ -165,6 +168,7 @@ SETTINGS = Settings(
             None,
             "Only accounts of this band: red, yellow, green.",
             flag="--band",
+            example='"red"',
         ),
         Setting(
             "owner",
@@ -172,6 +176,7 @@ SETTINGS = Settings(
             None,
             "Only this owner's accounts (accounts source column owner).",
             flag="--owner",
+            example='"Ana Ruiz"',
         ),
         INACTIVE_EVENTS,
         ENGAGEMENT_SETTINGS["features"],

@@ -29,7 +29,7 @@ from csmetrics.families.onboarding.params import (
     parameters,
     params_from_config,
 )
-from csmetrics.families.stages.signups import (
+from csmetrics.families.shared.signups import (
     entity_events,
     missing_account_rows,
     missing_account_warning,

@@ -8,7 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 from csmetrics.families.settings import Setting, Settings, duration, names, text
-from csmetrics.families.stages.signups import LEVEL, SIGNUP_EVENT, Level
+from csmetrics.families.shared.signups import LEVEL, SIGNUP_EVENT, Level
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,8 @@ SETTINGS = Settings(
             "An event every activated user has done (repeatable; all are required).",
             flag="--activation-event",
             repeatable=True,
+            example='["created_project", "invited_user"]',
+            in_starter=True,
         ),
         Setting(
             "activation_window",
@@ -49,6 +51,8 @@ SETTINGS = Settings(
             timedelta(days=14),
             "Time from signup to activate (default 14d).",
             flag="--activation-window",
+            example='"14d"',
+            in_starter=True,
         ),
         Setting(
             "value_event",
@@ -56,6 +60,7 @@ SETTINGS = Settings(
             None,
             "The event of first value (default: the last activation event).",
             flag="--value-event",
+            example='"invited_user"',
         ),
         Setting(
             "steps",
@@ -64,6 +69,8 @@ SETTINGS = Settings(
             "A funnel step, in order (repeatable).",
             flag="--step",
             repeatable=True,
+            example='["signed_up", "created_project", "invited_user"]',
+            in_starter=True,
         ),
         Setting(
             "conversion_window",
@@ -71,6 +78,8 @@ SETTINGS = Settings(
             timedelta(days=14),
             "Time from the first step to convert (default 14d).",
             flag="--conversion-window",
+            example='"14d"',
+            in_starter=True,
         ),
         SIGNUP_EVENT,
         LEVEL,

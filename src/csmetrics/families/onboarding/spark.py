@@ -11,7 +11,7 @@ from csmetrics.core.window import Window
 from csmetrics.families.base import Columns
 from csmetrics.families.onboarding.activation import DAYS, HOURS, cohort_grain
 from csmetrics.families.onboarding.params import OnboardingParams
-from csmetrics.families.stages.signups_spark import entity_events, missing_account_rows, signups
+from csmetrics.families.shared.signups_spark import entity_events, missing_account_rows, signups
 
 
 def plan(

@@ -37,7 +37,7 @@ from csmetrics.families.retention.params import (
     parameters,
     params_from_config,
 )
-from csmetrics.families.stages.signups import (
+from csmetrics.families.shared.signups import (
     entity_events,
     missing_account_rows,
     missing_account_warning,

@@ -8,8 +8,8 @@ from typing import Any, Literal
 
 from csmetrics.core.timeparts import Grain
 from csmetrics.families.settings import Setting, Settings, choice, names, whole_number
-from csmetrics.families.stages.active import INACTIVE_EVENTS
-from csmetrics.families.stages.signups import LEVEL, SIGNUP_EVENT, Level
+from csmetrics.families.shared.active import INACTIVE_EVENTS
+from csmetrics.families.shared.signups import LEVEL, SIGNUP_EVENT, Level
 
 RetentionType = Literal["first_time", "recurring"]
 RetentionMode = Literal["on", "on_or_after"]
@@ -45,6 +45,8 @@ SETTINGS = Settings(
             "Cohort buckets: day, week or month (default: the window's grain, else week).",
             flag="--cohort-grain",
             window_default="grain",
+            example='"week"',
+            in_starter=True,
         ),
         Setting(
             "periods",
@@ -53,6 +55,8 @@ SETTINGS = Settings(
             "Offsets after each cohort (default 12).",
             flag="--periods",
             cli_type=int,
+            example="8",
+            in_starter=True,
         ),
         SIGNUP_EVENT,
         Setting(
@@ -62,6 +66,7 @@ SETTINGS = Settings(
             "An event that counts as a return (repeatable).",
             flag="--return-event",
             repeatable=True,
+            example='["login"]',
         ),
         INACTIVE_EVENTS,
         Setting(
@@ -70,6 +75,7 @@ SETTINGS = Settings(
             "first_time",
             "first_time (default) or recurring.",
             flag="--retention-type",
+            example='"recurring"',
         ),
         Setting(
             "retention_mode",
@@ -77,6 +83,7 @@ SETTINGS = Settings(
             "on",
             "on (default) or on_or_after.",
             flag="--retention-mode",
+            example='"on_or_after"',
         ),
         LEVEL,
     ),

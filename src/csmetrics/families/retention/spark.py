@@ -13,7 +13,7 @@ from csmetrics.core.window import Window
 from csmetrics.families.base import Columns
 from csmetrics.families.retention import grain_of
 from csmetrics.families.retention.params import HEADLINE_OFFSETS, RetentionParams
-from csmetrics.families.stages.signups_spark import entity_events, missing_account_rows, signups
+from csmetrics.families.shared.signups_spark import entity_events, missing_account_rows, signups
 
 
 def index_of(ts: Column, window: Window, grain: Grain) -> Column:

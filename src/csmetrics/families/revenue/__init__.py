@@ -12,7 +12,7 @@ from csmetrics.families.revenue.assemble import assemble
 from csmetrics.families.revenue.invoices import aging, billed, invoices, issued_months, payments
 from csmetrics.families.revenue.lines import month_index, prepared_lines, with_account_group
 from csmetrics.families.revenue.metrics import METRICS, TABLES
-from csmetrics.families.revenue.months import last_closed_month, window_months
+from csmetrics.families.revenue.months import TRAILING_MONTHS, last_closed_month, window_months
 from csmetrics.families.revenue.mrr import (
     account_months,
     movements,
@@ -34,7 +34,7 @@ def lookback(window: Window, params: RevenueParams) -> Lookback:
     return Lookback(
         None,
         "the whole billing history (an account is new only if it never paid before, and NRR, "
-        "GRR and LTV look back 12 months)",
+        f"GRR and LTV look back {TRAILING_MONTHS} months)",
     )
 
 

@@ -12,7 +12,12 @@ from csmetrics.core.diagnostics import DataWarning
 from csmetrics.families.base import FamilyResult, RunContext
 from csmetrics.families.revenue.invoices import AGING_BUCKETS
 from csmetrics.families.revenue.lines import MICRO
-from csmetrics.families.revenue.months import month_of, window_months
+from csmetrics.families.revenue.months import (
+    MONTHS_PER_YEAR,
+    TRAILING_MONTHS,
+    month_of,
+    window_months,
+)
 from csmetrics.families.revenue.mrr import MOVEMENTS
 from csmetrics.families.revenue.params import RevenueParams
 
@@ -89,7 +94,7 @@ def assemble(
     head = results["snapshot"].row(0, named=True)
     mrr, accounts = units(head["mrr"] or 0), head["paying_accounts"]
     metrics["revenue.mrr"] = mrr
-    metrics["revenue.arr"] = None if mrr is None else 12 * mrr
+    metrics["revenue.arr"] = None if mrr is None else MONTHS_PER_YEAR * mrr
     metrics["revenue.paying_accounts_count"] = float(accounts)
     metrics["revenue.arpa"] = ratio(mrr, accounts)
 
@@ -114,7 +119,7 @@ def assemble(
         metrics["revenue.grr"] = ratio(kept["retained_gross"], kept["base"])
         year = [
             ratio(rows[m]["churn_accounts"], rows[m]["starting_accounts"])
-            for m in range(months[-1] - 11, months[-1] + 1)
+            for m in range(months[-1] - TRAILING_MONTHS + 1, months[-1] + 1)
         ]
         churn = mean(year)
         arpa = metrics["revenue.arpa"]
@@ -226,10 +231,10 @@ def missing_reasons(
         "arpa": "no paying accounts at the window's end",
         "logo_churn_rate": "no paying accounts at the month ends before the window's months",
         "gross_mrr_churn_rate": "no MRR at the month ends before the window's months",
-        "nrr": "no paying accounts 12 months before the window's last month end",
-        "grr": "no paying accounts 12 months before the window's last month end",
+        "nrr": f"no paying accounts {TRAILING_MONTHS} months before the window's last month end",
+        "grr": f"no paying accounts {TRAILING_MONTHS} months before the window's last month end",
         "quick_ratio": "no contraction or churn in the window's months",
-        "ltv": "no logo churn in the last 12 months (or no paying accounts)",
+        "ltv": f"no logo churn in the last {TRAILING_MONTHS} months (or no paying accounts)",
         "late_payment_share": "no invoices due in the window",
         "days_late_mean": "no invoice due in the window was paid late before its end",
         "dso_days": "nothing billed in the window",

@@ -9,8 +9,8 @@ from datetime import datetime
 
 import polars as pl
 
+from csmetrics.core.timeparts import MICROSECONDS_PER_DAY
 from csmetrics.core.window import Window
-from csmetrics.families.revenue.lines import MICROSECONDS_PER_DAY
 
 AGING_BUCKETS = ("current", "1-30", "31-60", "61-90", "90+")
 

@@ -11,20 +11,20 @@ from datetime import timedelta
 import polars as pl
 
 from csmetrics.core.errors import InputError
-from csmetrics.core.timeparts import local_date, local_day_of
+from csmetrics.core.timeparts import MICROSECONDS_PER_DAY, local_date, local_day_of
 from csmetrics.core.window import Window
 from csmetrics.families.base import Columns, Frames
+from csmetrics.families.revenue.months import MONTHS_PER_YEAR
 from csmetrics.families.revenue.params import RevenueParams
 
 MICRO = 1_000_000  # amounts are held as integer millionths of a currency unit
 AVERAGE_MONTH_DAYS = 30.436875  # 365.2425 / 12
-MICROSECONDS_PER_DAY = 86_400 * MICRO
 
 
 def month_index(ts: pl.Expr, tz: str) -> pl.Expr:
     """The calendar month of an instant in `tz`, as year * 12 + month - 1."""
     local = ts if tz == "UTC" else ts.dt.convert_time_zone(tz)
-    return local.dt.year().cast(pl.Int32) * 12 + local.dt.month().cast(pl.Int32) - 1
+    return local.dt.year().cast(pl.Int32) * MONTHS_PER_YEAR + local.dt.month().cast(pl.Int32) - 1
 
 
 def interval_months(start: pl.Expr, end: pl.Expr) -> pl.Expr:

@@ -59,7 +59,7 @@ METRICS = (
     ),
     Metric(
         "revenue.nrr",
-        "percent",
+        "share",
         "higher",
         "MRR at the window's last month end of the accounts paying 12 months earlier / their MRR then (new accounts excluded, reactivated ones count).",
         ("billing",),
@@ -68,7 +68,7 @@ METRICS = (
     ),
     Metric(
         "revenue.grr",
-        "percent",
+        "share",
         "higher",
         "As NRR with each account's MRR capped at its level 12 months earlier.",
         ("billing",),

@@ -7,14 +7,18 @@ from datetime import date
 from csmetrics.core.timeparts import local_day_of
 from csmetrics.core.window import Window
 
+MONTHS_PER_YEAR = 12
+# NRR, GRR and LTV look back a year from the window's last month end (metrics.md)
+TRAILING_MONTHS = 12
+
 
 def month_number(day: date) -> int:
-    return day.year * 12 + day.month - 1
+    return day.year * MONTHS_PER_YEAR + day.month - 1
 
 
 def month_of(number: int) -> date:
     """The first day of the month `number`."""
-    return date(number // 12, number % 12 + 1, 1)
+    return date(number // MONTHS_PER_YEAR, number % MONTHS_PER_YEAR + 1, 1)
 
 
 def last_closed_month(window: Window) -> int:

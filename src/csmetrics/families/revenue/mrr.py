@@ -10,6 +10,8 @@ from datetime import datetime
 
 import polars as pl
 
+from csmetrics.families.revenue.months import TRAILING_MONTHS
+
 MOVEMENTS = ("new", "expansion", "contraction", "churn", "reactivation")  # cli.md order
 
 
@@ -103,7 +105,7 @@ def snapshot(lines: pl.LazyFrame, instant_end: datetime) -> pl.LazyFrame:
 def net_retention(positive: pl.LazyFrame, month: int) -> pl.LazyFrame:
     """NRR and GRR inputs: MRR 12 months before `month` of the accounts paying then, their MRR
     at `month`, and the same capped at the earlier level."""
-    base = positive.filter(pl.col("month") == month - 12).select(
+    base = positive.filter(pl.col("month") == month - TRAILING_MONTHS).select(
         "account_id", pl.col("mrr").alias("base")
     )
     now = positive.filter(pl.col("month") == month).select("account_id", "mrr")

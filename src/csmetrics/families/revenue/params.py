@@ -80,6 +80,8 @@ SETTINGS = Settings(
             "Share of revenue kept, for LTV (default 1.0).",
             flag="--gross-margin",
             cli_type=float,
+            example="0.8",
+            in_starter=True,
         ),
         Setting(
             "currency",
@@ -87,6 +89,7 @@ SETTINGS = Settings(
             None,
             "Reporting currency (ISO 4217), e.g. EUR.",
             flag="--currency",
+            example='"EUR"',
         ),
         Setting(
             "fx_rates",
@@ -96,6 +99,7 @@ SETTINGS = Settings(
             "in several currencies.",
             flag="--fx-rates",
             path=True,
+            example='"fx.csv"',
         ),
         Setting(
             "by",
@@ -103,6 +107,7 @@ SETTINGS = Settings(
             None,
             "A billing or accounts column to break MRR down by (default plan).",
             flag="--by",
+            example='"plan"',
         ),
     ),
 )

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import polars as pl
 
+from csmetrics.families.shared.surveys import SATISFIED_MIN
 from csmetrics.families.support.params import SupportParams
 
 SOLVED = pl.col("in_window") & pl.col("solved")  # the window's tickets solved before until
@@ -55,7 +56,7 @@ def measures(columns: tuple[str, ...], params: SupportParams) -> list[pl.Expr]:
     out.append(_sla_breach(params).alias("support.sla_first_response_breach_rate"))
     if "satisfaction" in columns:
         rated = window & pl.col("satisfaction").is_not_null()
-        good = rated & (pl.col("satisfaction") >= 4)
+        good = rated & (pl.col("satisfaction") >= SATISFIED_MIN)
         out.append(_share(good.sum(), rated.sum()).alias("support.csat_rate"))
         out.append(
             _share((SOLVED & pl.col("satisfaction").is_not_null()).sum(), solved).alias(

@@ -74,6 +74,8 @@ SETTINGS = Settings(
             None,
             "First-response SLA, e.g. 4h.",
             flag="--sla-first-response",
+            example='"4h"',
+            in_starter=True,
         ),
         Setting(
             "business_hours",
@@ -82,6 +84,7 @@ SETTINGS = Settings(
             'Opening hours in --timezone, e.g. "mon-thu 08:00-18:00, fri 08:00-14:00": '
             "durations then count business time only.",
             flag="--business-hours",
+            example='"mon-fri 09:00-17:00"',
         ),
         Setting(
             "holidays",
@@ -90,6 +93,7 @@ SETTINGS = Settings(
             "File of closed days: one date per line, or a CSV with a date column.",
             flag="--holidays",
             path=True,
+            example='"holidays.txt"',
         ),
         Setting(
             "by",
@@ -97,6 +101,7 @@ SETTINGS = Settings(
             None,
             "Breakdown: channel, priority, group or assignee.",
             flag="--by",
+            example='"channel"',
         ),
     ),
 )

@@ -40,6 +40,7 @@ SETTINGS = Settings(
             None,
             "A surveys or accounts column to break down by, e.g. segment.",
             flag="--by",
+            example='"segment"',
         ),
         Setting(
             "include_comments",
@@ -48,6 +49,7 @@ SETTINGS = Settings(
             "Write the free-text comments (never by default).",
             flag="--include-comments",
             cli_type=bool,
+            example="false",
         ),
     ),
 )

@@ -7,6 +7,7 @@ from __future__ import annotations
 import polars as pl
 
 from csmetrics.core.window import Window
+from csmetrics.families.shared.surveys import DETRACTOR_MAX, EASY_MIN, PROMOTER_MIN, SATISFIED_MIN
 
 Z95 = 1.96
 
@@ -35,8 +36,8 @@ def nps_measures(prefix: str = "voice.") -> list[pl.Expr]:
     nps = pl.col("survey") == "nps"
     score = pl.col("score").filter(nps)
     n = score.len()
-    promoters = (score >= 9).sum() / n
-    detractors = (score <= 6).sum() / n
+    promoters = (score >= PROMOTER_MIN).sum() / n
+    detractors = (score <= DETRACTOR_MAX).sum() / n
     margin = (
         Z95 * (promoters + detractors - (promoters - detractors) ** 2).clip(0).sqrt() / n.sqrt()
     )
@@ -52,10 +53,10 @@ def scale_measures(prefix: str = "voice.") -> list[pl.Expr]:
     csat = pl.col("score").filter(pl.col("survey") == "csat")
     ces = pl.col("score").filter(pl.col("survey") == "ces")
     return [
-        pl.when(csat.len() > 0).then((csat >= 4).mean()).alias(f"{prefix}csat_rate"),
+        pl.when(csat.len() > 0).then((csat >= SATISFIED_MIN).mean()).alias(f"{prefix}csat_rate"),
         csat.mean().alias(f"{prefix}csat_mean"),
         ces.mean().alias(f"{prefix}ces_mean"),
-        pl.when(ces.len() > 0).then((ces >= 5).mean()).alias(f"{prefix}ces_easy_share"),
+        pl.when(ces.len() > 0).then((ces >= EASY_MIN).mean()).alias(f"{prefix}ces_easy_share"),
     ]
 
 
@@ -64,9 +65,9 @@ def trend_counts() -> list[pl.Expr]:
     score = pl.col("score").filter(nps)
     return [
         score.len().alias("responses"),
-        (score >= 9).sum().alias("promoters"),
-        score.is_between(7, 8).sum().alias("passives"),
-        (score <= 6).sum().alias("detractors"),
+        (score >= PROMOTER_MIN).sum().alias("promoters"),
+        score.is_between(DETRACTOR_MAX + 1, PROMOTER_MIN - 1).sum().alias("passives"),
+        (score <= DETRACTOR_MAX).sum().alias("detractors"),
         *(e.name.map(lambda n: n.removeprefix("voice.")) for e in nps_measures()[:2]),
     ]
 
@@ -78,6 +79,8 @@ def ticket_csat(tickets: pl.LazyFrame, window: Window) -> pl.LazyFrame:
         & pl.col("satisfaction").is_not_null()
     )
     return rated.select(
-        pl.when(pl.len() > 0).then((pl.col("satisfaction") >= 4).mean()).alias("csat_rate"),
+        pl.when(pl.len() > 0)
+        .then((pl.col("satisfaction") >= SATISFIED_MIN).mean())
+        .alias("csat_rate"),
         pl.len().alias("rated"),
     )

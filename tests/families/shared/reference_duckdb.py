@@ -1,5 +1,5 @@
 """The events onboarding's and retention's DuckDB references start from (deduplicated, active,
-with each user's signup), as families/stages/signups.py is the stage both families share."""
+with each user's signup), as families/shared/signups.py is the stage both families share."""
 
 EVENTS = """
 WITH raw AS (SELECT * FROM {scan}),

@@ -25,8 +25,16 @@ SIGNUP_EVENT = Setting(
     None,
     "The event of signup, which starts a first-time cohort (default: a user's first event).",
     flag="--signup-event",
+    example='"signed_up"',
 )
-LEVEL = Setting("level", choice(*LEVELS), "user", "user or account (default user).", flag="--level")
+LEVEL = Setting(
+    "level",
+    choice(*LEVELS),
+    "user",
+    "user or account (default user).",
+    flag="--level",
+    example='"account"',
+)
 
 
 def entity_events(frames: Frames, columns: Columns, window: Window, level: Level) -> pl.LazyFrame:

@@ -12,4 +12,6 @@ INACTIVE_EVENTS = Setting(
     "An event that does not make a user active (repeatable), e.g. email_opened.",
     flag="--inactive-event",
     repeatable=True,
+    example='["email_opened"]',
+    in_starter=True,
 )

@@ -9,7 +9,7 @@ from pyspark.sql import functions as F
 from csmetrics.core.spark.frames import SparkFrames
 from csmetrics.core.window import Window
 from csmetrics.families.base import Columns
-from csmetrics.families.stages.signups import Level, raise_no_account
+from csmetrics.families.shared.signups import Level, raise_no_account
 
 
 def entity_events(frames: SparkFrames, columns: Columns, window: Window, level: Level) -> DataFrame:

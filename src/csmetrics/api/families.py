@@ -1,60 +1,25 @@
-"""The Python API: `load` the sources once, then compute any family on them.
-
-    >>> import csmetrics as cm
-    >>> inputs = cm.load(events="sample_data/events.csv")  # doctest: +SKIP
-    >>> rep = cm.engagement(inputs, period="2026-10", timezone="Europe/Paris")  # doctest: +SKIP
-    >>> rep.metrics["engagement.stickiness"]  # doctest: +SKIP
-
-The command line is a thin layer over these functions; every family is one more function of the
-same shape: `family(inputs, *, window options, family parameters) -> Report`.
-"""
+"""One function per family, each of the same shape: `family(inputs, *, its settings, window) ->
+Report`. The keywords are the family's declared settings (families/<family>/params.py; a test
+holds them equal); a keyword left at None is not given, so the config the inputs were loaded
+with, else the declared default, applies."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
-from typing import Any, TypedDict, Unpack
+from typing import Unpack
 
-from csmetrics.core.window import WindowSpec, build_window, window_settings
-from csmetrics.families.across import build_bundle, family_params, run_checks
-from csmetrics.families.base import Family
-from csmetrics.families.catalogue import METRICS
+from csmetrics.api.run import WindowArgs, compute_family
 from csmetrics.families.engagement import FAMILY as ENGAGEMENT
 from csmetrics.families.health import FAMILY as HEALTH
 from csmetrics.families.onboarding import FAMILY as ONBOARDING
 from csmetrics.families.retention import FAMILY as RETENTION
 from csmetrics.families.revenue import FAMILY as REVENUE
-from csmetrics.families.runner import compute
 from csmetrics.families.support import FAMILY as SUPPORT
 from csmetrics.families.voice import FAMILY as VOICE
-from csmetrics.ingest.config import Config
 from csmetrics.ingest.inputs import Inputs
-from csmetrics.ingest.load import SourceArg, load
-from csmetrics.ingest.sources.spec import SourceSpec
-from csmetrics.results.bundle import Bundle
-from csmetrics.results.checks import Outcome, parse_checks
 from csmetrics.results.report import Report
-
-
-class WindowArgs(TypedDict, total=False):
-    """The window, in the command line's words: `period` ("last-week", "2026-10", "2026-Q3",
-    ...) or `since`/`until` (dates or ISO datetimes, `until` exclusive), `as_of` (the "now" of
-    relative periods), `timezone` (IANA, of calendar buckets), `week_start` (monday or sunday),
-    `grain` (day, week or month). Without bounds the data's observed range is the window."""
-
-    period: str | None
-    since: str | None
-    until: str | None
-    as_of: str | None
-    timezone: str
-    week_start: str
-    grain: str
-
-
-def window_of(**window: Unpack[WindowArgs]) -> WindowSpec:
-    """The window from the same words as the command line's options (see WindowArgs)."""
-    return build_window(**window)
 
 
 def engagement(
@@ -87,7 +52,7 @@ def engagement(
         "features": features,
         "use_session_id": use_session_id,
     }
-    return _compute(ENGAGEMENT, inputs, given, window)
+    return compute_family(ENGAGEMENT, inputs, given, window)
 
 
 def onboarding(
@@ -126,7 +91,7 @@ def onboarding(
         "signup_event": signup_event,
         "level": level,
     }
-    return _compute(ONBOARDING, inputs, given, window)
+    return compute_family(ONBOARDING, inputs, given, window)
 
 
 def retention(
@@ -169,7 +134,7 @@ def retention(
         "retention_mode": retention_mode,
         "level": level,
     }
-    return _compute(RETENTION, inputs, given, window)
+    return compute_family(RETENTION, inputs, given, window)
 
 
 def support(
@@ -201,7 +166,7 @@ def support(
         "holidays": holidays,
         "by": by,
     }
-    return _compute(SUPPORT, inputs, given, window)
+    return compute_family(SUPPORT, inputs, given, window)
 
 
 def voice(
@@ -222,7 +187,7 @@ def voice(
     33.33333333333333
     """
     given = {"by": by, "include_comments": include_comments}
-    return _compute(VOICE, inputs, given, window)
+    return compute_family(VOICE, inputs, given, window)
 
 
 def revenue(
@@ -250,7 +215,7 @@ def revenue(
     150.0
     """
     given = {"gross_margin": gross_margin, "currency": currency, "fx_rates": fx_rates, "by": by}
-    return _compute(REVENUE, inputs, given, window)
+    return compute_family(REVENUE, inputs, given, window)
 
 
 def health(
@@ -284,81 +249,4 @@ def health(
         "currency": currency,
         "fx_rates": fx_rates,
     }
-    return _compute(HEALTH, inputs, given, window)
-
-
-def report(
-    inputs: Inputs,
-    *,
-    params: Mapping[str, Mapping[str, Any]] | None = None,
-    **window: Unpack[WindowArgs],
-) -> Bundle:
-    """Every family the loaded sources allow, for the window and the previous window of equal
-    length (the previous whole months for a window of whole months). `params` holds each
-    family's settings as in its config table (`{"support": {"sla_first_response": "4h"}}`).
-    `bundle.write(folder)` writes the dated bundle atomically."""
-    words = window_settings((inputs.config or Config()).settings, window)
-    return build_bundle(inputs, build_window(**words), _family_params(inputs, params, words))
-
-
-def check(
-    inputs: Inputs,
-    checks: Iterable[Mapping[str, Any]],
-    *,
-    params: Mapping[str, Mapping[str, Any]] | None = None,
-    **window: Unpack[WindowArgs],
-) -> list[Outcome]:
-    """Evaluate thresholds (the config's [[checks]] entries: metric, min, max, warn_min,
-    warn_max, max_increase_pct, max_decrease_pct, by, allow_missing) on a report of the
-    window; `csmetrics.results.checks.exit_code(outcomes)` is 1 when any failed."""
-    parsed = parse_checks(list(checks), [m.id for m in METRICS])
-    words = window_settings((inputs.config or Config()).settings, window)
-    chosen = _family_params(inputs, params, words)
-    bundle = build_bundle(inputs, build_window(**words), chosen)
-    return run_checks(parsed, bundle, inputs, chosen)
-
-
-def _family_params(
-    inputs: Inputs, params: Mapping[str, Mapping[str, Any]] | None, window: Mapping[str, Any]
-) -> dict[str, Any]:
-    """Every family's parameters: `params` (settings as a config table holds them) over the
-    tables of the config the inputs were loaded with."""
-    config = inputs.config or Config()
-    given = params or {}
-
-    def table_of(name: str) -> dict[str, Any]:
-        return {**config.family(name), **given.get(name, {})}
-
-    return family_params(table_of, config.base, window)
-
-
-def _compute(
-    family: Family[Any], inputs: Inputs, given: Mapping[str, Any], window: Mapping[str, Any]
-) -> Report:
-    """A family's report: its settings `given` (None: not given) over the config the inputs
-    were loaded with, on the window the call's and the config's settings make."""
-    config = inputs.config or Config()
-    words = window_settings(config.settings, window)
-    params = family.params(config.family, config.base, given, words)
-    return compute(family, inputs, build_window(**words), params)
-
-
-__all__ = [
-    "Bundle",
-    "Inputs",
-    "Report",
-    "SourceArg",
-    "SourceSpec",
-    "WindowArgs",
-    "check",
-    "engagement",
-    "health",
-    "load",
-    "onboarding",
-    "report",
-    "retention",
-    "revenue",
-    "support",
-    "voice",
-    "window_of",
-]
+    return compute_family(HEALTH, inputs, given, window)

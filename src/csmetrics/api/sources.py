@@ -1,0 +1,107 @@
+"""Reading the sources, as the command line and a notebook do: the config (found as the command
+line finds it), `load` (restricted, when asked, to what some families read), and `profile`."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from csmetrics.core.engine import Engine
+from csmetrics.families.catalogue import FAMILIES
+from csmetrics.ingest.config import Config, load_config
+from csmetrics.ingest.inputs import Inputs
+from csmetrics.ingest.load import SourceArg
+from csmetrics.ingest.load import load as load_sources
+from csmetrics.ingest.profile import profile_inputs
+
+
+def read_config(path: str | os.PathLike[str] | None = None) -> Config:
+    """The config at `path`, else ./csmetrics.toml, else `[tool.csmetrics]` in ./pyproject.toml,
+    else an empty one: how the command line finds it."""
+    return load_config(Path(path) if path is not None else None)
+
+
+def load(
+    events: SourceArg | None = None,
+    tickets: SourceArg | None = None,
+    billing: SourceArg | None = None,
+    surveys: SourceArg | None = None,
+    accounts: SourceArg | None = None,
+    *,
+    preset: Mapping[str, str] | None = None,
+    columns: Mapping[str, Mapping[str, str]] | None = None,
+    options: Mapping[str, Mapping[str, Any]] | None = None,
+    source_timezone: str | None = None,
+    format_in: str | None = None,
+    encoding: str | None = None,
+    survey: str | None = None,
+    config: Config | str | os.PathLike[str] | None = None,
+    engine: str | Engine | Any | None = None,
+    spark_master: str | None = None,
+    families: str | Iterable[str] | None = None,
+    settings: Mapping[str, Any] | None = None,
+) -> Inputs:
+    """Read, map, check, clean and deduplicate each given source once, into memory (see
+    `csmetrics.ingest.load.load` for the sources and their options).
+
+    `families` (a name or names) loads only what those families read: their sources, and of
+    the events only the columns they use (with one family, only its columns of every source;
+    with several, the small sources whole, as a check's `by` may name any column). `settings`:
+    the one family's settings as its keywords take them, when they change what it reads
+    (revenue's `by`, voice's `include_comments`).
+
+    >>> import polars as pl, csmetrics as cm
+    >>> frame = pl.DataFrame({"timestamp": ["2026-11-02T10:00:00Z"], "user_id": ["u1"],
+    ...                       "event": ["login"]})
+    >>> cm.load(events=frame)["events"].height
+    1
+    """
+    found = config if isinstance(config, Config) or config is None else read_config(config)
+    keep = None if families is None else _columns_read(found or Config(), families, settings)
+    return load_sources(
+        events,
+        tickets,
+        billing,
+        surveys,
+        accounts,
+        preset=preset,
+        columns=columns,
+        options=options,
+        source_timezone=source_timezone,
+        format_in=format_in,
+        encoding=encoding,
+        survey=survey,
+        config=found,
+        engine=engine,
+        spark_master=spark_master,
+        keep=keep,
+    )
+
+
+def _columns_read(
+    config: Config, families: str | Iterable[str], settings: Mapping[str, Any] | None
+) -> dict[str, set[str] | None]:
+    """Per source kind, the canonical columns the families read (None: every column)."""
+    names = [families] if isinstance(families, str) else list(families)
+    chosen = [FAMILIES[name] for name in names]
+    if len(chosen) == 1:
+        family = chosen[0]
+        params = family.params(config.family, config.base, settings)
+        return {kind: family.needed_columns(kind, params) for kind in family.sources}
+    keep: dict[str, set[str] | None] = {}
+    for family in chosen:
+        params = family.params(config.family, config.base)
+        for kind in family.sources:
+            if kind == "events":
+                keep["events"] = (keep.get("events") or set()) | family.needed_columns(kind, params)
+            else:
+                keep[kind] = None
+    return keep
+
+
+def profile(inputs: Inputs) -> list[dict[str, Any]]:
+    """Per source: rows read and used, time range, nulls per column, duplicates and by which
+    key, the rules that dropped or cleared values, and warnings (what `validate` prints)."""
+    return profile_inputs(inputs)

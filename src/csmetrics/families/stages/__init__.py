@@ -1,1 +1,0 @@
-"""Stages several families share, computed once per run (signups: onboarding and retention)."""
