@@ -132,3 +132,25 @@ def test_in_memory_frames_go_to_spark(spark: Any) -> None:
     inputs = cm.load(events=frame, engine=spark)
     assert inputs.sources["events"].spark is not None
     assert cm.engagement(inputs, **WINDOW).metrics["engagement.active_users"] == 2
+
+
+def test_a_presets_words_are_read_alike_on_both_engines(
+    tmp_path: Path, spark: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # one mapping plan for both readers: a preset's words (here an export's "Sign Up" label for
+    # the canonical signed_up) apply on Spark as on Polars, without case or stray spaces
+    from csmetrics.ingest.sources.presets import PRESETS, Preset
+
+    words = Preset("events", {"user_id": "who"}, words={"event": {"sign up": "signed_up"}})
+    monkeypatch.setitem(PRESETS, "labelled", words)
+    path = tmp_path / "labelled.csv"
+    path.write_text(
+        "timestamp,who,event\n2026-11-02T09:00:00Z,u1, Sign Up \n2026-11-03T09:00:00Z,u1,Login\n"
+    )
+    preset = {"events": "labelled"}
+    on_spark = cm.load(events=path, preset=preset, engine=spark)
+    on_polars = cm.load(events=path, preset=preset, engine="polars")
+    events = [row["event"] for row in on_spark.sources["events"].spark.select("event").collect()]
+    assert sorted(events) == ["Login", "signed_up"]
+    assert sorted(on_polars["events"]["event"].cast(pl.String).to_list()) == ["Login", "signed_up"]
+    assert_same_report(cm.engagement(on_spark, **WINDOW), cm.engagement(on_polars, **WINDOW))

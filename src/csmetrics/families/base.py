@@ -25,6 +25,7 @@ import polars as pl
 from csmetrics.core.declarations import Metric, Table
 from csmetrics.core.diagnostics import DataWarning
 from csmetrics.core.window import Observed, Window
+from csmetrics.families.contract import FrameContract
 from csmetrics.families.settings import Settings
 
 P = TypeVar("P")
@@ -81,6 +82,8 @@ class Family(Generic[P]):
     settings: Settings
     metrics: tuple[Metric, ...]  # what `assemble` computes: the family's metrics.py
     tables: tuple[Table, ...]
+    # the frames its reductions hand to `assemble`, on either engine: its contract.py
+    frames: Mapping[str, FrameContract]
     summary: str = ""  # one line: what the family computes (its command's --help)
     example: str = ""  # a command line that runs it (its command's --help)
     optional: tuple[str, ...] = ()  # read when given, never an error when absent
@@ -92,6 +95,9 @@ class Family(Generic[P]):
     # columns without which the family cannot run, per source (health: events.account_id);
     # `report` leaves such a family out and says why
     required_columns: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # the frames of its first stage, when that stage alone runs on Spark (health's one pass over
+    # the events): their declared types are what Spark's results are cast to
+    stage_frames: Mapping[str, FrameContract] = field(default_factory=dict)
     # keys of other families' config tables this family reads when its own table does not set
     # them (health: engagement's inactive_events and features, revenue's currency and fx_rates),
     # so one definition of an active event or a currency holds for both

@@ -18,6 +18,7 @@ from csmetrics.core.errors import InputError
 from csmetrics.core.timeparts import local_day_of, zone
 from csmetrics.core.window import Window, WindowSpec
 from csmetrics.families.base import Family, Lookback, RunContext
+from csmetrics.families.contract import check_frames
 from csmetrics.ingest.inputs import Inputs, load_inputs
 from csmetrics.ingest.source import Source
 from csmetrics.ingest.sources.schema import TIME_COLUMN
@@ -69,19 +70,9 @@ def compute(
     require_sources(family, inputs)
     kinds = [kind for kind in family.sources if kind in inputs]
     primary = inputs.sources[family.primary_of(inputs)]
-    resolved = (
-        window
-        if isinstance(window, Window)
-        else window.resolved(primary.first, primary.last, f"{primary.kind}: {primary.label}")
-    )
-    if isinstance(window, WindowSpec) and window.since is None and family.default_days:
-        end_day = local_day_of(resolved.until, resolved.timezone)
-        start = resolved.midnight(end_day - timedelta(days=family.default_days))
-        resolved = replace(resolved, since=min(start, resolved.until), label=None)
+    resolved = resolve_window(family, window, primary)
     columns = {kind: inputs.sources[kind].columns for kind in kinds}
-    warnings: list[DataWarning] = []
-    for kind in kinds:
-        warnings.extend(inputs.sources[kind].warnings)
+    warnings = [w for kind in kinds for w in inputs.sources[kind].warnings]
     lookback = family.lookback(resolved, params)
     source_info: dict[str, dict[str, Any]] = {}
     for kind in kinds:
@@ -90,7 +81,8 @@ def compute(
         )
         source_info[kind] = info
         warnings.extend(outside)
-    if "events" in kinds and inputs.sources["events"].spark is not None:
+    on_spark = "events" in kinds and inputs.sources["events"].spark is not None
+    if on_spark:
         from csmetrics.families.spark_runner import compute_on_spark
 
         results = compute_on_spark(
@@ -105,10 +97,10 @@ def compute(
     else:
         frames = {kind: inputs[kind].lazy() for kind in kinds}
         results = polars_results(family, frames, columns, resolved, params)
+    check_frames(family.name, results, family.frames)
     log.debug("computed in %.3fs", time.perf_counter() - started)
     observed = {kind: inputs.sources[kind].observed for kind in kinds}
-    context = RunContext(window=resolved, observed=observed, columns=columns)
-    result = family.assemble(results, context, params)
+    result = family.assemble(results, RunContext(resolved, observed, columns), params)
     return Report(
         family=family.name,
         window=resolved,
@@ -118,8 +110,22 @@ def compute(
         tables=result.tables,
         warnings=warnings + result.warnings,
         currency=result.currency,
+        engine="spark" if on_spark else "polars",
         declared={metric.id: metric for metric in family.metrics},
     )
+
+
+def resolve_window(family: Family[Any], window: WindowSpec | Window, primary: Source) -> Window:
+    """The window with both bounds: an open one closed by the primary source's observed range;
+    without a start, a family's `default_days` before its end (health: 30) instead of all."""
+    if isinstance(window, Window):
+        return window
+    resolved = window.resolved(primary.first, primary.last, f"{primary.kind}: {primary.label}")
+    if window.since is None and family.default_days:
+        end_day = local_day_of(resolved.until, resolved.timezone)
+        start = resolved.midnight(end_day - timedelta(days=family.default_days))
+        resolved = replace(resolved, since=min(start, resolved.until), label=None)
+    return resolved
 
 
 def polars_results(

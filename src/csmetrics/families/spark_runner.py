@@ -1,6 +1,6 @@
 """A family's frames computed on Spark: its Spark plan (PLANS) run on the events Spark holds and
-the small sources as Spark frames; the results come back as Polars frames with the dtypes the
-Polars plan gives (taken from that plan run on no rows), for the family's own `assemble`."""
+the small sources as Spark frames; the results come back as Polars frames cast to the types the
+family's contract declares (its contract.py), for the family's own `assemble`."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from csmetrics.core.spark.frames import SparkFrames
 from csmetrics.core.spark.session import to_polars, utc
 from csmetrics.core.window import Window
 from csmetrics.families.base import Columns, Family
+from csmetrics.families.contract import check_frames, typed
 from csmetrics.families.engagement import spark as engagement
 from csmetrics.families.health import spark as health
 from csmetrics.families.onboarding import spark as onboarding
@@ -49,20 +50,20 @@ def compute_on_spark(
     """The family's collected frames with its event part computed by Spark.
 
     `polars_results(frames, skip)` runs the family's Polars stages (after the first `skip`)
-    and plan on `frames`; on empty sources it gives the dtypes Spark's frames are cast to.
+    and plan on `frames`. Spark's frames are cast to the declared types; a categorical column
+    takes the categories loading gave the column of that name (the run's ids, as on Polars).
     """
-    empty = {kind: inputs.sources[kind].frame.clear().lazy() for kind in kinds}
+    categories = _categories(inputs, kinds)
     if family.name in PLANS:
         results = _collect(PLANS[family.name], inputs, kinds, columns, window, params)
-        return _typed(results, polars_results(empty, 0))
+        check_frames(family.name, results, family.frames, strict_types=False)
+        return typed(results, family.frames, categories)
     if family.name in FIRST_STAGES:
         made = _collect(FIRST_STAGES[family.name], inputs, kinds, columns, window, params)
-        typed = _typed(
-            made,
-            {n: f.collect() for n, f in family.stages[0](empty, columns, window, params).items()},
-        )
+        check_frames(family.name, made, family.stage_frames, strict_types=False)
+        stage = typed(made, family.stage_frames, categories)
         small = {kind: inputs.sources[kind].frame.lazy() for kind in kinds if kind != "events"}
-        return polars_results({**small, **{n: f.lazy() for n, f in typed.items()}}, 1)
+        return polars_results({**small, **{n: f.lazy() for n, f in stage.items()}}, 1)
     raise InputError(
         f"{family.name} has no Spark engine: run it with --engine polars "
         "(engagement, onboarding, retention and health run on Spark)"
@@ -98,15 +99,13 @@ def _collect(
             frames.release()
 
 
-def _typed(
-    results: Mapping[str, pl.DataFrame], like: Mapping[str, pl.DataFrame]
-) -> dict[str, pl.DataFrame]:
-    """Spark's frames with the dtypes of the Polars engine's frames of the same name."""
+def _categories(inputs: Inputs, kinds: list[str]) -> dict[str, pl.DataType]:
+    """The categorical dtype loading gave each column name (one set of categories a run)."""
     return {
-        name: frame.cast({c: t for c, t in like[name].schema.items() if c in frame.columns})
-        if name in like
-        else frame
-        for name, frame in results.items()
+        column: dtype
+        for kind in kinds
+        for column, dtype in inputs.sources[kind].frame.schema.items()
+        if isinstance(dtype, pl.Categorical)
     }
 
 

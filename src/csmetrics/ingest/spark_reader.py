@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from functools import reduce
@@ -30,11 +30,11 @@ from csmetrics.core.errors import InputError
 from csmetrics.core.spark.session import from_polars
 from csmetrics.ingest.source import Source, empty_column_warnings
 from csmetrics.ingest.sources.canonical import missing_columns_error
-from csmetrics.ingest.sources.mapping import column_mapping, with_detected_preset
+from csmetrics.ingest.sources.mapping import with_detected_preset
 from csmetrics.ingest.sources.messy import normalised
-from csmetrics.ingest.sources.presets import PRESETS
+from csmetrics.ingest.sources.plan import mapping_plan
 from csmetrics.ingest.sources.quality import quality_warnings
-from csmetrics.ingest.sources.schema import DEDUP_COLUMN, DEDUP_ONLY, SCHEMAS
+from csmetrics.ingest.sources.schema import DEDUP_COLUMN, SCHEMAS
 from csmetrics.ingest.sources.spec import SourceSpec
 from csmetrics.ingest.sources.values import EPOCH_END, EPOCH_MIN, EXPECTED_TIMESTAMP
 
@@ -58,33 +58,33 @@ def load_events(
     notes: list[DataWarning] = []
     names = raw.columns
     spec = with_detected_preset(spec, pl.Schema(dict.fromkeys(names, pl.String)), notes)
-    schema = SCHEMAS[KIND]
-    required = [c for c, column in schema.items() if column.required]
-    wanted = set(schema) if needed is None else {*needed, *required}
-    wanted.add("event_id")
-    preset = PRESETS.get(spec.preset) if spec.preset else None
+    plan = mapping_plan(spec, needed, lambda h: _header(h, names))
+    if plan.missing:
+        raise missing_columns_error(
+            spec, [], list(plan.missing), pl.Schema(dict.fromkeys(names, pl.String))
+        )
+    required = [c for c in SCHEMAS[KIND] if c in plan.required]
     values: dict[str, Column] = {}
     raws: dict[str, Column] = {}
     headers: dict[str, str] = {}
     fallbacks: dict[str, tuple[str, ...]] = {}
-    missing = []
     dtypes = dict(raw.dtypes)
-    for name, (candidates, explicit) in column_mapping(spec).items():
-        if name not in wanted:
+    for column in plan.columns.values():
+        name, found = column.name, column.headers
+        present = [_without_nulls(F.col(f"`{h}`"), dtypes[h], column.nulls) for h in found]
+        if column.flag is not None:  # a preset's flag: true when its header has a value
+            values[name] = present[0].isNotNull()
+            headers[name] = f"{column.flag} (has a value)"
             continue
-        found = [h for c in candidates if (h := _header(c, names)) is not None]
-        found = list(dict.fromkeys(found))
-        if not found:
-            if explicit or name in required:
-                missing.append((name, candidates, explicit))
-            continue
-        nulls = (*spec.null_values, *(preset.null_values.get(name, ()) if preset else ()))
-        present = [_without_nulls(F.col(f"`{h}`"), dtypes[h], nulls) for h in found]
+        if column.words:
+            present = [
+                _with_words(c, dtypes[h], column.words) for c, h in zip(present, found, strict=True)
+            ]
         if any(dtypes[h] not in TYPED_TIMES for h in found):  # text or numbers can be bad
             raws[name] = F.coalesce(*(c.cast("string") for c in present))
         if name == "timestamp":
             converted = [
-                _timestamp(c, dtypes[h], spec.formats.get(name), spec.source_timezone)
+                _timestamp(c, dtypes[h], column.format, spec.source_timezone)
                 for c, h in zip(present, found, strict=True)
             ]
         else:
@@ -93,13 +93,11 @@ def load_events(
         headers[name] = found[0]
         if len(found) > 1:
             fallbacks[name] = tuple(found[1:])
-    if missing:
-        raise missing_columns_error(spec, [], missing, pl.Schema(dict.fromkeys(names, pl.String)))
     staged = raw.select(
         *(value.alias(n) for n, value in values.items()),
         raws.get("timestamp", F.lit(None).cast("string")).alias("__raw__timestamp"),
     )
-    together = [k for k in (KEY, *(preset.dedup_with if preset else ())) if k in values]
+    together = [KEY, *plan.key_with]
     if KEY in values:
         staged = staged.withColumn("__key", F.when(F.col(KEY).isNotNull(), F.xxhash64(*together)))
     quality = _quality(staged, list(values))
@@ -118,7 +116,7 @@ def load_events(
             f"{value!r}; expected {EXPECTED_TIMESTAMP}"
         )
     cleaned = _clean(staged, required, repeated)
-    read = [n for n in values if n not in DEDUP_ONLY[KIND] or n in (needed or ())]
+    read = list(plan.kept(needed))
     empty = [
         n for n in read if n not in required and quality["rows"] and not quality[f"{n}__values"]
     ]
@@ -195,6 +193,15 @@ def _without_nulls(column: Column, dtype: str, tokens: tuple[str, ...]) -> Colum
         return column
     text = F.trim(column)
     return F.when((text == "") | text.isin(list(tokens)), None).otherwise(column)
+
+
+def _with_words(column: Column, dtype: str, words: Mapping[str, str]) -> Column:
+    """A preset's words for canonical values, compared without case or stray spaces."""
+    if dtype != "string":
+        return column
+    said = F.lower(F.trim(column))
+    mapping = F.create_map(*(F.lit(x) for pair in words.items() for x in pair))
+    return F.when(said.isin(list(words)), mapping[said]).otherwise(column)
 
 
 def _timestamp(column: Column, dtype: str, fmt: str | None, source_tz: str) -> Column:

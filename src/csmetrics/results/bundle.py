@@ -62,6 +62,7 @@ class Bundle:
                     },
                     "tables": {t: table_records(f) for t, f in report.tables.items()},
                     "parameters": report.parameters,
+                    "engine": report.engine,
                     "warnings": [w.as_dict() for w in report.warnings],
                 }
                 for name, report in self.current.items()

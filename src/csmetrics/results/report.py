@@ -30,6 +30,7 @@ class Report:
     warnings: list[DataWarning] = field(default_factory=list)
     generated_at: datetime = field(default_factory=lambda: datetime.now(UTC))
     currency: str | None = None  # ISO 4217 code of every money value; None: no money in it
+    engine: str = "polars"  # what computed the events: polars or spark
     # the family's declarations of its metrics (title, unit, direction) that renderers read
     declared: Mapping[str, Metric] = field(default_factory=dict, repr=False, compare=False)
 
@@ -63,6 +64,7 @@ class Report:
             "schema_version": 1,
             "tool": {"name": "csmetrics", "version": __version__},
             "family": self.family,
+            "engine": self.engine,
             "generated_at": iso(self.generated_at),
             "window": {
                 "since": iso(self.window.since),

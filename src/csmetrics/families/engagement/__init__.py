@@ -7,6 +7,7 @@ family's stages and plan, `assemble` turns the collected frames into the report.
 
 from csmetrics.families.base import Family
 from csmetrics.families.engagement.assemble import assemble
+from csmetrics.families.engagement.contract import FRAMES
 from csmetrics.families.engagement.metrics import METRICS, TABLES
 from csmetrics.families.engagement.params import (
     SETTINGS,
@@ -33,6 +34,7 @@ FAMILY: Family[EngagementParams] = Family(
     settings=SETTINGS,
     metrics=METRICS,
     tables=TABLES,
+    frames=FRAMES,
 )
 
 __all__ = ["FAMILY", "EngagementParams", "params_from_config"]

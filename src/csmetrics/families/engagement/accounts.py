@@ -31,7 +31,7 @@ def account_usage(
     )
     per_account = sessions.filter(with_account).group_by("rank").agg(pl.len().alias("sessions"))
     joined = (
-        activity.join(events, on="rank", how="left")
+        activity.join(events.select("rank", "events"), on="rank", how="left")
         .join(per_account, on="rank", how="left")
         .join(ranks, on="rank", how="left")
     )

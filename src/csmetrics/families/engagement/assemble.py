@@ -25,20 +25,27 @@ def _null_because(code: str, why: str, *metrics: str) -> list[DataWarning]:
 def assemble(
     results: Mapping[str, pl.DataFrame], ctx: RunContext, params: EngagementParams
 ) -> FamilyResult:
-    window = ctx.window
-    observed = ctx.observed["events"]
-    daily = daily_table(results["daily"], window, observed)
+    daily = daily_table(results["daily"], ctx.window, ctx.observed["events"])
+    has_account = "account_id" in ctx.columns["events"]
+    metrics = headline(results, daily, has_account)
+    warnings = null_reasons(results, daily, metrics, has_account)
+    return FamilyResult(metrics, tables(results, ctx, params, daily, has_account), warnings)
+
+
+def headline(
+    results: Mapping[str, pl.DataFrame], daily: pl.DataFrame, has_account: bool
+) -> dict[str, float | None]:
+    """The headline metrics: daily ones averaged over the window's complete days."""
     complete = daily.filter(~pl.col("partial"))
     totals = results["totals"].row(0, named=True)
     active_users = int(totals["active_users"])
     sessions = results["sessions"].row(0, named=True)
-    has_account = "account_id" in ctx.columns["events"]
     last_day = daily.tail(1)
 
     def per_user(value: float) -> float | None:
         return value / active_users if active_users else None
 
-    metrics: dict[str, float | None] = {
+    return {
         "engagement.dau_mean": _mean_or_none(complete["dau"]),
         "engagement.active_users": float(active_users),
         "engagement.wau": float(last_day["wau7"].item()) if last_day.height else None,
@@ -53,8 +60,17 @@ def assemble(
         if has_account
         else None,
     }
+
+
+def null_reasons(
+    results: Mapping[str, pl.DataFrame],
+    daily: pl.DataFrame,
+    metrics: Mapping[str, float | None],
+    has_account: bool,
+) -> list[DataWarning]:
+    """Why each null metric is null, and what was read in its place."""
     warnings: list[DataWarning] = []
-    if complete.height == 0:
+    if daily.filter(~pl.col("partial")).height == 0:
         warnings += _null_because(
             "no_complete_days",
             "no complete day in the window and the data's range",
@@ -65,14 +81,14 @@ def assemble(
         warnings += _null_because(
             "empty_denominator", "MAU30 is 0 on every complete day", "engagement.stickiness"
         )
-    if not active_users:
+    if not metrics["engagement.active_users"]:
         warnings += _null_because(
             "empty_denominator",
             "no active users in the window",
             "engagement.sessions_per_user",
             "engagement.time_per_user_minutes",
         )
-    if not sessions["sessions"]:
+    if not metrics["engagement.sessions_count"]:
         warnings += _null_because(
             "empty_denominator",
             "no session starts in the window",
@@ -96,7 +112,19 @@ def assemble(
                 count=missing,
             )
         )
-    tables = {
+    return warnings
+
+
+def tables(
+    results: Mapping[str, pl.DataFrame],
+    ctx: RunContext,
+    params: EngagementParams,
+    daily: pl.DataFrame,
+    has_account: bool,
+) -> dict[str, pl.DataFrame]:
+    window, observed = ctx.window, ctx.observed["events"]
+    totals = results["totals"].row(0, named=True)
+    out = {
         "activity": activity_table(daily, results.get("buckets"), window, observed),
         "active_days_distribution": active_days_table(
             results["weekly_active_days"], window, observed
@@ -104,10 +132,10 @@ def assemble(
         "feature_adoption": features_table(
             results["features"],
             params,
-            active_users,
+            int(totals["active_users"]),
             int(totals["active_accounts"]) if has_account else None,
         ),
     }
     if has_account:
-        tables["account_activity"] = accounts_table(results["accounts"])
-    return FamilyResult(metrics, tables, warnings)
+        out["account_activity"] = accounts_table(results["accounts"])
+    return out

@@ -19,6 +19,7 @@ from csmetrics.families.health.components import (
     sentiment_components,
     support_components,
 )
+from csmetrics.families.health.contract import FRAMES, STAGE_FRAMES
 from csmetrics.families.health.metrics import METRICS, TABLES
 from csmetrics.families.health.params import (
     COMPONENTS,
@@ -135,6 +136,32 @@ def assemble(
         else None,
         "health.score_mean": table["score"].mean(),  # type: ignore[dict-item]
     }
+    warnings = _null_reasons(metrics, components, ctx, params)
+    shown = [
+        "account_id",
+        *(n for n in ACCOUNT_COLUMNS if n in table.columns),
+        "score",
+        "band",
+        *(x for n in components for x in (n, f"{n}_score")),
+        "components",
+        "reasons",
+        *(["mrr"] if billed else []),
+    ]
+    ordered = table.select(shown)
+    if params.band:
+        ordered = ordered.filter(pl.col("band") == params.band)
+    return FamilyResult(
+        metrics, {"health": ordered}, warnings, currency=results["currency"]["currency"][0]
+    )
+
+
+def _null_reasons(
+    metrics: Mapping[str, float | None],
+    components: tuple[str, ...],
+    ctx: RunContext,
+    params: HealthParams,
+) -> list[DataWarning]:
+    """Components left out and why, an owner filter without owners, and null metrics."""
     warnings: list[DataWarning] = []
     left_out = [n for n in COMPONENTS if n not in components]
     if left_out:
@@ -159,22 +186,7 @@ def assemble(
                 "no_billing", "no billing lines with account_id given", "health.mrr_at_risk"
             )
         )
-    shown = [
-        "account_id",
-        *(n for n in ACCOUNT_COLUMNS if n in table.columns),
-        "score",
-        "band",
-        *(x for n in components for x in (n, f"{n}_score")),
-        "components",
-        "reasons",
-        *(["mrr"] if billed else []),
-    ]
-    ordered = table.select(shown)
-    if params.band:
-        ordered = ordered.filter(pl.col("band") == params.band)
-    return FamilyResult(
-        metrics, {"health": ordered}, warnings, currency=results["currency"]["currency"][0]
-    )
+    return warnings
 
 
 FAMILY: Family[HealthParams] = Family(
@@ -193,6 +205,8 @@ FAMILY: Family[HealthParams] = Family(
     settings=SETTINGS,
     metrics=METRICS,
     tables=TABLES,
+    frames=FRAMES,
+    stage_frames=STAGE_FRAMES,
     default_days=30,
     required_columns={"events": ("account_id",)},
     inherits={"engagement": ("inactive_events", "features"), "revenue": ("currency", "fx_rates")},

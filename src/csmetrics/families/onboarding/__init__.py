@@ -20,6 +20,7 @@ from csmetrics.families.onboarding.activation import (
     summary,
     with_outcomes,
 )
+from csmetrics.families.onboarding.contract import FRAMES
 from csmetrics.families.onboarding.funnel import funnel_counts, funnel_steps, funnel_table
 from csmetrics.families.onboarding.metrics import METRICS, TABLES
 from csmetrics.families.onboarding.params import (
@@ -194,6 +195,7 @@ FAMILY: Family[OnboardingParams] = Family(
     settings=SETTINGS,
     metrics=METRICS,
     tables=TABLES,
+    frames=FRAMES,
 )
 
 __all__ = ["FAMILY", "OnboardingParams", "params_from_config"]

@@ -27,6 +27,7 @@ from csmetrics.families.retention.buckets import (
     signup_buckets,
 )
 from csmetrics.families.retention.cohorts import cells, members, sizes
+from csmetrics.families.retention.contract import FRAMES
 from csmetrics.families.retention.lifecycle import bucket_flows
 from csmetrics.families.retention.metrics import METRICS, TABLES
 from csmetrics.families.retention.params import (
@@ -116,6 +117,7 @@ FAMILY: Family[RetentionParams] = Family(
     settings=SETTINGS,
     metrics=METRICS,
     tables=TABLES,
+    frames=FRAMES,
 )
 
 __all__ = ["FAMILY", "RetentionParams", "params_from_config"]

@@ -9,6 +9,7 @@ import polars as pl
 from csmetrics.core.window import Window
 from csmetrics.families.base import Columns, Family, Frames, Lookback
 from csmetrics.families.revenue.assemble import assemble
+from csmetrics.families.revenue.contract import FRAMES
 from csmetrics.families.revenue.invoices import aging, billed, invoices, issued_months, payments
 from csmetrics.families.revenue.lines import month_index, prepared_lines, with_account_group
 from csmetrics.families.revenue.metrics import METRICS, TABLES
@@ -80,7 +81,9 @@ def plan(
     if months:
         last = months[-1]
         positive = paying(frames["net"])
-        planned["movements"] = movements(positive, ("account_id",), min(months[0], last - 11), last)
+        planned["movements"] = movements(
+            positive, ("account_id",), min(months[0], last - TRAILING_MONTHS + 1), last
+        )
         planned["retention"] = net_retention(positive, last)
         if "group" in frames["net"].collect_schema():
             keys = ("account_id", "group")
@@ -108,6 +111,7 @@ FAMILY: Family[RevenueParams] = Family(
     settings=SETTINGS,
     metrics=METRICS,
     tables=TABLES,
+    frames=FRAMES,
 )
 
 __all__ = ["FAMILY", "RevenueParams", "params_from_config"]

@@ -12,6 +12,7 @@ from csmetrics.core.diagnostics import DataWarning
 from csmetrics.families.base import FamilyResult, RunContext
 from csmetrics.families.revenue.invoices import AGING_BUCKETS
 from csmetrics.families.revenue.lines import MICRO
+from csmetrics.families.revenue.metrics import METRICS
 from csmetrics.families.revenue.months import (
     MONTHS_PER_YEAR,
     TRAILING_MONTHS,
@@ -21,23 +22,6 @@ from csmetrics.families.revenue.months import (
 from csmetrics.families.revenue.mrr import MOVEMENTS
 from csmetrics.families.revenue.params import RevenueParams
 
-METRICS = (
-    "revenue.mrr",
-    "revenue.arr",
-    "revenue.paying_accounts_count",
-    "revenue.arpa",
-    "revenue.logo_churn_rate",
-    "revenue.gross_mrr_churn_rate",
-    "revenue.nrr",
-    "revenue.grr",
-    "revenue.quick_ratio",
-    "revenue.ltv",
-    "revenue.billed_amount",
-    "revenue.late_payment_share",
-    "revenue.days_late_mean",
-    "revenue.overdue_amount",
-    "revenue.dso_days",
-)
 MONEY_COLUMNS = ("starting", *MOVEMENTS, "ending", "amount")
 COUNT_COLUMNS = ("starting_accounts", *(f"{m}_accounts" for m in MOVEMENTS), "ending_accounts")
 
@@ -85,89 +69,127 @@ def monthly_table(
 def assemble(
     results: Mapping[str, pl.DataFrame], ctx: RunContext, params: RevenueParams
 ) -> FamilyResult:
-    metrics: dict[str, float | None] = dict.fromkeys(METRICS)
-    warnings: list[DataWarning] = []
+    metrics: dict[str, float | None] = dict.fromkeys(m.id for m in METRICS)
     tables: dict[str, pl.DataFrame] = {}
-    window = ctx.window
+    months = window_months(ctx.window)
+    metrics.update(_snapshot(results))
+    if months:
+        metrics.update(_movement_metrics(results, months, params, metrics["revenue.arpa"]))
+        tables.update(_movement_tables(results, months, params))
+    billing, warnings = _billing(results, ctx)
+    metrics.update(billing)
+    if "aging" in results:
+        tables["ar_aging"] = _aging(results["aging"])
+    warnings += preflight(results, ctx, months)
+    warnings += missing_reasons(metrics, ctx, months)
     currency = results["currency"]["currency"][0]
+    return FamilyResult(metrics, tables, warnings, currency=currency)
 
+
+def _snapshot(results: Mapping[str, pl.DataFrame]) -> dict[str, float | None]:
+    """MRR, ARR, paying accounts and ARPA at the window's end."""
     head = results["snapshot"].row(0, named=True)
     mrr, accounts = units(head["mrr"] or 0), head["paying_accounts"]
-    metrics["revenue.mrr"] = mrr
-    metrics["revenue.arr"] = None if mrr is None else MONTHS_PER_YEAR * mrr
-    metrics["revenue.paying_accounts_count"] = float(accounts)
-    metrics["revenue.arpa"] = ratio(mrr, accounts)
+    return {
+        "revenue.mrr": mrr,
+        "revenue.arr": None if mrr is None else MONTHS_PER_YEAR * mrr,
+        "revenue.paying_accounts_count": float(accounts),
+        "revenue.arpa": ratio(mrr, accounts),
+    }
 
-    months = window_months(window)
-    if months:
-        found = results["movements"]
-        history = monthly_table(found, list(range(min(months[0], months[-1] - 11), months[-1] + 1)))
-        rows = {row["month"]: row for row in history.iter_rows(named=True)}
-        inside = [rows[m] for m in months]
-        metrics["revenue.logo_churn_rate"] = mean(
-            [ratio(r["churn_accounts"], r["starting_accounts"]) for r in inside]
-        )
-        metrics["revenue.gross_mrr_churn_rate"] = mean(
-            [ratio(r["contraction"] + r["churn"], r["starting"]) for r in inside]
-        )
-        gained = sum(r["new"] + r["reactivation"] + r["expansion"] for r in inside)
-        metrics["revenue.quick_ratio"] = ratio(
-            gained, sum(r["contraction"] + r["churn"] for r in inside)
-        )
-        kept = results["retention"].row(0, named=True)
-        metrics["revenue.nrr"] = ratio(kept["retained"], kept["base"])
-        metrics["revenue.grr"] = ratio(kept["retained_gross"], kept["base"])
-        year = [
+
+def _movement_metrics(
+    results: Mapping[str, pl.DataFrame],
+    months: list[int],
+    params: RevenueParams,
+    arpa: float | None,
+) -> dict[str, float | None]:
+    """Churn rates and quick ratio over the window's month ends; NRR, GRR and LTV over the
+    trailing year before its last one."""
+    first = min(months[0], months[-1] - TRAILING_MONTHS + 1)
+    history = monthly_table(results["movements"], list(range(first, months[-1] + 1)))
+    rows = {row["month"]: row for row in history.iter_rows(named=True)}
+    inside = [rows[m] for m in months]
+    kept = results["retention"].row(0, named=True)
+    gained = sum(r["new"] + r["reactivation"] + r["expansion"] for r in inside)
+    churn = mean(
+        [
             ratio(rows[m]["churn_accounts"], rows[m]["starting_accounts"])
             for m in range(months[-1] - TRAILING_MONTHS + 1, months[-1] + 1)
         ]
-        churn = mean(year)
-        arpa = metrics["revenue.arpa"]
-        if churn and arpa is not None:
-            metrics["revenue.ltv"] = arpa * params.gross_margin / churn
-        table = monthly_table(found, months)
-        tables["mrr_movements"] = as_money(
+    )
+    return {
+        "revenue.logo_churn_rate": mean(
+            [ratio(r["churn_accounts"], r["starting_accounts"]) for r in inside]
+        ),
+        "revenue.gross_mrr_churn_rate": mean(
+            [ratio(r["contraction"] + r["churn"], r["starting"]) for r in inside]
+        ),
+        "revenue.quick_ratio": ratio(gained, sum(r["contraction"] + r["churn"] for r in inside)),
+        "revenue.nrr": ratio(kept["retained"], kept["base"]),
+        "revenue.grr": ratio(kept["retained_gross"], kept["base"]),
+        "revenue.ltv": arpa * params.gross_margin / churn if churn and arpa is not None else None,
+    }
+
+
+def _movement_tables(
+    results: Mapping[str, pl.DataFrame], months: list[int], params: RevenueParams
+) -> dict[str, pl.DataFrame]:
+    """The MRR waterfall per month end, and the same per value of the breakdown."""
+    table = monthly_table(results["movements"], months)
+    tables = {
+        "mrr_movements": as_money(
             table.with_columns(pl.col("month").map_batches(_dates, return_dtype=pl.Date))
         )
-        if "by" in results:
-            name = params.by or "plan"
-            by = monthly_table(results["by"], months, ("group",))
-            tables[f"mrr_by_{name}"] = as_money(
-                by.with_columns(pl.col("month").map_batches(_dates, return_dtype=pl.Date)).rename(
-                    {"group": name}
-                )
+    }
+    if "by" in results:
+        name = params.by or "plan"
+        by = monthly_table(results["by"], months, ("group",))
+        tables[f"mrr_by_{name}"] = as_money(
+            by.with_columns(pl.col("month").map_batches(_dates, return_dtype=pl.Date)).rename(
+                {"group": name}
             )
+        )
+    return tables
+
+
+def _billing(
+    results: Mapping[str, pl.DataFrame], ctx: RunContext
+) -> tuple[dict[str, float | None], list[DataWarning]]:
+    """Billed amount, DSO and the late payments of the window's invoices."""
+    window = ctx.window
     billed_amount = results["billed"]["billed"][0] or 0
-    metrics["revenue.billed_amount"] = units(billed_amount)
-    if "payments" in results:
-        paid = results["payments"].row(0, named=True)
-        days = (window.until - window.since).total_seconds() / 86_400
-        dso = ratio(paid["receivable"] or 0, billed_amount if billed_amount > 0 else None)
-        metrics["revenue.dso_days"] = None if dso is None else dso * days
-        if "due" in paid:
-            metrics["revenue.late_payment_share"] = ratio(paid["late"], paid["due"])
-            metrics["revenue.days_late_mean"] = paid["days_late_mean"]
-            metrics["revenue.overdue_amount"] = units(paid["overdue"] or 0)
-        if paid["paid_before_issued"]:
-            warnings.append(
-                DataWarning(
-                    "paid_before_issued",
-                    f"{paid['paid_before_issued']} invoices were paid before they were issued (paid_at < issued_at)",
-                )
-            )
-    if "aging" in results:
-        aging = pl.DataFrame({"bucket": list(AGING_BUCKETS)}).join(
-            results["aging"], on="bucket", how="left"
-        )
-        tables["ar_aging"] = as_money(
-            aging.with_columns(
-                pl.col("invoices").fill_null(0).cast(pl.Int64),
-                pl.col("amount").fill_null(0).cast(pl.Int64),
+    metrics: dict[str, float | None] = {"revenue.billed_amount": units(billed_amount)}
+    warnings: list[DataWarning] = []
+    if "payments" not in results:
+        return metrics, warnings
+    paid = results["payments"].row(0, named=True)
+    days = (window.until - window.since).total_seconds() / 86_400
+    dso = ratio(paid["receivable"] or 0, billed_amount if billed_amount > 0 else None)
+    metrics["revenue.dso_days"] = None if dso is None else dso * days
+    if "due" in paid:
+        metrics["revenue.late_payment_share"] = ratio(paid["late"], paid["due"])
+        metrics["revenue.days_late_mean"] = paid["days_late_mean"]
+        metrics["revenue.overdue_amount"] = units(paid["overdue"] or 0)
+    if paid["paid_before_issued"]:
+        warnings.append(
+            DataWarning(
+                "paid_before_issued",
+                f"{paid['paid_before_issued']} invoices were paid before they were issued (paid_at < issued_at)",
             )
         )
-    warnings += preflight(results, ctx, months)
-    warnings += missing_reasons(metrics, ctx, months)
-    return FamilyResult(metrics, tables, warnings, currency=currency)
+    return metrics, warnings
+
+
+def _aging(aging: pl.DataFrame) -> pl.DataFrame:
+    """Unpaid invoices per overdue bucket, every bucket shown."""
+    table = pl.DataFrame({"bucket": list(AGING_BUCKETS)}).join(aging, on="bucket", how="left")
+    return as_money(
+        table.with_columns(
+            pl.col("invoices").fill_null(0).cast(pl.Int64),
+            pl.col("amount").fill_null(0).cast(pl.Int64),
+        )
+    )
 
 
 def _dates(months: pl.Series) -> pl.Series:

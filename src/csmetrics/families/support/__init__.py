@@ -14,6 +14,7 @@ import polars as pl
 from csmetrics.core.diagnostics import DataWarning
 from csmetrics.core.window import Window
 from csmetrics.families.base import Columns, Family, FamilyResult, Frames, Lookback, RunContext
+from csmetrics.families.support.contract import FRAMES
 from csmetrics.families.support.measures import counted_problems, measures
 from csmetrics.families.support.metrics import METRICS, TABLES
 from csmetrics.families.support.params import (
@@ -162,6 +163,7 @@ FAMILY: Family[SupportParams] = Family(
     settings=SETTINGS,
     metrics=METRICS,
     tables=TABLES,
+    frames=FRAMES,
 )
 
 __all__ = ["FAMILY", "SupportParams", "params_from_config"]

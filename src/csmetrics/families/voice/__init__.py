@@ -13,6 +13,7 @@ from csmetrics.core.errors import InputError
 from csmetrics.core.timeparts import bucket_expr, local_date
 from csmetrics.core.window import Window
 from csmetrics.families.base import Columns, Family, FamilyResult, Frames, Lookback, RunContext
+from csmetrics.families.voice.contract import FRAMES
 from csmetrics.families.voice.metrics import METRICS, TABLES
 from csmetrics.families.voice.params import (
     SETTINGS,
@@ -166,6 +167,7 @@ FAMILY: Family[VoiceParams] = Family(
     settings=SETTINGS,
     metrics=METRICS,
     tables=TABLES,
+    frames=FRAMES,
 )
 
 __all__ = ["FAMILY", "VoiceParams", "params_from_config"]

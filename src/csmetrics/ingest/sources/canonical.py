@@ -29,8 +29,9 @@ from csmetrics.ingest.sources.mapping import (
     with_detected_preset,
 )
 from csmetrics.ingest.sources.messy import normalised
+from csmetrics.ingest.sources.plan import ColumnPlan, mapping_plan
 from csmetrics.ingest.sources.presets import PRESETS
-from csmetrics.ingest.sources.schema import DEDUP_COLUMN, DEDUP_ONLY, SCHEMAS
+from csmetrics.ingest.sources.schema import SCHEMAS
 from csmetrics.ingest.sources.spec import SourceSpec
 from csmetrics.ingest.sources.values import UNRATED_WORDS, convert, detect_layout
 
@@ -96,103 +97,32 @@ def load_source(
     files, raw, notes = _scan(spec, careful)
     raw_schema = raw.collect_schema()
     spec = with_detected_preset(spec, raw_schema, notes)
+    plan = mapping_plan(spec, needed, lambda h: h if find_header(h, raw_schema) else None)
+    if plan.missing:
+        raise missing_columns_error(spec, files, list(plan.missing), raw_schema)
+    blank = files == [] or _not_csv(files)
+    read = _Read(raw, raw_schema, spec, blank, detect_layouts)
+    for column in plan.columns.values():
+        read.column(column)
     schema = SCHEMAS[spec.kind]
-    required = {c for c, col in schema.items() if col.required}
-    wanted = set(schema) if needed is None else set(needed) | required
-    key = DEDUP_COLUMN.get(spec.kind)
-    if key:
-        wanted.add(key)
-    preset = PRESETS.get(spec.preset) if spec.preset else None
-    conversions: dict[str, pl.Expr] = {}
-    raws: dict[str, pl.Expr] = {}
-    headers: dict[str, str] = {}
-    fallbacks: dict[str, tuple[str, ...]] = {}
-    dtypes: dict[str, pl.DataType] = {}
-    layouts: dict[str, str] = {}
-    missing: list[tuple[str, tuple[str, ...], bool]] = []
-    for name, (candidates, explicit) in column_mapping(spec).items():
-        if name not in wanted:
-            continue
-        if name == "survey" and spec.survey:
-            conversions[name] = pl.lit(spec.survey, pl.String).alias(name)
-            headers[name] = f"--survey {spec.survey}"
-            continue
-        flag = preset.flags.get(name) if preset is not None and not explicit else None
-        if flag is not None and (hit := find_header(flag, raw_schema)) is not None:
-            present = _without_nulls(hit[0], hit[1], spec.null_values, blank=True)
-            conversions[name] = present.is_not_null().alias(name)
-            headers[name] = f"{flag} (has a value)"
-            continue
-        found = [(c, hit) for c in candidates if (hit := find_header(c, raw_schema)) is not None]
-        if not found:
-            if explicit or name in required:
-                missing.append((name, candidates, explicit))
-            continue
-        column = schema[name]
-        nulls = (*spec.null_values, *(preset.null_values.get(name, ()) if preset else ()))
-        fmt = spec.formats.get(name)
-        sniff = detect_layouts and column.kind == "datetime" and not fmt
-        converted = []
-        words = preset.words.get(name, {}) if preset is not None and not explicit else {}
-        for _, (expr, dtype) in found:
-            value = _without_nulls(expr, dtype, nulls, blank=files == [] or _not_csv(files))
-            if words and dtype == pl.String:
-                said = value.str.strip_chars().str.to_lowercase()
-                value = pl.when(said.is_in(list(words))).then(said.replace(words)).otherwise(value)
-            layout = None
-            if sniff and dtype == pl.String:
-                layout = detect_layout(_sample(raw, value), spec.source_timezone)
-                if layout:
-                    layouts[name] = layout
-            converted.append(
-                convert(
-                    value,
-                    column.kind,
-                    dtype,
-                    fmt,
-                    spec.source_timezone,
-                    layout,
-                    decimal=spec.decimal,
-                    cents=column.kind == "money" and _amount_unit(spec) == "cents",
-                )
-            )
-        raw_value = (
-            _without_nulls(found[0][1][0], found[0][1][1], nulls, blank=True)
-            if len(found) == 1
-            else pl.coalesce(
-                *(
-                    _without_nulls(e.cast(pl.String), pl.String(), nulls, True)
-                    for _, (e, _) in found
-                )
-            )
-        )
-        value = converted[0] if len(converted) == 1 else pl.coalesce(*converted)
-        conversions[name] = value.alias(name)
-        raws[name] = raw_value
-        headers[name] = found[0][0]
-        if len(found) > 1:
-            fallbacks[name] = tuple(header for header, _ in found[1:])
-        dtypes[name] = found[0][1][1] if len(found) == 1 else pl.String()
-    if missing:
-        raise missing_columns_error(spec, files, missing, raw_schema)
-    checked = tuple(name for name in raws if _can_be_invalid(schema[name].kind, dtypes[name]))
+    conversions, raws = read.conversions, read.raws
+    checked = tuple(n for n in raws if _can_be_invalid(schema[n].kind, read.dtypes[n]))
     staged_columns = [*conversions.values()]
     staged_columns += [
         unreadable(raws[n], conversions[n], schema[n].kind).alias(f"__invalid__{n}")
         for n in checked
     ]
-    if key and key in conversions:
+    if plan.key:
         # Ids are compared by their 64-bit hash: 3x faster than strings on 20M ids; two distinct
         # ids collide with probability ~n^2/2^65 (1e-5 for 20M rows), which would drop one row.
         # A missing id is no id: its row is never a repeat.
-        together = [
-            conversions[c] for c in (preset.dedup_with if preset else ()) if c in conversions
-        ]
-        identity = pl.struct(conversions[key], *together) if together else conversions[key]
-        hashed = pl.when(conversions[key].is_not_null()).then(identity.hash(seed=11))
-        staged_columns.append(hashed.alias("__key"))
-    dedup_only = set(DEDUP_ONLY.get(spec.kind, ())) - set(needed or ())
-    kept = tuple(c for c in conversions if (needed is None or c in wanted) and c not in dedup_only)
+        key = conversions[plan.key]
+        together = [conversions[c] for c in plan.key_with]
+        identity = pl.struct(key, *together) if together else key
+        staged_columns.append(
+            pl.when(key.is_not_null()).then(identity.hash(seed=11)).alias("__key")
+        )
+    kept = plan.kept(needed)
     staged = raw.select(staged_columns)
     dropped = [c for c in conversions if c not in kept]
     if dropped:
@@ -202,17 +132,94 @@ def load_source(
         files,
         staged,
         kept,
-        headers,
+        read.headers,
         checked,
         raw,
         raws,
         conversions,
-        layouts,
+        read.layouts,
         needed,
         notes=notes,
-        fallbacks=fallbacks,
+        fallbacks=read.fallbacks,
         careful=careful,
     )
+
+
+class _Read:
+    """The Polars expressions of each planned column: its value converted to the canonical type,
+    and its raw text (to show a value that could not be read)."""
+
+    def __init__(
+        self,
+        raw: pl.LazyFrame,
+        raw_schema: pl.Schema,
+        spec: SourceSpec,
+        blank: bool,
+        detect_layouts: bool,
+    ) -> None:
+        self.raw, self.raw_schema, self.spec = raw, raw_schema, spec
+        self.blank, self.detect_layouts = blank, detect_layouts
+        self.conversions: dict[str, pl.Expr] = {}
+        self.raws: dict[str, pl.Expr] = {}
+        self.headers: dict[str, str] = {}
+        self.fallbacks: dict[str, tuple[str, ...]] = {}
+        self.dtypes: dict[str, pl.DataType] = {}
+        self.layouts: dict[str, str] = {}
+
+    def column(self, plan: ColumnPlan) -> None:
+        name, spec = plan.name, self.spec
+        if plan.constant is not None:
+            self.conversions[name] = pl.lit(plan.constant, pl.String).alias(name)
+            self.headers[name] = f"--survey {plan.constant}"
+            return
+        found = [(h, hit) for h in plan.headers if (hit := find_header(h, self.raw_schema))]
+        if plan.flag is not None:
+            present = _without_nulls(found[0][1][0], found[0][1][1], plan.nulls, blank=True)
+            self.conversions[name] = present.is_not_null().alias(name)
+            self.headers[name] = f"{plan.flag} (has a value)"
+            return
+        column = SCHEMAS[spec.kind][name]
+        sniff = self.detect_layouts and column.kind == "datetime" and not plan.format
+        converted = []
+        for _, (expr, dtype) in found:
+            value = _without_nulls(expr, dtype, plan.nulls, blank=self.blank)
+            if plan.words and dtype == pl.String:
+                said = value.str.strip_chars().str.to_lowercase()
+                words = dict(plan.words)
+                value = pl.when(said.is_in(list(words))).then(said.replace(words)).otherwise(value)
+            layout = None
+            if sniff and dtype == pl.String:
+                layout = detect_layout(_sample(self.raw, value), spec.source_timezone)
+                if layout:
+                    self.layouts[name] = layout
+            converted.append(
+                convert(
+                    value,
+                    column.kind,
+                    dtype,
+                    plan.format,
+                    spec.source_timezone,
+                    layout,
+                    decimal=spec.decimal,
+                    cents=column.kind == "money" and _amount_unit(spec) == "cents",
+                )
+            )
+        self.raws[name] = (
+            _without_nulls(found[0][1][0], found[0][1][1], plan.nulls, blank=True)
+            if len(found) == 1
+            else pl.coalesce(
+                *(
+                    _without_nulls(e.cast(pl.String), pl.String(), plan.nulls, True)
+                    for _, (e, _) in found
+                )
+            )
+        )
+        value = converted[0] if len(converted) == 1 else pl.coalesce(*converted)
+        self.conversions[name] = value.alias(name)
+        self.headers[name] = found[0][0]
+        if len(found) > 1:
+            self.fallbacks[name] = tuple(header for header, _ in found[1:])
+        self.dtypes[name] = found[0][1][1] if len(found) == 1 else pl.String()
 
 
 def _scan(spec: SourceSpec, careful: bool) -> tuple[list[Path], pl.LazyFrame, list[DataWarning]]:
