@@ -170,10 +170,9 @@ def describe_source(
         "first_timestamp": source.first,
         "last_timestamp": source.last,
     }
-    warnings: list[DataWarning] = []
     column = TIME_COLUMN.get(source.kind)
     if column is None or column not in source.columns:
-        return info, warnings
+        return info, []
     # rows before `first_read` are not used (None: every row before the window is read)
     history = source.kind in lookback.others and not primary
     if primary:
@@ -182,17 +181,31 @@ def describe_source(
         first_read = None if history else window.since
     reason = lookback.others[source.kind] if history else lookback.reason
     counts = _window_counts(source, column, first_read, window)
-    before, read_before, after = counts["unused_before"], counts["lookback"], counts["after"]
+    outside = counts["unused_before"] + counts["lookback"] + counts["after"]
     info["rows_used"] = counts["rows_used"]
-    info["rows_in_window"] = counts["rows_used"] - before - read_before - after
-    kind = source.kind
-    after_read = primary and lookback.after is not None
-    if after_read and after:
+    info["rows_in_window"] = counts["rows_used"] - outside
+    after_read = lookback.after if primary else None
+    return info, _outside_warnings(source.kind, counts, first_read, window, reason, after_read)
+
+
+def _outside_warnings(
+    kind: str,
+    counts: Mapping[str, int],
+    first_read: datetime | None,
+    window: Window,
+    reason: str,
+    after_read: str | None,
+) -> list[DataWarning]:
+    """Rows read only for a look-back (`reason`) or after the window's end (`after_read`: what
+    for), and rows not used at all, as warnings."""
+    before, read_before, after = counts["unused_before"], counts["lookback"], counts["after"]
+    warnings: list[DataWarning] = []
+    if after_read is not None and after:
         warnings.append(
             DataWarning(
                 "rows_after_window",
                 f"{kind}: {after:,} rows at or after the window's end were read only for "
-                f"{lookback.after}; no metric counts them",
+                f"{after_read}; no metric counts them",
                 count=after,
                 source=kind,
             )
@@ -220,7 +233,7 @@ def describe_source(
                 source=kind,
             )
         )
-    return info, warnings
+    return warnings
 
 
 def _window_counts(

@@ -32,7 +32,7 @@ from csmetrics.ingest.source import Source, empty_column_warnings
 from csmetrics.ingest.sources.canonical import missing_columns_error
 from csmetrics.ingest.sources.mapping import with_detected_preset
 from csmetrics.ingest.sources.messy import normalised
-from csmetrics.ingest.sources.plan import mapping_plan
+from csmetrics.ingest.sources.plan import MappingPlan, mapping_plan
 from csmetrics.ingest.sources.quality import quality_warnings
 from csmetrics.ingest.sources.schema import DEDUP_COLUMN, SCHEMAS
 from csmetrics.ingest.sources.spec import SourceSpec
@@ -64,35 +64,7 @@ def load_events(
             spec, [], list(plan.missing), pl.Schema(dict.fromkeys(names, pl.String))
         )
     required = [c for c in SCHEMAS[KIND] if c in plan.required]
-    values: dict[str, Column] = {}
-    raws: dict[str, Column] = {}
-    headers: dict[str, str] = {}
-    fallbacks: dict[str, tuple[str, ...]] = {}
-    dtypes = dict(raw.dtypes)
-    for column in plan.columns.values():
-        name, found = column.name, column.headers
-        present = [_without_nulls(F.col(f"`{h}`"), dtypes[h], column.nulls) for h in found]
-        if column.flag is not None:  # a preset's flag: true when its header has a value
-            values[name] = present[0].isNotNull()
-            headers[name] = f"{column.flag} (has a value)"
-            continue
-        if column.words:
-            present = [
-                _with_words(c, dtypes[h], column.words) for c, h in zip(present, found, strict=True)
-            ]
-        if any(dtypes[h] not in TYPED_TIMES for h in found):  # text or numbers can be bad
-            raws[name] = F.coalesce(*(c.cast("string") for c in present))
-        if name == "timestamp":
-            converted = [
-                _timestamp(c, dtypes[h], column.format, spec.source_timezone)
-                for c, h in zip(present, found, strict=True)
-            ]
-        else:
-            converted = [c.cast("string") for c in present]
-        values[name] = F.coalesce(*converted) if len(converted) > 1 else converted[0]
-        headers[name] = found[0]
-        if len(found) > 1:
-            fallbacks[name] = tuple(found[1:])
+    values, raws, headers, fallbacks = _planned_values(raw, plan, spec.source_timezone)
     staged = raw.select(
         *(value.alias(n) for n, value in values.items()),
         raws.get("timestamp", F.lit(None).cast("string")).alias("__raw__timestamp"),
@@ -145,6 +117,43 @@ def load_events(
         # computed on these inputs reads them, and re-reading would parse the files again
         spark=cleaned.select(*kept).persist(StorageLevel.MEMORY_AND_DISK),
     )
+
+
+def _planned_values(
+    raw: DataFrame, plan: MappingPlan, source_tz: str
+) -> tuple[dict[str, Column], dict[str, Column], dict[str, str], dict[str, tuple[str, ...]]]:
+    """Per planned column: its canonical value, its raw text (to show a bad value), the header it
+    is read from and the later headers that fill its gaps."""
+    values: dict[str, Column] = {}
+    raws: dict[str, Column] = {}
+    headers: dict[str, str] = {}
+    fallbacks: dict[str, tuple[str, ...]] = {}
+    dtypes = dict(raw.dtypes)
+    for column in plan.columns.values():
+        name, found = column.name, column.headers
+        present = [_without_nulls(F.col(f"`{h}`"), dtypes[h], column.nulls) for h in found]
+        if column.flag is not None:  # a preset's flag: true when its header has a value
+            values[name] = present[0].isNotNull()
+            headers[name] = f"{column.flag} (has a value)"
+            continue
+        if column.words:
+            present = [
+                _with_words(c, dtypes[h], column.words) for c, h in zip(present, found, strict=True)
+            ]
+        if any(dtypes[h] not in TYPED_TIMES for h in found):  # text or numbers can be bad
+            raws[name] = F.coalesce(*(c.cast("string") for c in present))
+        if name == "timestamp":
+            converted = [
+                _timestamp(c, dtypes[h], column.format, source_tz)
+                for c, h in zip(present, found, strict=True)
+            ]
+        else:
+            converted = [c.cast("string") for c in present]
+        values[name] = F.coalesce(*converted) if len(converted) > 1 else converted[0]
+        headers[name] = found[0]
+        if len(found) > 1:
+            fallbacks[name] = tuple(found[1:])
+    return values, raws, headers, fallbacks
 
 
 def _read(spark: SparkSession, spec: SourceSpec) -> tuple[DataFrame, str]:

@@ -84,6 +84,29 @@ def plan(
     return planned
 
 
+def _trend_table(trend: pl.DataFrame, ctx: RunContext) -> pl.DataFrame:
+    """NPS per bucket of the window, every bucket shown (no answers: 0 responses, null NPS)."""
+    return (
+        ctx.window.buckets(ctx.observed["surveys"])
+        .select("bucket", "partial")
+        .join(trend, on="bucket", how="left")
+        .with_columns(
+            pl.col("responses", "promoters", "passives", "detractors").fill_null(0).cast(pl.Int64)
+        )
+        .sort("bucket")
+        .select(
+            "bucket",
+            "responses",
+            "promoters",
+            "passives",
+            "detractors",
+            "nps",
+            pl.col("nps_margin_of_error").alias("margin"),
+            "partial",
+        )
+    )
+
+
 def assemble(
     results: Mapping[str, pl.DataFrame], ctx: RunContext, params: VoiceParams
 ) -> FamilyResult:
@@ -93,27 +116,7 @@ def assemble(
     if "headline" in results:
         row = results["headline"].row(0, named=True)
         metrics.update({k: None if v is None else float(v) for k, v in row.items()})
-        tables["nps_trend"] = (
-            ctx.window.buckets(ctx.observed["surveys"])
-            .select("bucket", "partial")
-            .join(results["trend"], on="bucket", how="left")
-            .with_columns(
-                pl.col("responses", "promoters", "passives", "detractors")
-                .fill_null(0)
-                .cast(pl.Int64)
-            )
-            .sort("bucket")
-            .select(
-                "bucket",
-                "responses",
-                "promoters",
-                "passives",
-                "detractors",
-                "nps",
-                pl.col("nps_margin_of_error").alias("margin"),
-                "partial",
-            )
-        )
+        tables["nps_trend"] = _trend_table(results["trend"], ctx)
         distribution = results["distribution"].with_columns(
             share=pl.col("responses") / pl.col("responses").sum().over("survey")
         )
