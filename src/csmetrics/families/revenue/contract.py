@@ -8,6 +8,12 @@ import polars as pl
 
 from csmetrics.families.contract import FrameContract
 
+MOVEMENT_STEPS = ("starting", "new", "reactivation", "expansion", "contraction", "churn", "ending")
+MOVEMENT_COLUMNS = {
+    **dict.fromkeys(MOVEMENT_STEPS, pl.Int64),
+    **{f"{step}_accounts": pl.Int64 for step in MOVEMENT_STEPS},
+}
+
 FRAMES = {
     "currency": FrameContract(
         {
@@ -41,25 +47,8 @@ FRAMES = {
             "month": pl.Int32,
         },
     ),
-    "movements": FrameContract(
-        {
-            "month": pl.Int32,
-            "starting": pl.Int64,
-            "new": pl.Int64,
-            "reactivation": pl.Int64,
-            "expansion": pl.Int64,
-            "contraction": pl.Int64,
-            "churn": pl.Int64,
-            "ending": pl.Int64,
-            "starting_accounts": pl.Int64,
-            "new_accounts": pl.Int64,
-            "reactivation_accounts": pl.Int64,
-            "expansion_accounts": pl.Int64,
-            "contraction_accounts": pl.Int64,
-            "churn_accounts": pl.Int64,
-            "ending_accounts": pl.Int64,
-        },
-    ),
+    # per month end: MRR (micro-units) and accounts of each movement, starting to ending
+    "movements": FrameContract({"month": pl.Int32, **MOVEMENT_COLUMNS}),
     "retention": FrameContract(
         {
             "base": pl.Int64,
@@ -68,26 +57,8 @@ FRAMES = {
             "accounts": pl.UInt32,
         },
     ),
-    "by": FrameContract(
-        {
-            "month": pl.Int32,
-            "group": pl.String,
-            "starting": pl.Int64,
-            "new": pl.Int64,
-            "reactivation": pl.Int64,
-            "expansion": pl.Int64,
-            "contraction": pl.Int64,
-            "churn": pl.Int64,
-            "ending": pl.Int64,
-            "starting_accounts": pl.Int64,
-            "new_accounts": pl.Int64,
-            "reactivation_accounts": pl.Int64,
-            "expansion_accounts": pl.Int64,
-            "contraction_accounts": pl.Int64,
-            "churn_accounts": pl.Int64,
-            "ending_accounts": pl.Int64,
-        },
-    ),
+    # the same per value of the breakdown column
+    "by": FrameContract({"month": pl.Int32, "group": pl.String, **MOVEMENT_COLUMNS}),
     "payments": FrameContract(
         {
             "receivable": pl.Int64,
