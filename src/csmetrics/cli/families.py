@@ -21,10 +21,12 @@ METAVARS = {str: "TEXT", int: "N", float: "NUMBER"}
 
 
 def setting_parameter(setting: Setting) -> inspect.Parameter:
-    """The Typer option of a setting: its flag and help; repeatable settings take a list."""
+    """The Typer option of a setting: its flag and help; a repeatable setting takes a list, one
+    value a flag, and its help says so (the config takes a TOML list instead)."""
     kind: Any = list[str] if setting.repeatable else setting.cli_type
+    help_text = f"{setting.help} Repeatable." if setting.repeatable else setting.help
     option = typer.Option(
-        setting.flag, help=setting.help, metavar=METAVARS.get(setting.cli_type), show_default=False
+        setting.flag, help=help_text, metavar=METAVARS.get(setting.cli_type), show_default=False
     )
     return inspect.Parameter(
         setting.name,

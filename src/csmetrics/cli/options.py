@@ -240,24 +240,6 @@ class OutputOptions:
     ] = False
 
 
-# Family parameters that several families share, declared once.
-SignupEventOpt = Annotated[
-    str | None,
-    Opt(
-        "--signup-event",
-        help="The event of signup, which starts a first-time cohort (default: a user's first event).",
-    ),
-]
-LevelOpt = Annotated[str | None, Opt("--level", help="user or account (default user).")]
-InactiveEventsOpt = Annotated[
-    list[str] | None,
-    Opt(
-        "--inactive-event",
-        help="An event that does not make a user active (repeatable), e.g. email_opened.",
-    ),
-]
-
-
 GROUPS: dict[str, type] = {
     "sources": SourceOptions,
     "window": WindowOptions,

@@ -104,9 +104,7 @@ def starter_table(settings: Settings) -> str:
     for item in settings:
         if item.example is None:
             continue
-        # the help is the command line's; "(repeatable)" says nothing to a TOML list
-        words = item.help.replace(" (repeatable)", "").replace("repeatable; ", "")
-        lines += textwrap.wrap(words, width=96, initial_indent="# ", subsequent_indent="# ")
+        lines += textwrap.wrap(item.help, width=96, initial_indent="# ", subsequent_indent="# ")
         lines.append(f"{'' if item.in_starter else '# '}{item.name} = {item.example}")
     return "\n".join(lines) + "\n"
 

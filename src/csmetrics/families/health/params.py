@@ -142,7 +142,7 @@ SETTINGS = Settings(
             "weights",
             _weights,
             dict.fromkeys(COMPONENTS, 1.0),
-            "A component's weight, NAME=W (repeatable): frequency, breadth, depth, trend, "
+            "A component's weight, NAME=W: frequency, breadth, depth, trend, "
             "support, sentiment, billing.",
             flag="--weight",
             repeatable=True,

@@ -63,7 +63,7 @@ SETTINGS = Settings(
             "return_events",
             names,
             (),
-            "An event that counts as a return (repeatable).",
+            "An event that counts as a return.",
             flag="--return-event",
             repeatable=True,
             example='["login"]',

@@ -9,7 +9,7 @@ INACTIVE_EVENTS = Setting(
     "inactive_events",
     names,
     (),
-    "An event that does not make a user active (repeatable), e.g. email_opened.",
+    "An event that does not make a user active, e.g. email_opened.",
     flag="--inactive-event",
     repeatable=True,
     example='["email_opened"]',
