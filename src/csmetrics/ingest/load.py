@@ -71,38 +71,45 @@ def load(
         "accounts": accounts,
     }
     settings = config if isinstance(config, Config) else _config_at(config)
+    everywhere = {"format_in": format_in, "encoding": encoding, "source_timezone": source_timezone}
     entries: dict[str, dict[str, Any]] = {}
     for kind in SOURCE_KINDS:
         entry = _entry(kind, given[kind], settings, preset, columns, options)
-        for key, value in (("format_in", format_in), ("encoding", encoding)):
-            if value and entry:
-                entry[key] = value
-        if survey and kind == "surveys" and entry:
-            entry["survey"] = survey
-        if source_timezone and entry:
-            entry["source_timezone"] = source_timezone
+        overrides = {**everywhere, "survey": survey if kind == "surveys" else None}
+        entry.update({key: value for key, value in overrides.items() if value and entry})
         if entry and (keep is None or kind in keep):
             settings_only = {k: v for k, v in entry.items() if k not in ("data", "spark_data")}
             check_source_entry(kind, settings_only, f"[sources.{kind}]")
             entries[kind] = entry
     named = set(preset or {}) | set(columns or {}) | set(options or {})
+    _require_given(named, given, settings)
+    default_tz = settings.setting("source_timezone", "UTC") if settings else "UTC"
+    specs = {kind: spec_from_entry(kind, entry, default_tz) for kind, entry in entries.items()}
+    inputs = load_inputs(specs, keep, _engine(engine, spark_master, settings))
+    return replace(inputs, config=settings)
+
+
+def _engine(
+    engine: str | Engine | Any | None, spark_master: str | None, settings: Config | None
+) -> Engine:
+    """The engine given, else the config's [engine] table's."""
+    table = settings.engine if settings else {}
+    chosen = engine if engine is not None else table.get("name")
+    return engine_of(chosen, spark_master or table.get("spark_master"), table.get("spark_memory"))
+
+
+def _config_at(path: str | os.PathLike[str] | None) -> Config | None:
+    return load_config(Path(path)) if path is not None else None
+
+
+def _require_given(named: set[str], given: Mapping[str, Any], settings: Config | None) -> None:
+    """A config error when a source's options are given but the source is not."""
     unknown = sorted(named - {kind for kind in SOURCE_KINDS if _given(kind, given, settings)})
     if unknown:
         raise ConfigError(
             f"options name {unknown[0]}, but no {unknown[0]} source is given "
             f"(--{unknown[0]} PATH or [sources.{unknown[0]}] path in the config)"
         )
-    default_tz = settings.setting("source_timezone", "UTC") if settings else "UTC"
-    specs = {kind: spec_from_entry(kind, entry, default_tz) for kind, entry in entries.items()}
-    chosen = engine if engine is not None else (settings.engine.get("name") if settings else None)
-    master = spark_master or (settings.engine.get("spark_master") if settings else None)
-    memory = settings.engine.get("spark_memory") if settings else None
-    inputs = load_inputs(specs, keep, engine_of(chosen, master, memory))
-    return replace(inputs, config=settings)
-
-
-def _config_at(path: str | os.PathLike[str] | None) -> Config | None:
-    return load_config(Path(path)) if path is not None else None
 
 
 def _given(kind: str, given: Mapping[str, Any], settings: Config | None) -> bool:

@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from functools import reduce
 from operator import and_
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import polars as pl
 from pyspark import StorageLevel
@@ -72,21 +72,9 @@ def load_events(
     together = [KEY, *plan.key_with]
     if KEY in values:
         staged = staged.withColumn("__key", F.when(F.col(KEY).isNotNull(), F.xxhash64(*together)))
-    quality = _quality(staged, list(values))
-    quality["duplicates_by"] = None
-    repeated = None
-    if KEY in values:
-        others = together[1:]
-        quality["duplicates_by"] = KEY + (f" (with {', '.join(others)})" if others else "")
-        repeated, quality["duplicates"] = _repeated_keys(staged)
-        quality["without_key"] = quality[f"{KEY}__missing"]  # never repeats of one another
+    quality, repeated = _quality_and_repeats(staged, list(values), together)
     if quality["timestamp__invalid"]:
-        sample = staged.filter(F.col("__raw__timestamp").isNotNull() & F.col("timestamp").isNull())
-        value = sample.select("__raw__timestamp").limit(1).collect()[0][0]
-        raise InputError(
-            f"{label}: events column {headers['timestamp']!r} (timestamp): cannot read "
-            f"{value!r}; expected {EXPECTED_TIMESTAMP}"
-        )
+        _raise_unreadable_timestamp(staged, label, headers["timestamp"])
     cleaned = _clean(staged, required, repeated)
     read = list(plan.kept(needed))
     empty = [
@@ -116,6 +104,31 @@ def load_events(
         # kept where Spark can (memory, else its local disk): every output, window and family
         # computed on these inputs reads them, and re-reading would parse the files again
         spark=cleaned.select(*kept).persist(StorageLevel.MEMORY_AND_DISK),
+    )
+
+
+def _quality_and_repeats(
+    staged: DataFrame, names: list[str], together: list[str]
+) -> tuple[dict[str, Any], DataFrame | None]:
+    """The quality counts of one pass, and the repeated keys (None without an event_id)."""
+    quality = _quality(staged, names)
+    quality["duplicates_by"] = None
+    if KEY not in names:
+        return quality, None
+    others = together[1:]
+    quality["duplicates_by"] = KEY + (f" (with {', '.join(others)})" if others else "")
+    repeated, quality["duplicates"] = _repeated_keys(staged)
+    quality["without_key"] = quality[f"{KEY}__missing"]  # never repeats of one another
+    return quality, repeated
+
+
+def _raise_unreadable_timestamp(staged: DataFrame, label: str, header: str) -> NoReturn:
+    """The input error naming the first timestamp text that did not parse."""
+    sample = staged.filter(F.col("__raw__timestamp").isNotNull() & F.col("timestamp").isNull())
+    value = sample.select("__raw__timestamp").limit(1).collect()[0][0]
+    raise InputError(
+        f"{label}: events column {header!r} (timestamp): cannot read {value!r}; "
+        f"expected {EXPECTED_TIMESTAMP}"
     )
 
 

@@ -5,6 +5,7 @@ level. Without colour the characters still tell gains (▓) from losses (░).""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import polars as pl
 from rich import box
@@ -60,42 +61,47 @@ def mrr_waterfall(frame: pl.DataFrame) -> RenderableType:
     ):
         table.add_column(name, justify=justify, no_wrap=True)  # type: ignore[arg-type]
     for row in rows:
-        level = float(row["starting"])
-        month = str(row["month"])[:7]
-        table.add_row(
-            month,
-            "starting",
-            _segment(0, level, scale, LEVEL),
-            _money(row["starting"]),
-            f"{row['starting_accounts']:,}",
-        )
-        for name, sign in STEPS:
-            amount = float(row[name])
-            if not amount:
-                continue
-            after = level + sign * amount
-            bar = _segment(min(level, after), max(level, after), scale, GAIN if sign > 0 else LOSS)
-            table.add_row(
-                "",
-                name,
-                bar,
-                ("+" if sign > 0 else "-") + _money(row[name]),
-                f"{row[f'{name}_accounts']:,}",
-            )
-            level = after
-        table.add_row(
-            "",
-            "ending",
-            _segment(0, float(row["ending"]), scale, LEVEL),
-            _money(row["ending"]),
-            f"{row['ending_accounts']:,}",
-            end_section=True,
-        )
+        _add_month(table, row, scale)
     legend = Text(
         f"  {LEVEL[0]} MRR  {GAIN[0]} gained  {LOSS[0]} lost (steps without movement are left out)",
         style="dim",
     )
     return Group(table, legend)
+
+
+def _add_month(table: Table, row: dict[str, Any], scale: float) -> None:
+    """One month's section: the starting level, each movement from the running level, the end."""
+    level = float(row["starting"])
+    month = str(row["month"])[:7]
+    table.add_row(
+        month,
+        "starting",
+        _segment(0, level, scale, LEVEL),
+        _money(row["starting"]),
+        f"{row['starting_accounts']:,}",
+    )
+    for name, sign in STEPS:
+        amount = float(row[name])
+        if not amount:
+            continue
+        after = level + sign * amount
+        bar = _segment(min(level, after), max(level, after), scale, GAIN if sign > 0 else LOSS)
+        table.add_row(
+            "",
+            name,
+            bar,
+            ("+" if sign > 0 else "-") + _money(row[name]),
+            f"{row[f'{name}_accounts']:,}",
+        )
+        level = after
+    table.add_row(
+        "",
+        "ending",
+        _segment(0, float(row["ending"]), scale, LEVEL),
+        _money(row["ending"]),
+        f"{row['ending_accounts']:,}",
+        end_section=True,
+    )
 
 
 def movements_by_group(frame: pl.DataFrame) -> RenderableType:

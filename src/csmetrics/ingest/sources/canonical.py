@@ -7,7 +7,7 @@ the files materialises (read.py); quality.py derives the checks and the cleaned 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,9 +29,9 @@ from csmetrics.ingest.sources.mapping import (
     with_detected_preset,
 )
 from csmetrics.ingest.sources.messy import normalised
-from csmetrics.ingest.sources.plan import ColumnPlan, mapping_plan
+from csmetrics.ingest.sources.plan import ColumnPlan, MappingPlan, mapping_plan
 from csmetrics.ingest.sources.presets import PRESETS
-from csmetrics.ingest.sources.schema import SCHEMAS
+from csmetrics.ingest.sources.schema import SCHEMAS, Column
 from csmetrics.ingest.sources.spec import SourceSpec
 from csmetrics.ingest.sources.values import UNRATED_WORDS, convert, detect_layout
 
@@ -104,24 +104,8 @@ def load_source(
     read = _Read(raw, raw_schema, spec, blank, detect_layouts)
     for column in plan.columns.values():
         read.column(column)
-    schema = SCHEMAS[spec.kind]
     conversions, raws = read.conversions, read.raws
-    checked = tuple(n for n in raws if _can_be_invalid(schema[n].kind, read.dtypes[n]))
-    staged_columns = [*conversions.values()]
-    staged_columns += [
-        unreadable(raws[n], conversions[n], schema[n].kind).alias(f"__invalid__{n}")
-        for n in checked
-    ]
-    if plan.key:
-        # Ids are compared by their 64-bit hash: 3x faster than strings on 20M ids; two distinct
-        # ids collide with probability ~n^2/2^65 (1e-5 for 20M rows), which would drop one row.
-        # A missing id is no id: its row is never a repeat.
-        key = conversions[plan.key]
-        together = [conversions[c] for c in plan.key_with]
-        identity = pl.struct(key, *together) if together else key
-        staged_columns.append(
-            pl.when(key.is_not_null()).then(identity.hash(seed=11)).alias("__key")
-        )
+    staged_columns, checked = _staged_columns(read, plan, SCHEMAS[spec.kind])
     kept = plan.kept(needed)
     staged = raw.select(staged_columns)
     dropped = [c for c in conversions if c not in kept]
@@ -143,6 +127,32 @@ def load_source(
         fallbacks=read.fallbacks,
         careful=careful,
     )
+
+
+def _staged_columns(
+    read: _Read, plan: MappingPlan, schema: Mapping[str, Column]
+) -> tuple[list[pl.Expr], tuple[str, ...]]:
+    """Each planned column's canonical value, a flag per value that could not be read (for the
+    columns that can hold one), and the hashed key that finds repeated rows; and the names of
+    the flagged columns."""
+    conversions, raws = read.conversions, read.raws
+    checked = tuple(n for n in raws if _can_be_invalid(schema[n].kind, read.dtypes[n]))
+    staged_columns = [*conversions.values()]
+    staged_columns += [
+        unreadable(raws[n], conversions[n], schema[n].kind).alias(f"__invalid__{n}")
+        for n in checked
+    ]
+    if plan.key:
+        # Ids are compared by their 64-bit hash: 3x faster than strings on 20M ids; two distinct
+        # ids collide with probability ~n^2/2^65 (1e-5 for 20M rows), which would drop one row.
+        # A missing id is no id: its row is never a repeat.
+        key = conversions[plan.key]
+        together = [conversions[c] for c in plan.key_with]
+        identity = pl.struct(key, *together) if together else key
+        staged_columns.append(
+            pl.when(key.is_not_null()).then(identity.hash(seed=11)).alias("__key")
+        )
+    return staged_columns, checked
 
 
 class _Read:
