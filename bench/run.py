@@ -257,25 +257,32 @@ def compare(
     return family, summary(ours_runs), summary(theirs_runs)
 
 
-def ensure_tickets() -> Path:
-    sys.path.insert(0, str(ROOT))  # run as a script: make the bench package importable
-    from bench.tickets import write_tickets
+def generate(call: str) -> None:
+    """Run a generator of bench/ in a child process. In this process it would raise the peak
+    RSS of every command measured after it: Linux carries a process's peak RSS across exec, so
+    each child's `ru_maxrss` starts at this process's size when it forked."""
+    subprocess.run([sys.executable, "-c", call], cwd=ROOT, check=True)
 
+
+def ensure_tickets() -> Path:
     path = DATA / "tickets-5M" / "tickets.parquet"
     if not path.exists():
         print("generating 5M tickets ...", file=sys.stderr, flush=True)
-        write_tickets(path, TICKETS)
+        generate(
+            "from pathlib import Path; from bench.tickets import write_tickets; "
+            f"write_tickets(Path({str(path)!r}), {TICKETS})"
+        )
     return path
 
 
 def ensure_billing() -> tuple[Path, int]:
-    sys.path.insert(0, str(ROOT))
-    from bench.billing import write_billing
-
     path = DATA / "billing-100k" / "billing.parquet"
     if not path.exists():
         print("generating invoice lines of 100k accounts ...", file=sys.stderr, flush=True)
-        write_billing(path, BILLING_ACCOUNTS)
+        generate(
+            "from pathlib import Path; from bench.billing import write_billing; "
+            f"write_billing(Path({str(path)!r}), {BILLING_ACCOUNTS})"
+        )
     import polars as pl
 
     return path, pl.scan_parquet(path).select(pl.len()).collect().item()

@@ -24,6 +24,8 @@ ROWS = [
     "e5,2026-11-04T12:00:00Z,,login,a2,",  # no user: dropped, counted
     "e6,2026-11-04T13:00:00Z,u3,login,NA,",  # NA: a null token given below
     "e7,2026-11-06T10:00:00Z,u4,login,a1,",  # after the window
+    "e8,1900-01-01 00:00:00,u5,login,a1,",  # a spreadsheet's zero date: missing, counted
+    "e9,0000-00-00 00:00:00,u5,login,a1,",  # a database's zero date: the same
 ]
 
 
@@ -39,13 +41,13 @@ def test_spark_reads_like_polars(tmp_path: Path, spark: Any) -> None:
     on_spark = cm.load(events=path, options=options, engine=spark)
     on_polars = cm.load(events=path, options=options, engine="polars")
     spark_events, polars_events = on_spark.sources["events"], on_polars.sources["events"]
-    assert spark_events.rows == polars_events.rows == 8
+    assert spark_events.rows == polars_events.rows == 10
     assert (spark_events.first, spark_events.last) == (polars_events.first, polars_events.last)
     # session_id has no value in any row: treated as absent by both, with the same warning
     assert spark_events.columns == polars_events.columns
     assert [w.message for w in spark_events.warnings] == [w.message for w in polars_events.warnings]
     codes = [w.code for w in spark_events.warnings]
-    assert {"duplicate_rows", "missing_value", "empty_column"} <= set(codes)
+    assert {"duplicate_rows", "missing_value", "empty_column", "zero_dates"} <= set(codes)
     assert_same_report(
         cm.engagement(on_spark, **WINDOW, timezone="Europe/Paris"),
         cm.engagement(on_polars, **WINDOW, timezone="Europe/Paris"),

@@ -36,7 +36,13 @@ from csmetrics.ingest.sources.plan import MappingPlan, mapping_plan
 from csmetrics.ingest.sources.quality import quality_warnings
 from csmetrics.ingest.sources.schema import DEDUP_COLUMN, SCHEMAS
 from csmetrics.ingest.sources.spec import SourceSpec
-from csmetrics.ingest.sources.values import EPOCH_END, EPOCH_MIN, EXPECTED_TIMESTAMP
+from csmetrics.ingest.sources.values import (
+    EPOCH_END,
+    EPOCH_MIN,
+    EXPECTED_TIMESTAMP,
+    ZERO_TEXT,
+    zero_date_instants,
+)
 
 KIND = "events"
 KEY = str(DEDUP_COLUMN[KIND])  # event_id
@@ -65,9 +71,13 @@ def load_events(
         )
     required = [c for c in SCHEMAS[KIND] if c in plan.required]
     values, raws, headers, fallbacks = _planned_values(raw, plan, spec.source_timezone)
+    raw_time = raws.get("timestamp", F.lit(None).cast("string"))
+    zero = _zero_date(values["timestamp"], raw_time, spec.source_timezone)
+    values["timestamp"] = F.when(~zero, values["timestamp"])
     staged = raw.select(
         *(value.alias(n) for n, value in values.items()),
-        raws.get("timestamp", F.lit(None).cast("string")).alias("__raw__timestamp"),
+        raw_time.alias("__raw__timestamp"),
+        zero.alias("__zero__timestamp"),
     )
     together = [KEY, *plan.key_with]
     if KEY in values:
@@ -124,7 +134,11 @@ def _quality_and_repeats(
 
 def _raise_unreadable_timestamp(staged: DataFrame, label: str, header: str) -> NoReturn:
     """The input error naming the first timestamp text that did not parse."""
-    sample = staged.filter(F.col("__raw__timestamp").isNotNull() & F.col("timestamp").isNull())
+    sample = staged.filter(
+        F.col("__raw__timestamp").isNotNull()
+        & F.col("timestamp").isNull()
+        & ~F.col("__zero__timestamp")
+    )
     value = sample.select("__raw__timestamp").limit(1).collect()[0][0]
     raise InputError(
         f"{label}: events column {header!r} (timestamp): cannot read {value!r}; "
@@ -245,6 +259,13 @@ def _timestamp(column: Column, dtype: str, fmt: str | None, source_tz: str) -> C
     return F.when(text.rlike(_EPOCH_TEXT), _epoch(text, source_tz)).otherwise(local)
 
 
+def _zero_date(ts: Column, raw_text: Column, source_tz: str) -> Column:
+    """values.zero_date for Spark: a zero date's midnight, or text starting 0000-00-00."""
+    micros = zero_date_instants(source_tz).dt.epoch("us").to_list()
+    at_zero = F.unix_micros(ts).isin(micros) | raw_text.startswith(ZERO_TEXT)
+    return F.coalesce(at_zero, F.lit(False))
+
+
 def _from_local(ts: Column, source_tz: str) -> Column:
     return ts if source_tz == "UTC" else F.to_utc_timestamp(ts, source_tz)
 
@@ -269,11 +290,15 @@ def _java_pattern(fmt: str) -> str:
 def _quality(staged: DataFrame, names: list[str]) -> dict[str, Any]:
     """One pass: rows, missing and unreadable values, non-empty columns, the time range and,
     without event ids, exact duplicate rows (as the Polars loader: distinct 64-bit hashes)."""
-    ts = F.col("timestamp")
-    invalid = F.col("__raw__timestamp").isNotNull() & ts.isNull()
+    ts, zero = F.col("timestamp"), F.col("__zero__timestamp")
+    invalid = F.col("__raw__timestamp").isNotNull() & ts.isNull() & ~zero
     aggs = [
         F.count(F.lit(1)).alias("rows"),
         F.count_if(invalid).alias("timestamp__invalid"),
+        F.count_if(zero).alias("timestamp__zero"),
+        F.first(F.when(zero, F.col("__raw__timestamp")), ignorenulls=True).alias(
+            "timestamp__zero_sample"
+        ),
         # as epoch micros: pyspark turns timestamps into naive datetimes in the process's zone
         F.unix_micros(F.min(ts)).alias("first"),
         F.unix_micros(F.max(ts)).alias("last"),
@@ -311,7 +336,7 @@ def _repeated_keys(staged: DataFrame) -> tuple[DataFrame | None, int]:
 def _clean(staged: DataFrame, required: list[str], repeated: DataFrame | None) -> DataFrame:
     """Rows with every required value; of rows sharing an event id, one (the earliest: Spark
     keeps no file order to take the first by). Only the rows of repeated ids are ordered."""
-    frame = staged.drop("__raw__timestamp")
+    frame = staged.drop("__raw__timestamp", "__zero__timestamp")
     if repeated is not None:
         # no broadcast hint: repeated ids are usually few (Spark broadcasts them itself), but an
         # export read twice repeats every id

@@ -52,6 +52,7 @@ def needed_columns(source: str, params: SupportParams) -> set[str]:
         "agent_replies",
         "reopens",
         "satisfaction",
+        "status",  # only to cross-check solved_at (a warning when they disagree)
     }
     return columns | ({params.by} if params.by else set())
 

@@ -33,7 +33,7 @@ from csmetrics.ingest.sources.plan import ColumnPlan, MappingPlan, mapping_plan
 from csmetrics.ingest.sources.presets import PRESETS
 from csmetrics.ingest.sources.schema import SCHEMAS, Column
 from csmetrics.ingest.sources.spec import SourceSpec
-from csmetrics.ingest.sources.values import UNRATED_WORDS, convert, detect_layout
+from csmetrics.ingest.sources.values import UNRATED_WORDS, convert, detect_layout, zero_date
 
 __all__ = ["LoadedSource", "SourceSpec", "load_source"]
 
@@ -42,9 +42,9 @@ __all__ = ["LoadedSource", "SourceSpec", "load_source"]
 class LoadedSource:
     """A source ready to read: `staged` is what one pass over the files materialises.
 
-    `staged` holds the canonical columns read, a 64-bit hash of the dedup key (`__key`) and, for
-    typed columns read from text, a flag per row whose value could not be converted
-    (`__invalid__<column>`). `quality_frame` and `clean_frame` derive everything else from it,
+    `staged` holds the canonical columns read, a 64-bit hash of the dedup key (`__key`), for
+    typed columns read from text a flag per row whose value could not be converted
+    (`__invalid__<column>`), and for time columns a flag per zero date (`__zero__<column>`). `quality_frame` and `clean_frame` derive everything else from it,
     so the files are scanned once.
     """
 
@@ -63,6 +63,8 @@ class LoadedSource:
     # canonical column -> the headers read where the first is empty (Amplitude's device_id)
     fallbacks: dict[str, tuple[str, ...]] = field(default_factory=dict)
     careful: bool = False  # CSV read by the thorough reader (sources/messy.py)
+    # time column -> its rows holding a zero date (read as missing), over `raw`
+    zero_dates: dict[str, pl.Expr] = field(default_factory=dict)
 
     @property
     def is_csv(self) -> bool:
@@ -126,6 +128,7 @@ def load_source(
         notes=notes,
         fallbacks=read.fallbacks,
         careful=careful,
+        zero_dates=read.zero_dates,
     )
 
 
@@ -139,9 +142,12 @@ def _staged_columns(
     checked = tuple(n for n in raws if _can_be_invalid(schema[n].kind, read.dtypes[n]))
     staged_columns = [*conversions.values()]
     staged_columns += [
-        unreadable(raws[n], conversions[n], schema[n].kind).alias(f"__invalid__{n}")
+        unreadable(raws[n], conversions[n], schema[n].kind, read.zero_dates.get(n)).alias(
+            f"__invalid__{n}"
+        )
         for n in checked
     ]
+    staged_columns += [zero.alias(f"__zero__{n}") for n, zero in read.zero_dates.items()]
     if plan.key:
         # Ids are compared by their 64-bit hash: 3x faster than strings on 20M ids; two distinct
         # ids collide with probability ~n^2/2^65 (1e-5 for 20M rows), which would drop one row.
@@ -175,6 +181,7 @@ class _Read:
         self.fallbacks: dict[str, tuple[str, ...]] = {}
         self.dtypes: dict[str, pl.DataType] = {}
         self.layouts: dict[str, str] = {}
+        self.zero_dates: dict[str, pl.Expr] = {}
 
     def column(self, plan: ColumnPlan) -> None:
         name, spec = plan.name, self.spec
@@ -190,7 +197,7 @@ class _Read:
             return
         column = SCHEMAS[spec.kind][name]
         sniff = self.detect_layouts and column.kind == "datetime" and not plan.format
-        converted = []
+        converted, zeros = [], []
         for _, (expr, dtype) in found:
             value = _without_nulls(expr, dtype, plan.nulls, blank=self.blank)
             if plan.words and dtype == pl.String:
@@ -202,18 +209,21 @@ class _Read:
                 layout = detect_layout(_sample(self.raw, value), spec.source_timezone)
                 if layout:
                     self.layouts[name] = layout
-            converted.append(
-                convert(
-                    value,
-                    column.kind,
-                    dtype,
-                    plan.format,
-                    spec.source_timezone,
-                    layout,
-                    decimal=spec.decimal,
-                    cents=column.kind == "money" and _amount_unit(spec) == "cents",
-                )
+            typed = convert(
+                value,
+                column.kind,
+                dtype,
+                plan.format,
+                spec.source_timezone,
+                layout,
+                decimal=spec.decimal,
+                cents=column.kind == "money" and _amount_unit(spec) == "cents",
             )
+            if column.kind == "datetime":
+                zero = zero_date(typed, value, dtype, spec.source_timezone)
+                typed = pl.when(~zero).then(typed)
+                zeros.append(zero)
+            converted.append(typed)
         self.raws[name] = (
             _without_nulls(found[0][1][0], found[0][1][1], plan.nulls, blank=True)
             if len(found) == 1
@@ -226,6 +236,8 @@ class _Read:
         )
         value = converted[0] if len(converted) == 1 else pl.coalesce(*converted)
         self.conversions[name] = value.alias(name)
+        if zeros:
+            self.zero_dates[name] = pl.any_horizontal(zeros) if len(zeros) > 1 else zeros[0]
         self.headers[name] = found[0][0]
         if len(found) > 1:
             self.fallbacks[name] = tuple(header for header, _ in found[1:])
@@ -272,9 +284,12 @@ def _without_nulls(
     return pl.when(~pl.any_horizontal(checks)).then(expr)
 
 
-def unreadable(raw: pl.Expr, value: pl.Expr, kind: str) -> pl.Expr:
-    """Rows with a value present in the file that did not convert."""
+def unreadable(raw: pl.Expr, value: pl.Expr, kind: str, zero: pl.Expr | None = None) -> pl.Expr:
+    """Rows with a value present in the file that did not convert (a zero date, read as
+    missing on purpose, is not one)."""
     unread = raw.is_not_null() & value.is_null()
+    if zero is not None:
+        unread = unread & ~zero
     if kind == "rating":  # "offered", "unoffered": a state, not an unreadable rating
         words = raw.cast(pl.String).str.strip_chars().str.to_lowercase()
         return unread & ~words.is_in(list(UNRATED_WORDS))

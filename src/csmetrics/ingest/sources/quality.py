@@ -92,6 +92,10 @@ def quality_frame(source: LoadedSource, staged: pl.LazyFrame) -> pl.LazyFrame:
     if time_column and time_column in names:
         aggs.append(pl.col(time_column).min().alias("first"))
         aggs.append(pl.col(time_column).max().alias("last"))
+    for name in source.zero_dates:
+        aggs.append(pl.col(f"__zero__{name}").sum().alias(f"{name}__zero"))
+        if name != time_column:
+            aggs += implausible_times(pl.col(name), name)
     for rule in rules_for(spec.kind, names):
         aggs.append(rule.hits.fill_null(False).sum().alias(f"rule__{rule.code}"))
     if "__key" in names:
@@ -106,6 +110,22 @@ def quality_frame(source: LoadedSource, staged: pl.LazyFrame) -> pl.LazyFrame:
         aggs.append((pl.len() - rows.n_unique()).alias("duplicates"))
         aggs.append(pl.lit(None, pl.String).alias("duplicates_by"))
     return staged.with_columns(normalised(spec.kind, names)).select(aggs)
+
+
+def plausible_end() -> datetime:
+    """The first instant after next year: later times are more likely a unit or format error."""
+    return datetime(datetime.now(UTC).year + 2, 1, 1, tzinfo=UTC)
+
+
+def implausible_times(value: pl.Expr, name: str) -> list[pl.Expr]:
+    """A time column's values before 2000 or after next year: how many, the earliest and the
+    latest of them."""
+    outside = value.filter((value < PLAUSIBLE_START) | (value >= plausible_end()))
+    return [
+        outside.len().alias(f"{name}__implausible"),
+        outside.min().alias(f"{name}__implausible_min"),
+        outside.max().alias(f"{name}__implausible_max"),
+    ]
 
 
 def assess(
@@ -145,7 +165,9 @@ def _bad_value(source: LoadedSource, name: str) -> tuple[str | None, str | None]
     """The first unreadable value of a column, and the first day/month-ambiguous one (error path)."""
     raw, value = source.raws[name], source.conversions[name]
     text = raw.cast(pl.String)
-    invalid = unreadable(raw, value, SCHEMAS[source.spec.kind][name].kind)
+    invalid = unreadable(
+        raw, value, SCHEMAS[source.spec.kind][name].kind, source.zero_dates.get(name)
+    )
     row = (
         source.raw.select(
             text.filter(invalid).first().alias("sample"),
@@ -176,6 +198,11 @@ def check_quality(source: LoadedSource, quality: dict[str, Any]) -> list[DataWar
                 f"{where}: {kind} column {header!r} ({name}): cannot read {sample!r}; "
                 f"expected {_expected(schema[name].kind, sample)}"
             )
+    for name, zero in source.zero_dates.items():
+        if quality.get(f"{name}__zero"):
+            text = source.raws[name].cast(pl.String)
+            sample = source.raw.select(text.filter(zero).first()).collect().item()
+            quality[f"{name}__zero_sample"] = sample
     return warnings + quality_warnings(kind, source.headers, source.columns, quality)
 
 
@@ -214,6 +241,42 @@ def quality_warnings(
             message = f"{kind}: " + rule.message.format(count=count)
             warnings.append(DataWarning(rule.code, message, count=count, source=kind))
     warnings.extend(_implausible_range(kind, quality))
+    warnings.extend(_time_value_warnings(kind, headers, quality))
+    return warnings
+
+
+def _time_value_warnings(
+    kind: str, headers: Mapping[str, str], quality: Mapping[str, Any]
+) -> list[DataWarning]:
+    """Per time column: zero dates read as missing, and values before 2000 or after next year."""
+    warnings: list[DataWarning] = []
+    for name, header in headers.items():
+        zero = int(quality.get(f"{name}__zero") or 0)
+        if zero:
+            sample = quality.get(f"{name}__zero_sample")
+            value = f" such as {sample!r}" if sample is not None else ""
+            warnings.append(
+                DataWarning(
+                    "zero_dates",
+                    f"{kind}: {zero:,} values{value} in column {header!r} ({name}) are a "
+                    "spreadsheet's or database's zero date; read as missing",
+                    count=zero,
+                    source=kind,
+                )
+            )
+        outside = int(quality.get(f"{name}__implausible") or 0)
+        if outside:
+            low, high = quality[f"{name}__implausible_min"], quality[f"{name}__implausible_max"]
+            warnings.append(
+                DataWarning(
+                    "implausible_times",
+                    f"{kind}: {outside:,} values in column {header!r} ({name}) lie outside 2000 "
+                    f"to {plausible_end().year - 1} (from {low:%Y-%m-%d} to {high:%Y-%m-%d}): "
+                    "check the column's unit or format",
+                    count=outside,
+                    source=kind,
+                )
+            )
     return warnings
 
 
@@ -222,7 +285,7 @@ def _implausible_range(kind: str, quality: Mapping[str, Any]) -> list[DataWarnin
     first, last = quality.get("first"), quality.get("last")
     if first is None or last is None:
         return []
-    latest = datetime(datetime.now(UTC).year + 2, 1, 1, tzinfo=UTC)
+    latest = plausible_end()
     if first >= PLAUSIBLE_START and last < latest:
         return []
     return [

@@ -32,6 +32,11 @@ STATUS_ALIASES = {
     "unpaid": "open",
 }
 IGNORED_STATUSES = ("void", "draft")
+# Help-desk ticket statuses that say the ticket is not (or is) solved: Zendesk, Freshdesk,
+# Intercom, Help Scout spellings. Support reads `solved_at`; the status only cross-checks it.
+UNSOLVED_TICKET_STATUSES = ("new", "open", "pending", "hold", "on-hold", "on hold", "snoozed",
+                            "active", "waiting on customer", "waiting on third party")  # fmt: skip
+SOLVED_TICKET_STATUSES = ("solved", "closed", "resolved")
 RATING_SCALE = (1.0, 5.0)
 
 
@@ -98,6 +103,24 @@ RULES: tuple[Rule, ...] = (
         "{count} ticket satisfaction ratings outside 1-5 were treated as not rated",
         effect="clear",
         column="satisfaction",
+    ),
+    Rule(
+        "unsolved_status_with_solved_at",
+        "tickets",
+        ("status", "solved_at"),
+        _lower("status").is_in(list(UNSOLVED_TICKET_STATUSES)) & pl.col("solved_at").is_not_null(),
+        "{count} tickets have an unsolved status (new, open, pending, hold...) but a solved_at; "
+        "they count as solved at that time",
+        effect="count",
+    ),
+    Rule(
+        "solved_status_without_solved_at",
+        "tickets",
+        ("status", "solved_at"),
+        _lower("status").is_in(list(SOLVED_TICKET_STATUSES)) & pl.col("solved_at").is_null(),
+        "{count} tickets have status solved, closed or resolved but no solved_at; they count as "
+        "unsolved (in the backlog)",
+        effect="count",
     ),
     Rule(
         "ignored_invoice_lines",

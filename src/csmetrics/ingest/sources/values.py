@@ -7,7 +7,7 @@ rounds, guesses or drops a value silently.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, time
 
 import polars as pl
 
@@ -37,6 +37,28 @@ COMMA_NUMBER = rf"^[+-]?(\d{{1,3}}([{GROUPING}]\d{{3}})+|\d*)(,\d+)?$"
 # Words a help desk writes for a rating: good/bad (Zendesk), and the states that mean "no rating".
 GOOD_RATING, BAD_RATING = 5.0, 1.0
 UNRATED_WORDS = ("offered", "not offered", "unoffered", "not_offered")
+
+
+# A spreadsheet's or a database's "no date": Excel's day 0 and 1 (1899-12-30/31 or 1900-01-01,
+# by the epoch it counts from) and MySQL's 0000-00-00, at midnight. No customer data is from
+# those days; read as missing (and counted), never as a time.
+ZERO_DATES = (date(1899, 12, 30), date(1899, 12, 31), date(1900, 1, 1))
+ZERO_TEXT = "0000-00-00"
+
+
+def zero_date_instants(source_tz: str) -> pl.Series:
+    """The UTC instants of ZERO_DATES' midnights in `source_tz`, as the loaders read them."""
+    naive = pl.Series([datetime.combine(d, time()) for d in ZERO_DATES])
+    return pl.select(to_utc_from_local(pl.lit(naive), source_tz)).to_series()
+
+
+def zero_date(converted: pl.Expr, raw: pl.Expr, dtype: pl.DataType, source_tz: str) -> pl.Expr:
+    """Rows holding a zero date: the converted instant is one of ZERO_DATES' midnights (local
+    to `source_tz`, as the conversion read them), or the text starts with 0000-00-00."""
+    hit = converted.is_in(zero_date_instants(source_tz).implode())
+    if dtype == pl.String:
+        hit = hit | raw.str.starts_with(ZERO_TEXT)
+    return hit.fill_null(False)
 
 
 def to_utc_from_local(naive: pl.Expr, source_tz: str) -> pl.Expr:
