@@ -11,8 +11,7 @@ import polars as pl
 import csmetrics as cm
 
 HEADER = (
-    "Id,Requester id,Status,Via,Created at,Solved at,Replies,Reopens,"
-    "First reply time in minutes\n"
+    "Id,Requester id,Status,Via,Created at,Solved at,Replies,Reopens,First reply time in minutes\n"
 )
 
 
