@@ -156,7 +156,7 @@ def emit_catalogue(family: str | None, fmt: str) -> None:
                 "direction": m.direction,
                 "definition": m.definition,
                 "sources": list(m.sources),
-                "columns": list(m.columns),
+                "columns": list(m.needs),
             }
             for m in chosen
         ]

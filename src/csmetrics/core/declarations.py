@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -15,12 +16,34 @@ class Metric:
     direction: Direction
     definition: str
     sources: tuple[str, ...]
-    columns: tuple[str, ...]  # canonical columns it needs, as "source.column"
+    # canonical columns it needs, each "source.column" or alternatives "source.a|source.b"
+    # (either will do); without one the metric is null with a reason (families/needs.py)
+    columns: tuple[str, ...]
     title: str
 
     @property
     def family(self) -> str:
         return self.id.split(".", 1)[0]
+
+    @property
+    def needs(self) -> tuple[str, ...]:
+        """The needed columns as people read them: alternatives joined by "or"."""
+        return tuple(need.replace("|", " or ") for need in self.columns)
+
+    def unmet(self, present: Mapping[str, Collection[str]]) -> list[tuple[tuple[str, str], ...]]:
+        """The needs no loaded column meets, each as its (source, column) alternatives;
+        `present`: the columns read per loaded source."""
+        unmet: list[tuple[tuple[str, str], ...]] = []
+        for need in self.columns:
+            options = tuple(_source_column(option) for option in need.split("|"))
+            if not any(column in present.get(source, ()) for source, column in options):
+                unmet.append(options)
+        return unmet
+
+
+def _source_column(need: str) -> tuple[str, str]:
+    source, column = need.split(".", 1)
+    return source, column
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from csmetrics.core.timeparts import local_day_of, zone
 from csmetrics.core.window import Window, WindowSpec
 from csmetrics.families.base import Family, Lookback, RunContext
 from csmetrics.families.contract import check_frames
+from csmetrics.families.needs import without_unmet_inputs
 from csmetrics.ingest.inputs import Inputs, load_inputs
 from csmetrics.ingest.source import Source
 from csmetrics.ingest.sources.schema import TIME_COLUMN
@@ -101,6 +102,7 @@ def compute(
     log.debug("computed in %.3fs", time.perf_counter() - started)
     observed = {kind: inputs.sources[kind].observed for kind in kinds}
     result = family.assemble(results, RunContext(resolved, observed, columns), params)
+    result = without_unmet_inputs(result, family.metrics, columns)
     return Report(
         family=family.name,
         window=resolved,

@@ -38,7 +38,7 @@ def catalogue_markdown(metrics: Sequence[Metric], tables: Sequence[TableDeclarat
             "|---|---|---|---|---|",
         ]
         for metric in (m for m in metrics if m.family == family):
-            needs = ", ".join(metric.columns)
+            needs = ", ".join(metric.needs)
             lines.append(
                 f"| `{metric.id}` | {metric.unit} | {metric.direction} | {needs} | {metric.definition} |"
             )

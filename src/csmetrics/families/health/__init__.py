@@ -14,6 +14,7 @@ from csmetrics.core.window import Window
 from csmetrics.families.base import Columns, Family, FamilyResult, Frames, Lookback, RunContext
 from csmetrics.families.health.components import (
     billing_components,
+    billing_defaults,
     event_components,
     event_stage,
     sentiment_components,
@@ -51,11 +52,21 @@ def lookback(window: Window, params: HealthParams) -> Lookback:
     )
 
 
+# Beyond account_id, the columns a component cannot do without (any one of them).
+NEEDS_ONE_OF = {"support": ("solved_at", "resolution_minutes")}
+NEEDS_TEXT = {
+    n: f"{SOURCE_OF[n]} with account_id" + "".join(f" and {' or '.join(c)}" for c in [cols])
+    for n, cols in NEEDS_ONE_OF.items()
+}
+
+
 def available_components(columns: Columns) -> tuple[str, ...]:
     extra = [
         name
         for name, kind in SOURCE_OF.items()
-        if kind in columns and "account_id" in columns[kind]
+        if kind in columns
+        and "account_id" in columns[kind]
+        and (name not in NEEDS_ONE_OF or any(c in columns[kind] for c in NEEDS_ONE_OF[name]))
     ]
     return tuple(n for n in COMPONENTS if n in (*EVENT_COMPONENTS, *extra))
 
@@ -165,13 +176,17 @@ def _null_reasons(
     warnings: list[DataWarning] = []
     left_out = [n for n in COMPONENTS if n not in components]
     if left_out:
-        needs = ", ".join(f"{n} ({SOURCE_OF[n]} with account_id)" for n in left_out)
+        needs = ", ".join(
+            f"{n} ({NEEDS_TEXT.get(n, SOURCE_OF[n] + ' with account_id')})" for n in left_out
+        )
         warnings.append(
             DataWarning(
                 "components_left_out",
                 f"health: left out {needs}; the weights of the others were renormalised",
             )
         )
+    if "billing" in components:
+        warnings += billing_defaults(ctx.columns["billing"])
     if params.owner and "owner" not in ctx.columns.get("accounts", ()):
         warnings.append(
             DataWarning("owner_unknown", "--owner needs an accounts source with an owner column")

@@ -10,6 +10,7 @@ from datetime import timedelta
 
 import polars as pl
 
+from csmetrics.core.diagnostics import DataWarning
 from csmetrics.core.errors import InputError
 from csmetrics.core.timeparts import local_date
 from csmetrics.core.window import Window
@@ -18,7 +19,7 @@ from csmetrics.families.engagement.features import to_features
 from csmetrics.families.engagement.timeline import active_events
 from csmetrics.families.health.params import HealthParams
 from csmetrics.families.revenue.invoices import invoices, unpaid_at
-from csmetrics.families.revenue.lines import MICRO, prepared_lines
+from csmetrics.families.revenue.lines import MICRO, defaulted_columns, prepared_lines
 from csmetrics.families.revenue.mrr import account_mrr
 from csmetrics.families.support.tickets import solved_before_until
 
@@ -175,3 +176,19 @@ def billing_components(
     overdue = owed.group_by(_account()).agg((pl.col("amount").sum() / MICRO).alias("overdue"))
     joined = mrr.join(overdue, on="account_id", how="full", coalesce=True)
     return joined.with_columns(pl.col("mrr_start", "mrr", "overdue").fill_null(0.0)), currency
+
+
+def billing_defaults(present: tuple[str, ...]) -> list[DataWarning]:
+    """The billing component's readings of absent columns: revenue's defaults (a month of
+    service without period_end...), and no overdue invoices without due_at and paid_at."""
+    warnings = defaulted_columns(present)
+    if not {"due_at", "paid_at"} <= set(present):
+        warnings.append(
+            DataWarning(
+                "missing_column",
+                "health: the billing lines have no due_at or paid_at column: the billing "
+                "component counts no overdue invoices, only lost MRR",
+                source="billing",
+            )
+        )
+    return warnings

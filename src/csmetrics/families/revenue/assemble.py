@@ -11,7 +11,7 @@ import polars as pl
 from csmetrics.core.diagnostics import DataWarning
 from csmetrics.families.base import FamilyResult, RunContext
 from csmetrics.families.revenue.invoices import AGING_BUCKETS
-from csmetrics.families.revenue.lines import MICRO
+from csmetrics.families.revenue.lines import MICRO, defaulted_columns
 from csmetrics.families.revenue.metrics import METRICS
 from csmetrics.families.revenue.months import (
     MONTHS_PER_YEAR,
@@ -201,7 +201,7 @@ def preflight(
 ) -> list[DataWarning]:
     """The pre-flight warnings of metrics.md: invalid periods, negative net MRR, months with no
     billing at all inside the data's range."""
-    out: list[DataWarning] = []
+    out = defaulted_columns(ctx.columns["billing"])
     invalid = results["invalid_periods"]["lines"][0]
     if invalid:
         out.append(

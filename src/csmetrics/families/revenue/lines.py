@@ -10,6 +10,7 @@ from datetime import timedelta
 
 import polars as pl
 
+from csmetrics.core.diagnostics import DataWarning
 from csmetrics.core.errors import InputError
 from csmetrics.core.timeparts import MICROSECONDS_PER_DAY, local_date, local_day_of
 from csmetrics.core.window import Window
@@ -193,3 +194,26 @@ def with_account_group(
         accounts, on="account_id", how="left"
     )
     return joined.with_columns(pl.col("group").fill_null("(none)"))
+
+
+# Columns revenue reads with a default when they are absent (data.md), and what that assumes.
+DEFAULTS = {
+    "period_start": "each line's service period starts at its issued_at",
+    "period_end": "each line's service period is one calendar month from its start (an annual "
+    "line counts its whole amount as one month's MRR)",
+    "recurring": "every line counts as recurring (one-off fees such as setup fees count in MRR)",
+}
+
+
+def defaulted_columns(present: tuple[str, ...]) -> list[DataWarning]:
+    """A warning per absent column that revenue reads with a default, naming what it assumes."""
+    return [
+        DataWarning(
+            "missing_column",
+            f"billing have no {column} column: {assumed} (map it with --map "
+            f"billing.{column}=HEADER)",
+            source="billing",
+        )
+        for column, assumed in DEFAULTS.items()
+        if column not in present
+    ]

@@ -82,6 +82,12 @@ def assemble(
         .sort("bucket")
         .select(pl.exclude("partial"), "partial"),
     }
+    if not {"solved_at", "resolution_minutes"} & set(present):
+        # nothing says when a ticket was solved: no solves and no backlog, rather than none
+        # solved and all in the backlog (the headline's reason is families/needs.py's)
+        tables["volume"] = tables["volume"].with_columns(
+            pl.lit(None, pl.Int64).alias("solved"), pl.lit(None, pl.Int64).alias("backlog")
+        )
     if params.by:
         by = results["by"].rename({"by": params.by}).sort(params.by)
         tables[f"by_{params.by}"] = by.rename({c: c.removeprefix("support.") for c in by.columns})

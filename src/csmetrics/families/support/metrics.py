@@ -2,6 +2,10 @@
 
 from csmetrics.core.declarations import Metric, Table
 
+# Either column gives the time: the timestamp, or the minutes a help desk exports.
+SOLVED = "tickets.solved_at|tickets.resolution_minutes"
+RESPONDED = "tickets.first_response_at|tickets.first_response_minutes"
+
 METRICS = (
     Metric(
         "support.tickets_created_count",
@@ -18,7 +22,7 @@ METRICS = (
         "higher",
         "Tickets solved (solved_at) in the window.",
         ("tickets",),
-        ("tickets.ticket_id", "tickets.created_at"),
+        ("tickets.ticket_id", "tickets.created_at", SOLVED),
         "Tickets solved",
     ),
     Metric(
@@ -27,7 +31,7 @@ METRICS = (
         "lower",
         "Tickets created before the window's end and not solved before it.",
         ("tickets",),
-        ("tickets.ticket_id", "tickets.created_at"),
+        ("tickets.ticket_id", "tickets.created_at", SOLVED),
         "Backlog",
     ),
     Metric(
@@ -36,7 +40,7 @@ METRICS = (
         "lower",
         "Median of first_response_at - created_at over the window's tickets answered before its end (business time with business hours).",
         ("tickets",),
-        ("tickets.ticket_id", "tickets.created_at"),
+        ("tickets.ticket_id", "tickets.created_at", RESPONDED),
         "First response (median)",
     ),
     Metric(
@@ -45,7 +49,7 @@ METRICS = (
         "lower",
         "Mean first-response time over the same tickets.",
         ("tickets",),
-        ("tickets.ticket_id", "tickets.created_at"),
+        ("tickets.ticket_id", "tickets.created_at", RESPONDED),
         "First response (mean)",
     ),
     Metric(
@@ -54,7 +58,7 @@ METRICS = (
         "lower",
         "90th percentile first-response time (linear interpolation).",
         ("tickets",),
-        ("tickets.ticket_id", "tickets.created_at"),
+        ("tickets.ticket_id", "tickets.created_at", RESPONDED),
         "First response (p90)",
     ),
     Metric(
@@ -63,7 +67,7 @@ METRICS = (
         "lower",
         "Share of the window's tickets with no first response before its end.",
         ("tickets",),
-        ("tickets.ticket_id", "tickets.created_at"),
+        ("tickets.ticket_id", "tickets.created_at", RESPONDED),
         "Unanswered",
     ),
     Metric(
@@ -72,7 +76,7 @@ METRICS = (
         "lower",
         "Median of solved_at - created_at over the window's tickets solved before its end.",
         ("tickets",),
-        ("tickets.ticket_id", "tickets.created_at"),
+        ("tickets.ticket_id", "tickets.created_at", SOLVED),
         "Resolution (median)",
     ),
     Metric(
@@ -81,7 +85,7 @@ METRICS = (
         "lower",
         "Mean resolution time over the same tickets.",
         ("tickets",),
-        ("tickets.ticket_id", "tickets.created_at"),
+        ("tickets.ticket_id", "tickets.created_at", SOLVED),
         "Resolution (mean)",
     ),
     Metric(
@@ -90,7 +94,7 @@ METRICS = (
         "lower",
         "90th percentile resolution time.",
         ("tickets",),
-        ("tickets.ticket_id", "tickets.created_at"),
+        ("tickets.ticket_id", "tickets.created_at", SOLVED),
         "Resolution (p90)",
     ),
     Metric(
@@ -99,7 +103,7 @@ METRICS = (
         "higher",
         "Solved tickets with agent_replies <= 1 and no reopen / solved tickets (the window's tickets solved before its end).",
         ("tickets",),
-        ("tickets.ticket_id", "tickets.created_at"),
+        ("tickets.ticket_id", "tickets.created_at", SOLVED, "tickets.agent_replies"),
         "First-contact resolution",
     ),
     Metric(
@@ -108,7 +112,7 @@ METRICS = (
         "lower",
         "Solved tickets reopened at least once / solved tickets.",
         ("tickets",),
-        ("tickets.ticket_id", "tickets.created_at"),
+        ("tickets.ticket_id", "tickets.created_at", SOLVED, "tickets.reopens"),
         "Reopen rate",
     ),
     Metric(
@@ -117,7 +121,7 @@ METRICS = (
         "lower",
         "Answered-or-overdue tickets whose first response took longer than sla_first_response (unanswered ones older than it are breaches).",
         ("tickets",),
-        ("tickets.ticket_id", "tickets.created_at"),
+        ("tickets.ticket_id", "tickets.created_at", RESPONDED),
         "SLA breaches (first response)",
     ),
     Metric(
@@ -126,7 +130,7 @@ METRICS = (
         "higher",
         "Rated tickets of the window rated 4-5 (or good) / rated tickets.",
         ("tickets",),
-        ("tickets.ticket_id", "tickets.created_at"),
+        ("tickets.ticket_id", "tickets.created_at", "tickets.satisfaction"),
         "CSAT (tickets)",
     ),
     Metric(
@@ -135,7 +139,7 @@ METRICS = (
         "higher",
         "Rated solved tickets / solved tickets.",
         ("tickets",),
-        ("tickets.ticket_id", "tickets.created_at"),
+        ("tickets.ticket_id", "tickets.created_at", SOLVED, "tickets.satisfaction"),
         "CSAT response rate",
     ),
 )

@@ -36,7 +36,7 @@ METRICS = (
         "higher",
         "CSAT answers of 4-5 / CSAT answers (1-5 scale); from ticket ratings when no CSAT survey answers are given.",
         ("surveys",),
-        ("surveys.submitted_at", "surveys.score", "surveys.survey"),
+        ("surveys.score|tickets.satisfaction",),
         "CSAT",
     ),
     Metric(
@@ -45,7 +45,7 @@ METRICS = (
         "higher",
         "Mean CSAT score (1-5).",
         ("surveys",),
-        ("surveys.submitted_at", "surveys.score", "surveys.survey"),
+        ("surveys.score|tickets.satisfaction",),
         "CSAT (mean)",
     ),
     Metric(
