@@ -7,11 +7,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypedDict, Unpack
 
-from csmetrics.core.errors import ConfigError
+from csmetrics.core.errors import ConfigError, InputError
 from csmetrics.core.window import WindowSpec, build_window, window_settings
 from csmetrics.families.across import build_bundle, family_params, run_checks
 from csmetrics.families.base import Family
 from csmetrics.families.catalogue import FAMILIES, METRICS
+from csmetrics.families.coverage import outside_data
 from csmetrics.families.runner import compute
 from csmetrics.ingest.config import Config
 from csmetrics.ingest.inputs import Inputs
@@ -87,18 +88,36 @@ def check(
     *,
     params: Mapping[str, Mapping[str, Any]] | None = None,
     on_family: Callable[[str], None] | None = None,
+    allow_stale: bool | None = None,
     **window: Unpack[WindowArgs],
 ) -> list[Outcome]:
     """Evaluate thresholds (`[[checks]]`-style entries: metric, min, max, warn_min, warn_max,
     max_increase_pct, max_decrease_pct, by, allow_missing, name; default: the [[checks]] of
     the config the inputs were loaded with) on a report of the window; `exit_code(outcomes)`
-    is 1 when any failed."""
+    is 1 when any failed. A window outside a checked family's data (it ends before the window
+    starts, or starts after it ends) is an InputError, since every check would judge zeros,
+    unless `allow_stale` (default: the config's `allow_stale`, else False)."""
     config = inputs.config or Config()
     parsed = checks_of(config) if checks is None else _parsed(list(checks), "[[checks]]")
     words = window_settings((inputs.config or Config()).settings, window)
     chosen = _family_params(inputs, params, words)
     bundle = build_bundle(inputs, build_window(**words), chosen, on_family)
+    stale_ok = config.setting("allow_stale", False) if allow_stale is None else allow_stale
+    if not stale_ok:
+        _refuse_stale(bundle, {c.metric.split(".", 1)[0] for c in parsed})
     return run_checks(parsed, bundle, inputs, chosen)
+
+
+def _refuse_stale(bundle: Bundle, checked: set[str]) -> None:
+    """An input error when a checked family's window lies outside its data."""
+    for name in sorted(checked & set(bundle.current)):
+        stale = outside_data(bundle.current[name].warnings)
+        if stale is not None:
+            raise InputError(
+                f"check: {name}: {stale.message.split(': every count')[0]}; every check would "
+                "judge zeros. Pass --as-of or a window inside the data, or set allow_stale = "
+                "true (--allow-stale) to check anyway"
+            )
 
 
 def checks_of(config: Config) -> list[Check]:

@@ -100,6 +100,15 @@ def check(
     quiet: QuietOpt = False,
     verbose: VerboseOpt = False,
     no_progress: NoProgressOpt = False,
+    allow_stale: Annotated[
+        bool | None,
+        typer.Option(
+            "--allow-stale",
+            help="Check even when the window lies outside the data (default: an error, exit 2; "
+            "config: allow_stale).",
+            show_default=False,
+        ),
+    ] = None,
     sources: SourceOptions,
     window: WindowOptions,
 ) -> None:
@@ -114,7 +123,9 @@ def check(
     checks_of(config)  # a mistake in [[checks]] is said before any source is read
     inputs = _inputs(sources, config)
     with family_progress(quiet or no_progress) as advance:
-        outcomes = evaluate_checks(inputs, on_family=advance, **window_words(window))
+        outcomes = evaluate_checks(
+            inputs, on_family=advance, allow_stale=allow_stale, **window_words(window)
+        )
     if junit is not None:
         write_junit(outcomes, junit)
     if output_format == "json":

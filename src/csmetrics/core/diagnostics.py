@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# Warnings that the window lies outside the data (families/coverage.py): every output shows
+# them first, above the numbers they make meaningless.
+WINDOW_OUTSIDE_DATA = ("window_after_data", "window_before_data")
+WINDOW_COVERAGE = (*WINDOW_OUTSIDE_DATA, "window_past_data")
+
 
 @dataclass(frozen=True)
 class DataWarning:
@@ -20,3 +25,8 @@ class DataWarning:
             if value is not None:
                 out[key] = value
         return out
+
+
+def coverage_first(warnings: list[DataWarning] | tuple[DataWarning, ...]) -> list[DataWarning]:
+    """The warnings about the window and the data's range, which outputs show at the top."""
+    return [w for w in warnings if w.code in WINDOW_COVERAGE]

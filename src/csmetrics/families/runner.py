@@ -19,6 +19,7 @@ from csmetrics.core.timeparts import local_day_of, zone
 from csmetrics.core.window import Window, WindowSpec
 from csmetrics.families.base import Family, Lookback, RunContext
 from csmetrics.families.contract import check_frames
+from csmetrics.families.coverage import coverage_warnings
 from csmetrics.families.needs import without_unmet_inputs
 from csmetrics.ingest.inputs import Inputs, load_inputs
 from csmetrics.ingest.source import Source
@@ -75,6 +76,8 @@ def compute(
     columns = {kind: inputs.sources[kind].columns for kind in kinds}
     warnings = [w for kind in kinds for w in inputs.sources[kind].warnings]
     lookback = family.lookback(resolved, params)
+    # first: a window outside the data is the first thing every output says
+    warnings = coverage_warnings(primary, resolved) + warnings
     source_info: dict[str, dict[str, Any]] = {}
     for kind in kinds:
         info, outside = describe_source(

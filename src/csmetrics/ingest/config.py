@@ -26,6 +26,7 @@ SETTINGS = (
     "since",
     "until",
     "as_of",
+    "allow_stale",  # check: judge a window outside the data (families/coverage.py) anyway
 )
 FAMILY_TABLES = (
     "onboarding",
@@ -114,6 +115,8 @@ def load_config(explicit: Path | None = None, cwd: Path | None = None) -> Config
 def parse_config(table: dict[str, Any], path: Path) -> Config:
     config = Config(path=path)
     for key, value in table.items():
+        if key == "allow_stale" and not isinstance(value, bool):
+            raise ConfigError(f"{path}: allow_stale must be true or false, got {value!r}")
         if key in SETTINGS:
             config.settings[key] = value
         elif key == "sources":

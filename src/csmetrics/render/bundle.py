@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from csmetrics.core.declarations import Metric
+from csmetrics.core.diagnostics import coverage_first
 from csmetrics.render.files import indented_json
 from csmetrics.render.values import MISSING, format_metric
 
@@ -84,6 +85,9 @@ def render_summary(bundle: Bundle, console: Console) -> None:
         f"{bundle.window.timezone})"
     )
     for name, report in bundle.current.items():
+        for warning in coverage_first(report.warnings):
+            console.print(f"warning: {name}: {warning.message}", style="bold red", highlight=False)
+    for name, report in bundle.current.items():
         table = Table(title=name, box=box.SIMPLE_HEAVY, title_justify="left", show_edge=False)
         for column, justify in (("metric", "left"), ("value", "right"), ("previous", "right"),
                                 ("change", "right"), ("", "left")):  # fmt: skip
@@ -113,6 +117,8 @@ def markdown(bundle: Bundle) -> str:
         f"Window {bundle.window.since:%Y-%m-%d} to {bundle.window.until:%Y-%m-%d} (exclusive), "
         f"compared with {previous_window.name}; time zone {bundle.window.timezone}.",
     ]
+    for name, report in bundle.current.items():
+        lines += [f"\n> **Warning ({name}):** {w.message}" for w in coverage_first(report.warnings)]
     for name, report in bundle.current.items():
         lines += [
             "",

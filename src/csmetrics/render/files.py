@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
+from csmetrics.core.diagnostics import coverage_first
 from csmetrics.core.errors import ConfigError
 from csmetrics.render.values import format_cell, format_metric, unit_label
 
@@ -74,6 +75,7 @@ def markdown_text(report: Report) -> str:
         "",
         f"Window: {_iso(window.since)} to {_iso(window.until)} (exclusive), time zone {window.timezone}.",
         "",
+        *(f"> **Warning:** {w.message}\n" for w in coverage_first(report.warnings)),
         "| metric | value | unit |",
         "|---|---:|---|",
     ]

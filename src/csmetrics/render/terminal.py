@@ -8,6 +8,7 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
+from csmetrics.core.diagnostics import coverage_first
 from csmetrics.render.charts import chart_for
 from csmetrics.render.values import format_cell, format_metric, sparkline, unit_label
 
@@ -24,6 +25,8 @@ def render(report: Report, console: Console, max_rows: int = MAX_ROWS) -> None:
         f"[bold]{report.family}[/bold]  {window.name}  "
         f"({_day(window.since)} to {_day(window.until)}, exclusive; {window.timezone})"
     )
+    for warning in coverage_first(report.warnings):
+        console.print(f"warning: {warning.message}", style="bold red", highlight=False)
     console.print(_headline(report))
     trend = _trend(report)
     if trend:
