@@ -8,10 +8,11 @@ porting this module.
 
 from __future__ import annotations
 
+import difflib
 import re
 from datetime import date, datetime, timedelta
 from typing import Literal
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, available_timezones
 
 import polars as pl
 
@@ -47,7 +48,11 @@ def zone(name: str, option: str = "--timezone") -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (KeyError, ValueError) as exc:  # ZoneInfoNotFoundError is a KeyError
-        raise ConfigError(f"{option}: unknown time zone {name!r} (expected an IANA name)") from exc
+        close = difflib.get_close_matches(str(name), sorted(available_timezones()), n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        raise ConfigError(
+            f"{option}: unknown time zone {name!r} (expected an IANA name{hint})"
+        ) from exc
 
 
 # --- expressions (heavy, lazy plans) -------------------------------------------------------------

@@ -333,7 +333,10 @@ def _period_window(period: str, as_of: datetime, base: WindowSpec) -> WindowSpec
     if match := _YEAR.match(period.strip()):
         first = date(int(match.group(1)), 1, 1)
         return days(first, add_months(first, 12), period.strip())
-    raise ConfigError(f"--period: expected one of {', '.join(PERIODS)}; got {period!r}")
+    words = ("all", "this-week", "last-week", "this-month", "last-month", "last-quarter")
+    close = difflib.get_close_matches(text, words, n=1, cutoff=0.7)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    raise ConfigError(f"--period: expected one of {', '.join(PERIODS)}; got {period!r}{hint}")
 
 
 def _week_label(first: date, base: WindowSpec) -> str:

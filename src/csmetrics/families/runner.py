@@ -20,6 +20,7 @@ from csmetrics.core.window import Window, WindowSpec
 from csmetrics.families.base import Family, Lookback, RunContext
 from csmetrics.families.contract import check_frames
 from csmetrics.families.coverage import coverage_warnings
+from csmetrics.families.names import unknown_name_warnings
 from csmetrics.families.needs import without_unmet_inputs
 from csmetrics.ingest.inputs import Inputs, load_inputs
 from csmetrics.ingest.source import Source
@@ -106,14 +107,16 @@ def compute(
     observed = {kind: inputs.sources[kind].observed for kind in kinds}
     result = family.assemble(results, RunContext(resolved, observed, columns), params)
     result = without_unmet_inputs(result, family.metrics, columns)
+    parameters = family.parameters(params)
+    named = unknown_name_warnings(family.name, family.settings, parameters, inputs)
     return Report(
         family=family.name,
         window=resolved,
-        parameters=family.parameters(params),
+        parameters=parameters,
         sources=source_info,
         metrics=result.metrics,
         tables=result.tables,
-        warnings=warnings + result.warnings,
+        warnings=warnings + named + result.warnings,
         currency=result.currency,
         engine="spark" if on_spark else "polars",
         declared={metric.id: metric for metric in family.metrics},

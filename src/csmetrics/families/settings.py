@@ -46,6 +46,9 @@ class Setting:
     # line is set (True) or left commented out for the reader to switch on
     example: str | None = None
     in_starter: bool = False
+    # the source column whose values this setting names ("events.event": event names): a name
+    # that never occurs there is a warning with the closest ones that do (families/names.py)
+    values_of: str | None = None
 
     @property
     def option(self) -> str:

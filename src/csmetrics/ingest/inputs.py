@@ -36,9 +36,28 @@ class Inputs:
     # the config the sources were loaded with (`cm.load(config=...)`, the command line): its
     # family tables and window settings apply to every family computed on these inputs
     config: Config | None = field(default=None, compare=False)
+    # distinct values of a column, found once per load (`distinct`)
+    _distinct: dict[str, tuple[str, ...]] = field(default_factory=dict, compare=False, repr=False)
 
     def __getitem__(self, kind: str) -> pl.DataFrame:
         return self.sources[kind].frame
+
+    def distinct(self, kind: str, column: str) -> tuple[str, ...]:
+        """The distinct values (as text, sorted) of a loaded column: one pass over it the first
+        time (a Spark query for events Spark holds), remembered for every family after."""
+        key = f"{kind}.{column}"
+        if key not in self._distinct:
+            source = self.sources[kind]
+            if source.spark is not None:
+                rows = source.spark.select(column).distinct().collect()
+                found = [str(row[0]) for row in rows if row[0] is not None]
+            else:
+                # unique values, not a categorical's categories: those also hold every name a
+                # query compared the column with
+                series = source.frame.get_column(column).drop_nulls().unique()
+                found = series.cast(pl.String).to_list()
+            self._distinct[key] = tuple(sorted(found))
+        return self._distinct[key]
 
     def __contains__(self, kind: object) -> bool:
         return kind in self.sources

@@ -59,6 +59,7 @@ SETTINGS = Settings(
             "Feature name -> the events that count as using it ([engagement.features] "
             'Reporting = ["report_viewed"]); default: each event is a feature.',
             example='{ Reports = ["report_viewed", "report_exported"] }',
+            values_of="events.event",
         ),
         Setting(
             "use_session_id",

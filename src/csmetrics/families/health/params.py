@@ -177,6 +177,7 @@ SETTINGS = Settings(
             "Only this owner's accounts (accounts source column owner).",
             flag="--owner",
             example='"Ana Ruiz"',
+            values_of="accounts.owner",
         ),
         INACTIVE_EVENTS,
         ENGAGEMENT_SETTINGS["features"],

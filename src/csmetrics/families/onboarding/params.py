@@ -44,6 +44,7 @@ SETTINGS = Settings(
             repeatable=True,
             example='["created_project", "invited_user"]',
             in_starter=True,
+            values_of="events.event",
         ),
         Setting(
             "activation_window",
@@ -61,6 +62,7 @@ SETTINGS = Settings(
             "The event of first value (default: the last activation event).",
             flag="--value-event",
             example='"invited_user"',
+            values_of="events.event",
         ),
         Setting(
             "steps",
@@ -71,6 +73,7 @@ SETTINGS = Settings(
             repeatable=True,
             example='["signed_up", "created_project", "invited_user"]',
             in_starter=True,
+            values_of="events.event",
         ),
         Setting(
             "conversion_window",

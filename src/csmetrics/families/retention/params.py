@@ -67,6 +67,7 @@ SETTINGS = Settings(
             flag="--return-event",
             repeatable=True,
             example='["login"]',
+            values_of="events.event",
         ),
         INACTIVE_EVENTS,
         Setting(

@@ -14,4 +14,5 @@ INACTIVE_EVENTS = Setting(
     repeatable=True,
     example='["email_opened"]',
     in_starter=True,
+    values_of="events.event",
 )

@@ -26,6 +26,7 @@ SIGNUP_EVENT = Setting(
     "The event of signup, which starts a first-time cohort (default: a user's first event).",
     flag="--signup-event",
     example='"signed_up"',
+    values_of="events.event",
 )
 LEVEL = Setting(
     "level",

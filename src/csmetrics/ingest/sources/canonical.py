@@ -7,6 +7,7 @@ the files materialises (read.py); quality.py derives the checks and the cleaned 
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -333,7 +334,9 @@ def missing_columns_error(
     for name, candidates, explicit in missing:
         looked = " or ".join(repr(c) for c in candidates)
         how = "mapped by you to" if explicit else "expected"
-        parts.append(f"{name!r} ({how} {looked})")
+        close = _closest_header(candidates, raw_schema.names())
+        hint = f"; did you mean {close!r}?" if close else ""
+        parts.append(f"{name!r} ({how} {looked}{hint})")
     fixes = " ".join(f"--map {spec.kind}.{name}=HEADER" for name, _, _ in missing)
     if any(name == "survey" for name, _, _ in missing):
         fixes += " (or, for an export of one survey kind, --survey nps|csat|ces)"
@@ -342,3 +345,13 @@ def missing_columns_error(
         f"{where}: {spec.kind} {noun} not found: {', '.join(parts)}; map with {fixes}. "
         f"Headers: {shown}"
     )
+
+
+def _closest_header(candidates: tuple[str, ...], headers: list[str]) -> str | None:
+    """The header most like one of the expected names (case and separators aside)."""
+    by_key = {normalised(h): h for h in headers}
+    for candidate in candidates:
+        close = difflib.get_close_matches(normalised(candidate), list(by_key), n=1, cutoff=0.75)
+        if close:
+            return by_key[close[0]]
+    return None
