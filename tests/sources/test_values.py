@@ -10,6 +10,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+import csmetrics as cm
 from csmetrics.core.errors import InputError
 from csmetrics.ingest.sources import SourceSpec, load_source
 from csmetrics.ingest.sources.quality import check_quality
@@ -243,3 +244,36 @@ def test_implausible_time_range_is_a_warning(tmp_path: Path) -> None:
     path = _write(tmp_path, "timestamp,user_id,event\n1999-12-31,u1,a\n2026-11-02,u1,a\n")
     _, codes = _read("events", path)
     assert "implausible_time_range" in codes
+
+
+def test_rows_repeating_every_mapped_column_are_counted_among_kept_rows(tmp_path: Path) -> None:
+    # 5 rows: 2 copies of (t1, u1, a), and 2 copies with no user_id (dropped: not repeats);
+    # the unmapped `note` column differs between the copies and is not compared
+    path = _write(
+        tmp_path,
+        "timestamp,user_id,event,note\n"
+        "2026-11-02T10:00:00Z,u1,a,first\n"
+        "2026-11-02T10:00:00Z,u1,a,second\n"
+        "2026-11-02T11:00:00Z,,a,x\n"
+        "2026-11-02T11:00:00Z,,a,x\n"
+        "2026-11-02T12:00:00Z,u2,b,y\n",
+    )
+    frame, codes = _read("events", path)
+    assert frame.height == 3  # both copies kept; the two rows without a user dropped
+    assert codes.count("duplicate_rows") == 1
+    warnings = cm.load(events=path).warnings
+    (repeat,) = [w for w in warnings if w.code == "duplicate_rows"]
+    assert repeat.message.startswith(
+        "events: 1 rows repeat another row in every mapped column; kept"
+    )
+
+
+def test_billing_repeats_name_invoice_lines(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path,
+        "invoice_id,account_id,amount,issued_at\n"
+        "in_1,a1,10.00,2026-10-01\n"
+        "in_1,a1,10.00,2026-10-01\n",
+    )
+    (repeat,) = [w for w in cm.load(billing=path).warnings if w.code == "duplicate_rows"]
+    assert "invoice lines carry no line id" in repeat.message and "event_id" not in repeat.message

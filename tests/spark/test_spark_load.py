@@ -60,7 +60,7 @@ def test_exact_duplicates_without_event_ids_are_counted_and_kept(tmp_path: Path,
     warnings = cm.load(events=path, engine=spark).sources["events"].warnings
     expected = cm.load(events=path, engine="polars").sources["events"].warnings
     assert [w.message for w in warnings] == [w.message for w in expected]
-    assert any("1 rows are exact duplicates" in w.message for w in warnings)
+    assert any("1 rows repeat another row in every mapped column" in w.message for w in warnings)
 
 
 def test_preset_headers_are_mapped(tmp_path: Path, spark: Any) -> None:

@@ -308,10 +308,12 @@ def _quality(staged: DataFrame, names: list[str]) -> dict[str, Any]:
         aggs.append(F.count_if(value.isNull()).alias(f"{name}__missing"))
         aggs.append(F.count(value).alias(f"{name}__values"))
     if KEY not in names:
+        # among the rows cleaning keeps, as the Polars loader counts them
         canonical = [c for c in names if c in SCHEMAS[KIND]]
-        aggs.append(
-            (F.count(F.lit(1)) - F.count_distinct(F.xxhash64(*canonical))).alias("duplicates")
-        )
+        required = [c for c in canonical if SCHEMAS[KIND][c].required]
+        complete = reduce(and_, (F.col(c).isNotNull() for c in required), F.lit(True))
+        distinct = F.count_distinct(F.when(complete, F.xxhash64(*canonical)))
+        aggs.append((F.count_if(complete) - distinct).alias("duplicates"))
     row = staged.agg(*aggs).collect()[0].asDict()
     row["timestamp__missing"] = row["timestamp__missing"] - row["timestamp__invalid"]
     for end in ("first", "last"):

@@ -105,9 +105,14 @@ def quality_frame(source: LoadedSource, staged: pl.LazyFrame) -> pl.LazyFrame:
         aggs.append(pl.lit(together).alias("duplicates_by"))
         aggs.append(pl.col("__key").null_count().alias("without_key"))
     else:
+        # counted among the rows cleaning keeps (every required value present), so a row
+        # dropped for a missing id is not also counted as a repeat
         canonical = [n for n in names if n in schema]
-        rows = pl.struct(*canonical).hash(seed=7)
-        aggs.append((pl.len() - rows.n_unique()).alias("duplicates"))
+        complete = pl.all_horizontal(
+            [pl.col(n).is_not_null() for n in canonical if schema[n].required] or [pl.lit(True)]
+        )
+        rows = pl.struct(*canonical).hash(seed=7).filter(complete)
+        aggs.append((complete.sum() - rows.n_unique()).alias("duplicates"))
         aggs.append(pl.lit(None, pl.String).alias("duplicates_by"))
     return staged.with_columns(normalised(spec.kind, names)).select(aggs)
 
@@ -206,6 +211,16 @@ def check_quality(source: LoadedSource, quality: dict[str, Any]) -> list[DataWar
     return warnings + quality_warnings(kind, source.headers, source.columns, quality)
 
 
+# Why rows that repeat another in every mapped column are kept: nothing tells copies apart.
+NO_KEY = {
+    "events": "there is no event_id to tell a copy from a second event at the same instant",
+    "billing": "invoice lines carry no line id: an invoice may bill the same item twice",
+    "surveys": "answers carry no id: two respondents may answer alike at the same instant",
+    "tickets": "there is no ticket_id to tell them apart",
+    "accounts": "there is no account_id to tell them apart",
+}
+
+
 def quality_warnings(
     kind: str, headers: Mapping[str, str], columns: Collection[str], quality: Mapping[str, Any]
 ) -> list[DataWarning]:
@@ -229,10 +244,11 @@ def quality_warnings(
         by = quality.get("duplicates_by")
         kept = "the last row of each is kept (its latest version)" if kind in KEEP_LAST else ""
         message = (
-            f"{kind}: {duplicates} rows repeat another row's {by} and were dropped"
+            f"{kind}: {duplicates:,} rows repeat another row's {by} and were dropped"
             + (f"; {kept}" if kept else "")
             if by
-            else f"{kind}: {duplicates} rows are exact duplicates of another row (kept: no event_id to tell them apart)"
+            else f"{kind}: {duplicates:,} rows repeat another row in every mapped column; "
+            f"kept, as {NO_KEY[kind]}"
         )
         warnings.append(DataWarning("duplicate_rows", message, count=duplicates, source=kind))
     for rule in rules_for(kind, columns):
