@@ -277,3 +277,60 @@ def test_billing_repeats_name_invoice_lines(tmp_path: Path) -> None:
     )
     (repeat,) = [w for w in cm.load(billing=path).warnings if w.code == "duplicate_rows"]
     assert "invoice lines carry no line id" in repeat.message and "event_id" not in repeat.message
+
+
+def test_an_id_value_holding_most_rows_is_named_with_the_line_that_drops_it(
+    tmp_path: Path,
+) -> None:
+    # 300 events: 186 by the literal "NA" (62%), 114 by 114 distinct users
+    rows = [f"2026-11-02T10:{i % 60:02d}:00Z,NA,view" for i in range(186)]
+    rows += [f"2026-11-02T11:{i % 60:02d}:00Z,u{i},view" for i in range(114)]
+    path = _write(tmp_path, "timestamp,user_id,event\n" + "\n".join(rows) + "\n")
+    inputs = cm.load(events=path)
+    (warning,) = [w for w in inputs.warnings if w.code == "dominant_value"]
+    assert warning.count == 186
+    assert warning.message == (
+        "events: 'NA' holds 62% of the rows (186) in column 'user_id' (user_id), so they count "
+        'as one user; if it means none (a placeholder), drop it with null_values = ["NA"] '
+        "under [sources.events]"
+    )
+    # following the advice: the NA rows are missing users, dropped and counted
+    fixed = cm.load(events=path, options={"events": {"null_values": ["NA"]}})
+    assert fixed["events"].height == 114
+    assert "dominant_value" not in {w.code for w in fixed.warnings}
+
+
+def test_few_users_sharing_the_rows_are_not_a_dominant_value(tmp_path: Path) -> None:
+    # 150 events of 3 users: each holds a third or more, but three users are just few users
+    rows = [f"2026-11-02T10:{i % 60:02d}:00Z,u{i % 3},view" for i in range(150)]
+    path = _write(tmp_path, "timestamp,user_id,event\n" + "\n".join(rows) + "\n")
+    assert "dominant_value" not in {w.code for w in cm.load(events=path).warnings}
+
+
+def test_amounts_that_look_like_cents_get_a_hint(tmp_path: Path) -> None:
+    lines = pl.DataFrame(
+        {
+            "invoice_id": ["in_1", "in_2"],
+            "account_id": ["a1", "a2"],
+            "amount": [4900, 9900],  # an API's integer cents
+            "issued_at": ["2026-10-01T00:00:00Z", "2026-10-02T00:00:00Z"],
+        }
+    )
+    path = tmp_path / "billing.parquet"
+    lines.write_parquet(path)
+    hints = [w.message for w in cm.load(billing=path).warnings if w.code == "amount_unit_hint"]
+    assert hints == [
+        "billing: column 'amount' (amount) holds whole numbers in an integer column; amounts are "
+        'read as currency units. If they are cents, set amount_unit = "cents" under '
+        "[sources.billing]"
+    ]
+    said = cm.load(billing=path, options={"billing": {"amount_unit": "cents"}})
+    assert "amount_unit_hint" not in {w.code for w in said.warnings}
+    assert said["billing"]["amount"].to_list()[0] == Decimal("49")
+    text = _write(
+        tmp_path,
+        "invoice_id,account_id,amount_cents,issued_at\nin_1,a1,4900,2026-10-01\n",
+        "billing.csv",
+    )
+    mapped = cm.load(billing=text, columns={"billing": {"amount": "amount_cents"}})
+    assert [w.code for w in mapped.warnings if w.code == "amount_unit_hint"] == ["amount_unit_hint"]

@@ -66,6 +66,7 @@ class LoadedSource:
     careful: bool = False  # CSV read by the thorough reader (sources/messy.py)
     # time column -> its rows holding a zero date (read as missing), over `raw`
     zero_dates: dict[str, pl.Expr] = field(default_factory=dict)
+    dtypes: dict[str, pl.DataType] = field(default_factory=dict)  # column -> its type in the file
 
     @property
     def is_csv(self) -> bool:
@@ -130,6 +131,7 @@ def load_source(
         fallbacks=read.fallbacks,
         careful=careful,
         zero_dates=read.zero_dates,
+        dtypes=read.dtypes,
     )
 
 
@@ -218,7 +220,7 @@ class _Read:
                 spec.source_timezone,
                 layout,
                 decimal=spec.decimal,
-                cents=column.kind == "money" and _amount_unit(spec) == "cents",
+                cents=column.kind == "money" and amount_unit(spec) == "cents",
             )
             if column.kind == "datetime":
                 zero = zero_date(typed, value, dtype, spec.source_timezone)
@@ -316,7 +318,7 @@ def _sample(raw: pl.LazyFrame, expr: pl.Expr, rows: int = 2000) -> pl.Series:
         return pl.Series("sample", [], dtype=pl.String)
 
 
-def _amount_unit(spec: SourceSpec) -> str:
+def amount_unit(spec: SourceSpec) -> str:
     preset = PRESETS.get(spec.preset) if spec.preset else None
     return spec.amount_unit or (preset.amount_unit if preset else "units")
 

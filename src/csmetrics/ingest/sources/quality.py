@@ -15,11 +15,12 @@ import polars as pl
 
 from csmetrics.core.diagnostics import DataWarning
 from csmetrics.core.errors import InputError
-from csmetrics.ingest.sources.canonical import LoadedSource, unreadable
+from csmetrics.ingest.sources.canonical import LoadedSource, amount_unit, unreadable
+from csmetrics.ingest.sources.dominant import dominant_values
 from csmetrics.ingest.sources.files import head_text, resolve_files, sniff_delimiter
 from csmetrics.ingest.sources.presets import PRESETS
 from csmetrics.ingest.sources.rules import apply_rules, normalised, rules_for
-from csmetrics.ingest.sources.schema import DEDUP_COLUMN, SCHEMAS, TIME_COLUMN
+from csmetrics.ingest.sources.schema import DEDUP_COLUMN, KEY_SEED, SCHEMAS, TIME_COLUMN
 from csmetrics.ingest.sources.values import (
     AMBIGUOUS_DATE,
     COMMA_NUMBER,
@@ -162,6 +163,7 @@ def assess(
             repeats[kind] = rows["__row"]
         if repeats[kind] is not None:
             quality["duplicates"] = repeats[kind].len()  # type: ignore[union-attr]
+        quality.update(dominant_values(sources[kind], staged[kind], quality["rows"], KEY_SEED))
         qualities[kind] = quality
     return qualities, repeats
 
@@ -208,7 +210,31 @@ def check_quality(source: LoadedSource, quality: dict[str, Any]) -> list[DataWar
             text = source.raws[name].cast(pl.String)
             sample = source.raw.select(text.filter(zero).first()).collect().item()
             quality[f"{name}__zero_sample"] = sample
+    warnings += _minor_units_hint(source)
     return warnings + quality_warnings(kind, source.headers, source.columns, quality)
+
+
+def _minor_units_hint(source: LoadedSource) -> list[DataWarning]:
+    """Amounts that look like minor units (a header saying cents, or whole numbers held in an
+    integer column, as APIs write cents) read as units: a hint naming amount_unit."""
+    if source.spec.kind != "billing" or "amount" not in source.headers:
+        return []
+    if amount_unit(source.spec) == "cents" or source.spec.amount_unit == "units":
+        return []  # said explicitly either way
+    header = source.headers["amount"]
+    words = header.lower()
+    integer = source.dtypes.get("amount", pl.String()).is_integer()
+    if not (integer or "cent" in words or "minor" in words):
+        return []
+    why = "holds whole numbers in an integer column" if integer else "says cents"
+    return [
+        DataWarning(
+            "amount_unit_hint",
+            f"billing: column {header!r} (amount) {why}; amounts are read as currency units. "
+            'If they are cents, set amount_unit = "cents" under [sources.billing]',
+            source="billing",
+        )
+    ]
 
 
 # Why rows that repeat another in every mapped column are kept: nothing tells copies apart.
@@ -258,6 +284,7 @@ def quality_warnings(
             warnings.append(DataWarning(rule.code, message, count=count, source=kind))
     warnings.extend(_implausible_range(kind, quality))
     warnings.extend(_time_value_warnings(kind, headers, quality))
+    warnings.extend(_dominant_value_warnings(kind, headers, quality))
     return warnings
 
 
@@ -378,3 +405,31 @@ def _file_and_row(source: LoadedSource, name: str, value: str) -> str:
     if not hit.height:
         return source.label
     return f"{hit['__file'].item()}, row {hit['__row'].item() + 1}"
+
+
+def _dominant_value_warnings(
+    kind: str, headers: Mapping[str, str], quality: Mapping[str, Any]
+) -> list[DataWarning]:
+    """An id value holding more than a third of the rows, and the line that would drop it."""
+    warnings: list[DataWarning] = []
+    for name, header in headers.items():
+        if f"{name}__dominant_rows" not in quality:
+            continue
+        value, count = quality[f"{name}__dominant"], int(quality[f"{name}__dominant_rows"])
+        share = count / max(int(quality["rows"]), 1)
+        warnings.append(
+            DataWarning(
+                "dominant_value",
+                f"{kind}: {value!r} holds {share:.0%} of the rows ({count:,}) in column "
+                f"{header!r} ({name}), so they count as one {name.removesuffix('_id')}; if it "
+                f"means none (a placeholder), drop it with null_values = [{_toml(value)}] under "
+                f"[sources.{kind}]",
+                count=count,
+                source=kind,
+            )
+        )
+    return warnings
+
+
+def _toml(value: object) -> str:
+    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'

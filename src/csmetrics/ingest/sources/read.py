@@ -11,11 +11,10 @@ import polars as pl
 from csmetrics.core.errors import InputError
 from csmetrics.ingest.sources.canonical import LoadedSource, load_source
 from csmetrics.ingest.sources.quality import assess, clean_frame
-from csmetrics.ingest.sources.schema import HASHED_COLUMNS
+from csmetrics.ingest.sources.schema import HASHED_COLUMNS, KEY_SEED
 from csmetrics.ingest.sources.spec import SourceSpec
 
 COMPACT_COLUMNS = ("user_id", "account_id", "event", "session_id")
-KEY_SEED = 3
 
 
 def compact(frame: pl.LazyFrame, keys: Collection[str] = (), namespace: str = "") -> pl.LazyFrame:
