@@ -7,8 +7,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import polars as pl
+import pytest
 
 import csmetrics as cm
+from csmetrics.core.errors import ConfigError, InputError
 
 HEADER = (
     "Id,Requester id,Status,Via,Created at,Solved at,Replies,Reopens,First reply time in minutes\n"
@@ -106,3 +108,45 @@ def test_a_required_time_holding_a_zero_date_drops_its_row(tmp_path: Path) -> No
     assert inputs["tickets"]["ticket_id"].to_list() == ["2"]
     codes = {w.code for w in inputs.warnings}
     assert {"zero_dates", "missing_value"} <= codes
+
+
+def _events(tmp_path: Path, *values: str) -> Path:
+    path = tmp_path / "events.csv"
+    rows = "".join(f"{value},u{i},login\n" for i, value in enumerate(values))
+    path.write_text("timestamp,user_id,event\n" + rows)
+    return path
+
+
+def test_zones_written_inside_values(tmp_path: Path) -> None:
+    # REES46's trailing UTC, GMT, an hour-only offset and +0530: each the instant it says
+    path = _events(
+        tmp_path,
+        "2019-10-01 00:00:00 UTC",
+        "2019-10-01 00:00:00 GMT",
+        "2019-10-01T00:00:00+00",
+        "2019-10-01 05:30:00-05",  # 10:30 UTC
+        "2019-10-01T05:30:00+0530",  # 00:00 UTC
+        "2019-10-01T05:30:00+05:30",  # 00:00 UTC
+    )
+    times = cm.load(events=path)["events"].sort("timestamp")["timestamp"].to_list()
+    hours = [(t.day, t.hour, t.minute) for t in times]
+    assert hours == [(1, 0, 0)] * 5 + [(1, 10, 30)]
+
+
+def test_a_zone_abbreviation_is_refused_with_what_to_do(tmp_path: Path) -> None:
+    path = _events(tmp_path, "2019-10-01 00:00:00 MSK")
+    with pytest.raises(InputError, match="zone abbreviation 'MSK', which is ambiguous") as error:
+        cm.load(events=path)
+    assert "source_timezone" in str(error.value) and "+03:00" in str(error.value)
+
+
+def test_percent_capital_z_in_formats_is_refused(tmp_path: Path) -> None:
+    path = _events(tmp_path, "01/10/2019 00:00 MSK")
+    with pytest.raises(ConfigError, match=r"%Z .* is ambiguous"):
+        cm.load(events=path, options={"events": {"formats": {"timestamp": "%d/%m/%Y %H:%M %Z"}}})
+
+
+def test_a_failing_format_is_named_in_the_error(tmp_path: Path) -> None:
+    path = _events(tmp_path, "01/10/2019 00:00", "2019-10-02 00:00")
+    with pytest.raises(InputError, match="expected the format '%d/%m/%Y %H:%M' given in formats"):
+        cm.load(events=path, options={"events": {"formats": {"timestamp": "%d/%m/%Y %H:%M"}}})

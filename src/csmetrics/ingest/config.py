@@ -182,6 +182,14 @@ def check_source_entry(kind: str, entry: Mapping[str, Any], where: str) -> None:
     for mapping in ("columns", "formats"):
         if mapping in entry and not isinstance(entry[mapping], Mapping):
             raise ConfigError(f"{where}: {mapping} must be a table")
+    for column, fmt in dict(entry.get("formats") or {}).items():
+        if "%Z" in str(fmt):
+            raise ConfigError(
+                f"{where}: formats.{column} = {fmt!r}: %Z (a zone name such as MSK) is "
+                "ambiguous and would be dropped, reading every zone as the same; write the "
+                "values with UTC offsets and use %z, or drop the name and set source_timezone = "
+                '"Europe/Moscow" (an IANA name)'
+            )
     if entry.get("decimal") not in (None, ".", ","):
         raise ConfigError(f'{where}: decimal must be "." or ",", got {entry["decimal"]!r}')
     if entry.get("amount_unit") not in (None, "units", "cents"):

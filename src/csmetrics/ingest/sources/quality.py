@@ -27,6 +27,7 @@ from csmetrics.ingest.sources.values import (
     DOT_NUMBER,
     EXPECTED_TIMESTAMP,
     MONEY_PLACES,
+    ZONE_ABBREVIATION,
 )
 
 PLAUSIBLE_START = datetime(2000, 1, 1, tzinfo=UTC)
@@ -203,7 +204,7 @@ def check_quality(source: LoadedSource, quality: dict[str, Any]) -> list[DataWar
                 )
             raise InputError(
                 f"{where}: {kind} column {header!r} ({name}): cannot read {sample!r}; "
-                f"expected {_expected(schema[name].kind, sample)}"
+                f"expected {_expected(schema[name].kind, sample, source.spec.formats.get(name))}"
             )
     for name, zero in source.zero_dates.items():
         if quality.get(f"{name}__zero"):
@@ -341,8 +342,18 @@ def _implausible_range(kind: str, quality: Mapping[str, Any]) -> list[DataWarnin
     ]
 
 
-def _expected(kind: str, sample: str | None) -> str:
-    """What a column of `kind` expects, and why `sample` is not it."""
+def _expected(kind: str, sample: str | None, fmt: str | None = None) -> str:
+    """What a column of `kind` expects (the `formats` entry when there is one), and why
+    `sample` is not it."""
+    if kind == "datetime" and fmt:
+        return f"the format {fmt!r} given in formats"
+    zone = re.search(ZONE_ABBREVIATION, sample or "") if kind == "datetime" else None
+    if zone and zone.group(1).upper() not in ("UTC", "GMT", "Z"):
+        return (
+            f"a time without the zone abbreviation {zone.group(1)!r}, which is ambiguous "
+            "(several zones share most abbreviations): write UTC offsets (+03:00), or drop "
+            'the abbreviation and set source_timezone = "Europe/Moscow" (an IANA name)'
+        )
     if kind == "datetime":
         return EXPECTED_TIMESTAMP
     if kind == "integer":

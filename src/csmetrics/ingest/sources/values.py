@@ -19,6 +19,8 @@ AMBIGUOUS_DATE = r"^\s*\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}"
 # Epoch numbers outside these years are more likely a unit or column mix-up than a real time.
 EPOCH_MIN = datetime(2000, 1, 1, tzinfo=UTC)
 EPOCH_END = datetime(2101, 1, 1, tzinfo=UTC)
+# A zone abbreviation after the time ("... MSK", "... EST"): ambiguous, never guessed.
+ZONE_ABBREVIATION = r"\d\s*([A-Za-z]{2,5})\s*$"
 EXPECTED_TIMESTAMP = (
     "ISO 8601 (2026-11-02T09:15:00Z, 2026-11-02 09:15:00+01:00, 2026-11-02, 20261102), "
     "or Unix epoch seconds/milliseconds between 2000 and 2100"
@@ -101,6 +103,7 @@ _LAYOUTS: dict[str, str] = {
     "%Y-%m-%dT%H:%M:%SZ": "utc",
     "%Y-%m-%dT%H:%M:%S%.fZ": "utc",
     "%Y-%m-%d %H:%M:%SZ": "utc",
+    "%Y-%m-%d %H:%M:%S UTC": "utc",
     "%Y-%m-%dT%H:%M:%S%#z": "aware",
     "%Y-%m-%d %H:%M:%S%#z": "aware",
     "%Y-%m-%dT%H:%M:%S%.f%#z": "aware",
@@ -172,7 +175,13 @@ def parse_timestamp(
         if "%z" in fmt or "%:z" in fmt or "%#z" in fmt:
             return parsed.dt.convert_time_zone("UTC")
         return to_utc_from_local(parsed, source_tz)
-    iso = text.str.replace("T", " ", literal=True).str.replace(r"(?i)z$", "+00:00")
+    iso = (
+        # a trailing Z, UTC or GMT (REES46: "2019-10-01 00:00:00 UTC") is +00:00, and an
+        # hour-only offset (+00, -05) gets its minutes; before the T goes, as UTC holds one
+        text.str.replace(r"(?i)\s*(z|utc|gmt)$", "+00:00")
+        .str.replace(r"(\d\d:\d\d(:\d\d(\.\d+)?)?)([+-]\d\d)$", "${1}${4}:00")
+        .str.replace("T", " ", literal=True)
+    )
     aware = [iso.str.to_datetime(f, strict=False, time_unit="us") for f in _AWARE_FORMATS]
     naive = [iso.str.to_datetime(f, strict=False, time_unit="us") for f in _NAIVE_FORMATS]
     naive.append(iso.str.to_date("%Y-%m-%d", strict=False).cast(pl.Datetime("us")))
