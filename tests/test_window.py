@@ -187,3 +187,26 @@ def test_cohort_grid_reaches_back_periods_before_a_short_window() -> None:
 def test_empty_data_cannot_close_an_open_window() -> None:
     with pytest.raises(InputError, match=r"events\.csv: holds no rows"):
         build_window().resolved(None, None, "events.csv")
+
+
+def test_the_api_takes_date_and_datetime_objects_and_names_its_keywords() -> None:
+    import datetime as dt
+
+    import polars as pl
+
+    import csmetrics as cm
+    from csmetrics.core.errors import ConfigError
+
+    inputs = cm.load(events=pl.DataFrame({"timestamp": ["2026-10-01T10:00:00Z"],
+                                         "user_id": ["u1"], "event": ["a"]}))  # fmt: skip
+    # a date is the local midnight; a naive datetime is local time in `timezone`
+    report = cm.engagement(inputs, since=dt.date(2026, 10, 1), until=dt.date(2026, 11, 1))
+    assert (report.window.since.day, report.window.until.month) == (1, 11)
+    paris = cm.engagement(
+        inputs, since=dt.datetime(2026, 10, 1), until="2026-11-01", timezone="Europe/Paris"
+    )
+    assert paris.window.since == dt.datetime(2026, 9, 30, 22, tzinfo=dt.UTC)  # CEST, UTC+2
+    as_of = cm.engagement(inputs, period="last-7d", as_of=dt.date(2026, 10, 5)).window
+    assert as_of.since == dt.datetime(2026, 9, 28, tzinfo=dt.UTC)
+    with pytest.raises(ConfigError, match=r"--grain \(grain=\): expected day, week or month"):
+        cm.engagement(inputs, grain="weeks")

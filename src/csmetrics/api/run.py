@@ -5,6 +5,7 @@ explicitly (None: not given) over the config the inputs were loaded with over th
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from datetime import date
 from typing import Any, TypedDict, Unpack
 
 from csmetrics.core.errors import ConfigError, InputError
@@ -23,14 +24,15 @@ from csmetrics.results.report import Report
 
 class WindowArgs(TypedDict, total=False):
     """The window, in the command line's words: `period` ("last-week", "2026-10", "2026-Q3",
-    ...) or `since`/`until` (dates or ISO datetimes, `until` exclusive), `as_of` (the "now" of
+    ...) or `since`/`until` (dates or ISO datetimes, as text or as `datetime.date`/`datetime`
+    objects, a naive one in `timezone`; `until` exclusive), `as_of` (the "now" of
     relative periods), `timezone` (IANA, of calendar buckets), `week_start` (monday or sunday),
     `grain` (day, week or month). Without bounds the data's observed range is the window."""
 
     period: str | None
-    since: str | None
-    until: str | None
-    as_of: str | None
+    since: str | date | None
+    until: str | date | None
+    as_of: str | date | None
     timezone: str
     week_start: str
     grain: str

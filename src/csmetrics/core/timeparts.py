@@ -43,7 +43,7 @@ def parse_duration(text: str, option: str) -> timedelta:
     return timedelta(seconds=seconds)
 
 
-def zone(name: str, option: str = "--timezone") -> ZoneInfo:
+def zone(name: str, option: str = "--timezone (timezone=)") -> ZoneInfo:
     """The IANA time zone `name`, or a ConfigError naming the option."""
     try:
         return ZoneInfo(name)

@@ -237,9 +237,15 @@ BUCKET_SCHEMA = pl.Schema(
 )
 
 
-def parse_instant(text: str, tz: str, option: str) -> datetime:
-    """A date (`2026-11-02`, local midnight) or an ISO datetime (naive = local time) as UTC."""
-    value = text.strip()
+def parse_instant(text: str | date | datetime, tz: str, option: str) -> datetime:
+    """A date (`2026-11-02` or a `datetime.date`: local midnight) or an ISO datetime (text or
+    a `datetime.datetime`; naive = local time) as UTC."""
+    if isinstance(text, datetime):
+        aware = text if text.tzinfo is not None else text.replace(tzinfo=zone(tz))
+        return aware.astimezone(UTC)
+    if isinstance(text, date):
+        return local_midnight(text, tz)
+    value = str(text).strip()
     try:
         if len(value) == 10:
             return local_midnight(date.fromisoformat(value), tz)
@@ -255,10 +261,10 @@ def parse_instant(text: str, tz: str, option: str) -> datetime:
 
 def build_window(
     *,
-    since: str | None = None,
-    until: str | None = None,
+    since: str | date | None = None,
+    until: str | date | None = None,
     period: str | None = None,
-    as_of: str | None = None,
+    as_of: str | date | None = None,
     timezone: str = "UTC",
     week_start: str = "monday",
     grain: str = "day",
@@ -267,19 +273,28 @@ def build_window(
     """The window from the command-line/config options (see the module docstring)."""
     zone(timezone)
     if week_start not in ("monday", "sunday"):
-        raise ConfigError(f"--week-start: expected monday or sunday, got {week_start!r}")
+        raise ConfigError(
+            f"--week-start (week_start=): expected monday or sunday, got {week_start!r}"
+        )
     if grain not in ("day", "week", "month"):
-        raise ConfigError(f"--grain: expected day, week or month, got {grain!r}")
+        raise ConfigError(f"--grain (grain=): expected day, week or month, got {grain!r}")
     base = WindowSpec(None, None, timezone, week_start, grain)  # type: ignore[arg-type]
     if period and (since or until):
-        raise ConfigError("--period cannot be combined with --since/--until: use one or the other")
+        raise ConfigError(
+            "--period (period=) cannot be combined with --since/--until (since=/until=): use one or the "
+            "other"
+        )
     if period:
-        anchor = parse_instant(as_of, timezone, "--as-of") if as_of else (now or datetime.now(UTC))
+        anchor = (
+            parse_instant(as_of, timezone, "--as-of (as_of=)")
+            if as_of
+            else (now or datetime.now(UTC))
+        )
         return _period_window(period, anchor, base)
-    start = parse_instant(since, timezone, "--since") if since else None
-    end = parse_instant(until, timezone, "--until") if until else None
+    start = parse_instant(since, timezone, "--since (since=)") if since else None
+    end = parse_instant(until, timezone, "--until (until=)") if until else None
     if start and end and end <= start:
-        raise ConfigError(f"--until ({until}) must be after --since ({since})")
+        raise ConfigError(f"--until/until= ({until}) must be after --since/since= ({since})")
     return replace(base, since=start, until=end)
 
 
@@ -313,19 +328,19 @@ def _period_window(period: str, as_of: datetime, base: WindowSpec) -> WindowSpec
     if match := _LAST_DAYS.match(text):
         count = int(match.group(1))
         if count < 1:
-            raise ConfigError(f"--period: {period!r} needs at least one day")
+            raise ConfigError(f"--period (period=): {period!r} needs at least one day")
         return days(today - timedelta(days=count), today)
     if match := _MONTH.match(text):
         year, month_number = int(match.group(1)), int(match.group(2))
         if not 1 <= month_number <= 12:
-            raise ConfigError(f"--period: no month {month_number} in {period!r}")
+            raise ConfigError(f"--period (period=): no month {month_number} in {period!r}")
         first = date(year, month_number, 1)
         return days(first, add_months(first, 1), period)
     if match := _ISO_WEEK.match(period.strip().upper()):
         try:
             first = date.fromisocalendar(int(match.group(1)), int(match.group(2)), 1)
         except ValueError as exc:
-            raise ConfigError(f"--period: {period!r} is not an ISO week") from exc
+            raise ConfigError(f"--period (period=): {period!r} is not an ISO week") from exc
         return days(first, first + timedelta(days=7), period.strip().upper())
     if match := _QUARTER.match(period.strip().upper()):
         first = date(int(match.group(1)), 3 * (int(match.group(2)) - 1) + 1, 1)
@@ -336,7 +351,9 @@ def _period_window(period: str, as_of: datetime, base: WindowSpec) -> WindowSpec
     words = ("all", "this-week", "last-week", "this-month", "last-month", "last-quarter")
     close = difflib.get_close_matches(text, words, n=1, cutoff=0.7)
     hint = f"; did you mean {close[0]!r}?" if close else ""
-    raise ConfigError(f"--period: expected one of {', '.join(PERIODS)}; got {period!r}{hint}")
+    raise ConfigError(
+        f"--period (period=): expected one of {', '.join(PERIODS)}; got {period!r}{hint}"
+    )
 
 
 def _week_label(first: date, base: WindowSpec) -> str:
