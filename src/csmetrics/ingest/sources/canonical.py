@@ -29,7 +29,7 @@ from csmetrics.ingest.sources.mapping import (
     find_header,
     with_detected_preset,
 )
-from csmetrics.ingest.sources.messy import normalised
+from csmetrics.ingest.sources.messy import inspect_csv, normalised
 from csmetrics.ingest.sources.plan import ColumnPlan, MappingPlan, mapping_plan
 from csmetrics.ingest.sources.presets import PRESETS
 from csmetrics.ingest.sources.schema import SCHEMAS, Column
@@ -108,6 +108,8 @@ def load_source(
     read = _Read(raw, raw_schema, spec, blank, detect_layouts)
     for column in plan.columns.values():
         read.column(column)
+    if len(files) > 1:
+        _require_in_every_file(spec, files, read)
     conversions, raws = read.conversions, read.raws
     staged_columns, checked = _staged_columns(read, plan, SCHEMAS[spec.kind])
     kept = plan.kept(needed)
@@ -133,6 +135,38 @@ def load_source(
         zero_dates=read.zero_dates,
         dtypes=read.dtypes,
     )
+
+
+def _require_in_every_file(spec: SourceSpec, files: list[Path], read: _Read) -> None:
+    """Files of one source put together by column name must each hold its required columns:
+    a tickets export in an events folder would otherwise join the events as rows of nulls."""
+    required = {
+        name: (header, *read.fallbacks.get(name, ()))
+        for name, header in read.headers.items()
+        if SCHEMAS[spec.kind][name].required and name in read.dtypes
+    }
+    for file in files:
+        held = _header_of(file, spec)
+        if held is None:
+            continue
+        for name, headers in required.items():
+            # a nested field ("context.groupId") is held when its top-level column is
+            if not any({normalised(h), normalised(h.split(".")[0])} & held for h in headers):
+                raise InputError(
+                    f"{file.as_posix()}: has no {headers[0]!r} column ({spec.kind} {name}), "
+                    f"which the other files of {spec.label} have: is it another source's "
+                    "export? Give each source its own path"
+                )
+
+
+def _header_of(file: Path, spec: SourceSpec) -> set[str] | None:
+    """A file's column names, normalised (CSV: its header line; Parquet: its schema)."""
+    fmt = format_of(file)
+    if fmt == ("parquet", False):
+        return {normalised(n) for n in pl.read_parquet_schema(file)}
+    if fmt is not None and fmt[0] == "csv":
+        return set(inspect_csv(file, spec.encoding, ()).header)
+    return None
 
 
 def _staged_columns(

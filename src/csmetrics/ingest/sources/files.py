@@ -51,7 +51,13 @@ def format_of(path: Path) -> tuple[str, bool] | None:
     name = path.name.lower()
     for ext in sorted(_EXTENSIONS, key=len, reverse=True):
         if name.endswith(ext):
-            return _EXTENSIONS[ext]
+            named = _EXTENSIONS[ext]
+            # a Parquet file saved as .csv (or text saved as .parquet) is read as what its
+            # first bytes say: Parquet files start with PAR1, text never does
+            content = _content_format(path) if not named[1] else None
+            if content is not None and "parquet" in (content[0], named[0]):
+                return content
+            return named
     if name.endswith(".gz") or "." not in name:
         return _content_format(path)
     return None

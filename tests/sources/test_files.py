@@ -1,0 +1,50 @@
+"""Files and paths (issue 20, item 13): a file read by what its first bytes say, and a folder
+holding another source's export refused with the odd file named."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+import csmetrics as cm
+from csmetrics.core.errors import InputError
+
+EVENTS = pl.DataFrame(
+    {"timestamp": ["2026-10-01T10:00:00Z"], "user_id": ["u1"], "event": ["login"]}
+)
+
+
+def test_a_parquet_file_named_csv_is_read_as_parquet(tmp_path: Path) -> None:
+    path = tmp_path / "events.csv"
+    EVENTS.write_parquet(path)
+    assert cm.load(events=path)["events"]["event"].to_list() == ["login"]
+
+
+def test_a_csv_file_named_parquet_is_read_as_csv(tmp_path: Path) -> None:
+    path = tmp_path / "events.parquet"
+    EVENTS.write_csv(path)
+    assert cm.load(events=path)["events"]["event"].to_list() == ["login"]
+
+
+def test_a_folder_with_another_sources_file_names_it(tmp_path: Path) -> None:
+    EVENTS.write_csv(tmp_path / "events.csv")
+    (tmp_path / "tickets.csv").write_text("ticket_id,created_at\nt1,2026-10-01T10:00:00Z\n")
+    with pytest.raises(InputError, match=r"tickets\.csv: has no 'timestamp' column") as error:
+        cm.load(events=tmp_path)
+    assert "Give each source its own path" in str(error.value)
+
+
+def test_monthly_files_whose_optional_columns_differ_still_read_together(
+    tmp_path: Path,
+) -> None:
+    # October's export has no account_id column, November's has: one source, 2 rows
+    EVENTS.write_csv(tmp_path / "2026-10.csv")
+    november = EVENTS.with_columns(
+        pl.lit("2026-11-01T10:00:00Z").alias("timestamp"), pl.lit("a1").alias("account_id")
+    )
+    november.write_csv(tmp_path / "2026-11.csv")
+    frame = cm.load(events=tmp_path)["events"].sort("timestamp")
+    assert frame.height == 2
+    assert frame["account_id"].cast(pl.String).to_list() == [None, "a1"]
