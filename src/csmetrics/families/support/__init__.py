@@ -15,6 +15,7 @@ from csmetrics.core.diagnostics import DataWarning
 from csmetrics.core.window import Window
 from csmetrics.families.base import Columns, Family, FamilyResult, Frames, Lookback, RunContext
 from csmetrics.families.support.contract import FRAMES
+from csmetrics.families.support.durations import duration_notes, null_unusable
 from csmetrics.families.support.measures import counted_problems, measures
 from csmetrics.families.support.metrics import METRICS, TABLES
 from csmetrics.families.support.params import (
@@ -66,8 +67,12 @@ def assemble(
     window, observed = ctx.window, ctx.observed["tickets"]
     present = ctx.columns["tickets"]
     headline = results["headline"].row(0, named=True)
-    metrics = {k: _number(v) for k, v in headline.items() if k.startswith("support.")}
-    warnings = _warnings(metrics, headline, present, params)
+    notes, unusable = duration_notes(present, params)
+    metrics = null_unusable(
+        {k: _number(v) for k, v in headline.items() if k.startswith("support.")}, unusable
+    )
+    own = _warnings(metrics, headline, present, params)
+    warnings = notes + [w for w in own if w.metric not in unusable]
     tables = {
         "volume": volume_table(
             results["created"],
@@ -82,7 +87,9 @@ def assemble(
         .sort("bucket")
         .select(pl.exclude("partial"), "partial"),
     }
-    if not {"solved_at", "resolution_minutes"} & set(present):
+    if "support.tickets_solved_count" in unusable or not (
+        {"solved_at", "resolution_minutes", "resolution_business_minutes"} & set(present)
+    ):
         # nothing says when a ticket was solved: no solves and no backlog, rather than none
         # solved and all in the backlog (the headline's reason is families/needs.py's)
         tables["volume"] = tables["volume"].with_columns(
@@ -90,6 +97,7 @@ def assemble(
         )
     if params.by:
         by = results["by"].rename({"by": params.by}).sort(params.by)
+        by = by.with_columns(pl.lit(None, pl.Float64).alias(m) for m in sorted(unusable))
         tables[f"by_{params.by}"] = by.rename({c: c.removeprefix("support.") for c in by.columns})
     return FamilyResult(metrics, tables, warnings)
 

@@ -49,6 +49,8 @@ def needed_columns(source: str, params: SupportParams) -> set[str]:
         "solved_at",
         "first_response_minutes",
         "resolution_minutes",
+        "first_response_business_minutes",
+        "resolution_business_minutes",
         "agent_replies",
         "reopens",
         "satisfaction",

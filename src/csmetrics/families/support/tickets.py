@@ -31,7 +31,12 @@ def _elapsed_hours(start: pl.Expr, end: pl.Expr, params: SupportParams, tz: str)
 
 
 def _reply(
-    columns: tuple[str, ...], at: str, minutes: str, window: Window, params: SupportParams
+    columns: tuple[str, ...],
+    at: str,
+    minutes: str,
+    window: Window,
+    params: SupportParams,
+    duration_minutes: str | None = None,
 ) -> tuple[pl.Expr, pl.Expr]:
     """(done before `until`, raw hours) of a ticket's first reply or solve; the hours are
     negative exactly when the calendar duration is (a data error the caller drops): negative
@@ -43,13 +48,31 @@ def _reply(
         elapsed = _elapsed_hours(created, instant, params, window.timezone)
         hours = pl.when(done & (instant >= created)).then(elapsed).when(done).then(pl.lit(-1.0))
         return done, hours
-    if minutes in columns:
+    # without the timestamp: the help desk's minutes. Whether it happened before `until`
+    # reads the calendar minutes when there are any (business minutes end too early)
+    calendar = minutes if minutes in columns else None
+    duration = duration_minutes if duration_minutes in columns else calendar
+    when = calendar or duration
+    if when is not None and duration is not None:
         instant = created + pl.duration(
-            microseconds=(pl.col(minutes) * 60 * 1_000_000).round(0).cast(pl.Int64)
+            microseconds=(pl.col(when) * 60 * 1_000_000).round(0).cast(pl.Int64)
         )
-        done = pl.col(minutes).is_not_null() & (instant < window.until)
-        return done, pl.when(done).then(pl.col(minutes) / 60)
+        done = pl.col(when).is_not_null() & (instant < window.until)
+        return done, pl.when(done).then(pl.col(duration) / 60)
     return pl.lit(False), pl.lit(None, pl.Float64)
+
+
+def minutes_column(columns: tuple[str, ...], kind: str, params: SupportParams) -> str | None:
+    """The exported minutes a duration is read from when its timestamp is absent: with
+    business hours, the help desk's own business-hours minutes (its calendar, not
+    --business-hours); else its calendar minutes. None: nothing to read it from that way."""
+    calendar, business = {
+        "response": ("first_response_minutes", "first_response_business_minutes"),
+        "resolution": ("resolution_minutes", "resolution_business_minutes"),
+    }[kind]
+    if params.business_hours is None:
+        return calendar if calendar in columns else None
+    return business if business in columns else None
 
 
 def solved_before_until(columns: tuple[str, ...], window: Window) -> pl.Expr:
@@ -68,9 +91,21 @@ def ticket_facts(
         opened = params.business_hours.open_until(local_us(created, window.timezone))
         tickets = tickets.with_columns(opened.alias(OPEN_AT_CREATION))
     answered, response = _reply(
-        present, "first_response_at", "first_response_minutes", window, params
+        present,
+        "first_response_at",
+        "first_response_minutes",
+        window,
+        params,
+        minutes_column(present, "response", params),
     )
-    solved, resolution = _reply(present, "solved_at", "resolution_minutes", window, params)
+    solved, resolution = _reply(
+        present,
+        "solved_at",
+        "resolution_minutes",
+        window,
+        params,
+        minutes_column(present, "resolution", params),
+    )
     solved_in_window = (
         pl.col("solved_at").is_between(window.since, window.until, closed="left")
         if "solved_at" in present

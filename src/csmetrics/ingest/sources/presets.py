@@ -88,6 +88,14 @@ PRESETS: dict[str, Preset] = {
                 "Full resolution time in minutes",
                 "full_resolution_time_in_minutes.calendar",
             ),
+            "first_response_business_minutes": (
+                "First reply time in minutes within business hours",
+                "reply_time_in_minutes.business",
+            ),
+            "resolution_business_minutes": (
+                "Full resolution time in minutes within business hours",
+                "full_resolution_time_in_minutes.business",
+            ),
             "account_id": ("Organization",),
             "requester_id": ("Requester id",),
             "status": ("Status",),

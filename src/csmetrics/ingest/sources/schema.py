@@ -35,6 +35,9 @@ SCHEMAS: dict[str, dict[str, Column]] = {
         Column("solved_at", "datetime"),
         Column("first_response_minutes", "number"),
         Column("resolution_minutes", "number"),
+        # a help desk's own durations within its business hours (Zendesk exports both kinds)
+        Column("first_response_business_minutes", "number"),
+        Column("resolution_business_minutes", "number"),
         Column("account_id", "string"),
         Column("requester_id", "string"),
         Column("status", "string"),
