@@ -8,16 +8,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Mapping
-from datetime import UTC, datetime
 from typing import Any
 
 import polars as pl
 
 from csmetrics.core.diagnostics import DataWarning
 from csmetrics.core.errors import InputError
-from csmetrics.ingest.sources.canonical import LoadedSource, amount_unit, unreadable
+from csmetrics.ingest.sources.canonical import LoadedSource, unreadable
 from csmetrics.ingest.sources.dominant import dominant_values
 from csmetrics.ingest.sources.files import head_text, resolve_files, sniff_delimiter
+from csmetrics.ingest.sources.findings import (
+    dominant_value_warnings,
+    implausible_range,
+    implausible_times,
+    minor_units_hint,
+    time_value_warnings,
+)
 from csmetrics.ingest.sources.presets import PRESETS
 from csmetrics.ingest.sources.rules import apply_rules, normalised, rules_for
 from csmetrics.ingest.sources.schema import DEDUP_COLUMN, KEY_SEED, SCHEMAS, TIME_COLUMN
@@ -29,8 +35,6 @@ from csmetrics.ingest.sources.values import (
     MONEY_PLACES,
     ZONE_ABBREVIATION,
 )
-
-PLAUSIBLE_START = datetime(2000, 1, 1, tzinfo=UTC)
 
 
 def repeated_keys(staged: pl.LazyFrame) -> pl.LazyFrame | None:
@@ -119,22 +123,6 @@ def quality_frame(source: LoadedSource, staged: pl.LazyFrame) -> pl.LazyFrame:
     return staged.with_columns(normalised(spec.kind, names)).select(aggs)
 
 
-def plausible_end() -> datetime:
-    """The first instant after next year: later times are more likely a unit or format error."""
-    return datetime(datetime.now(UTC).year + 2, 1, 1, tzinfo=UTC)
-
-
-def implausible_times(value: pl.Expr, name: str) -> list[pl.Expr]:
-    """A time column's values before 2000 or after next year: how many, the earliest and the
-    latest of them."""
-    outside = value.filter((value < PLAUSIBLE_START) | (value >= plausible_end()))
-    return [
-        outside.len().alias(f"{name}__implausible"),
-        outside.min().alias(f"{name}__implausible_min"),
-        outside.max().alias(f"{name}__implausible_max"),
-    ]
-
-
 def assess(
     sources: Mapping[str, LoadedSource], staged: Mapping[str, pl.LazyFrame]
 ) -> tuple[dict[str, dict[str, Any]], dict[str, pl.Series | None]]:
@@ -211,31 +199,8 @@ def check_quality(source: LoadedSource, quality: dict[str, Any]) -> list[DataWar
             text = source.raws[name].cast(pl.String)
             sample = source.raw.select(text.filter(zero).first()).collect().item()
             quality[f"{name}__zero_sample"] = sample
-    warnings += _minor_units_hint(source)
+    warnings += minor_units_hint(source)
     return warnings + quality_warnings(kind, source.headers, source.columns, quality)
-
-
-def _minor_units_hint(source: LoadedSource) -> list[DataWarning]:
-    """Amounts that look like minor units (a header saying cents, or whole numbers held in an
-    integer column, as APIs write cents) read as units: a hint naming amount_unit."""
-    if source.spec.kind != "billing" or "amount" not in source.headers:
-        return []
-    if amount_unit(source.spec) == "cents" or source.spec.amount_unit == "units":
-        return []  # said explicitly either way
-    header = source.headers["amount"]
-    words = header.lower()
-    integer = source.dtypes.get("amount", pl.String()).is_integer()
-    if not (integer or "cent" in words or "minor" in words):
-        return []
-    why = "holds whole numbers in an integer column" if integer else "says cents"
-    return [
-        DataWarning(
-            "amount_unit_hint",
-            f"billing: column {header!r} (amount) {why}; amounts are read as currency units. "
-            'If they are cents, set amount_unit = "cents" under [sources.billing]',
-            source="billing",
-        )
-    ]
 
 
 # Why rows that repeat another in every mapped column are kept: nothing tells copies apart.
@@ -283,63 +248,10 @@ def quality_warnings(
         if count:
             message = f"{kind}: " + rule.message.format(count=count)
             warnings.append(DataWarning(rule.code, message, count=count, source=kind))
-    warnings.extend(_implausible_range(kind, quality))
-    warnings.extend(_time_value_warnings(kind, headers, quality))
-    warnings.extend(_dominant_value_warnings(kind, headers, quality))
+    warnings.extend(implausible_range(kind, quality))
+    warnings.extend(time_value_warnings(kind, headers, quality))
+    warnings.extend(dominant_value_warnings(kind, headers, quality))
     return warnings
-
-
-def _time_value_warnings(
-    kind: str, headers: Mapping[str, str], quality: Mapping[str, Any]
-) -> list[DataWarning]:
-    """Per time column: zero dates read as missing, and values before 2000 or after next year."""
-    warnings: list[DataWarning] = []
-    for name, header in headers.items():
-        zero = int(quality.get(f"{name}__zero") or 0)
-        if zero:
-            sample = quality.get(f"{name}__zero_sample")
-            value = f" such as {sample!r}" if sample is not None else ""
-            warnings.append(
-                DataWarning(
-                    "zero_dates",
-                    f"{kind}: {zero:,} values{value} in column {header!r} ({name}) are a "
-                    "spreadsheet's or database's zero date; read as missing",
-                    count=zero,
-                    source=kind,
-                )
-            )
-        outside = int(quality.get(f"{name}__implausible") or 0)
-        if outside:
-            low, high = quality[f"{name}__implausible_min"], quality[f"{name}__implausible_max"]
-            warnings.append(
-                DataWarning(
-                    "implausible_times",
-                    f"{kind}: {outside:,} values in column {header!r} ({name}) lie outside 2000 "
-                    f"to {plausible_end().year - 1} (from {low:%Y-%m-%d} to {high:%Y-%m-%d}): "
-                    "check the column's unit or format",
-                    count=outside,
-                    source=kind,
-                )
-            )
-    return warnings
-
-
-def _implausible_range(kind: str, quality: Mapping[str, Any]) -> list[DataWarning]:
-    """A time range before 2000 or after next year is more likely a wrong unit or format."""
-    first, last = quality.get("first"), quality.get("last")
-    if first is None or last is None:
-        return []
-    latest = plausible_end()
-    if first >= PLAUSIBLE_START and last < latest:
-        return []
-    return [
-        DataWarning(
-            "implausible_time_range",
-            f"{kind}: timestamps run from {first:%Y-%m-%d} to {last:%Y-%m-%d}, outside "
-            f"2000 to {latest.year - 1}: check the time column's unit or format",
-            source=kind,
-        )
-    ]
 
 
 def _expected(kind: str, sample: str | None, fmt: str | None = None) -> str:
@@ -416,31 +328,3 @@ def _file_and_row(source: LoadedSource, name: str, value: str) -> str:
     if not hit.height:
         return source.label
     return f"{hit['__file'].item()}, row {hit['__row'].item() + 1}"
-
-
-def _dominant_value_warnings(
-    kind: str, headers: Mapping[str, str], quality: Mapping[str, Any]
-) -> list[DataWarning]:
-    """An id value holding more than a third of the rows, and the line that would drop it."""
-    warnings: list[DataWarning] = []
-    for name, header in headers.items():
-        if f"{name}__dominant_rows" not in quality:
-            continue
-        value, count = quality[f"{name}__dominant"], int(quality[f"{name}__dominant_rows"])
-        share = count / max(int(quality["rows"]), 1)
-        warnings.append(
-            DataWarning(
-                "dominant_value",
-                f"{kind}: {value!r} holds {share:.0%} of the rows ({count:,}) in column "
-                f"{header!r} ({name}), so they count as one {name.removesuffix('_id')}; if it "
-                f"means none (a placeholder), drop it with null_values = [{_toml(value)}] under "
-                f"[sources.{kind}]",
-                count=count,
-                source=kind,
-            )
-        )
-    return warnings
-
-
-def _toml(value: object) -> str:
-    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
