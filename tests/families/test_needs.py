@@ -93,7 +93,9 @@ def test_tickets_without_any_time_of_response_or_solve() -> None:
     # before: unanswered_share 1.0 (3 / 3 "unanswered"), backlog 3, solved 0, FCR 0 / 0
     for metric in ("unanswered_share", "first_response_median_hours"):
         assert m[f"support.{metric}"] is None
-        assert "none of the columns first_response_at, first_response_minutes" in _reason(report, metric)
+        assert "none of the columns first_response_at, first_response_minutes" in _reason(
+            report, metric
+        )
     for metric in ("tickets_solved_count", "backlog_count", "first_contact_resolution_rate"):
         assert m[f"support.{metric}"] is None
         assert "none of the columns solved_at, resolution_minutes" in _reason(report, metric)
