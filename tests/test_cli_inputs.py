@@ -101,8 +101,13 @@ def test_unknown_extension(capsys, tmp_path: Path) -> None:
 
 
 def test_file_of_another_format(capsys, tmp_path: Path) -> None:
+    # CSV text saved as .parquet is read by what its first bytes are (issue 20, item 13)
     path = tmp_path / "events.parquet"
     path.write_text("timestamp,user_id,event\n2026-11-02,u1,login\n")
+    code, out, _ = cli(capsys, "engagement", "--events", str(path), "--format", "json")
+    assert code == 0 and '"engagement.active_users": 1' in out
+    # bytes that are neither Parquet nor text stay a one-line error naming the file
+    path.write_bytes(b"\x00\x01\x02garbage")
     err = one_line_error(capsys, "engagement", "--events", str(path))
     assert "events.parquet" in err and "parquet" in err
 
