@@ -12,6 +12,16 @@ from csmetrics.families.voice.metrics import METRICS
 # the headline's columns are the declared metrics
 HEADLINE = {metric.id: pl.Float64 for metric in METRICS}
 
+# one NPS trend bucket's columns, the same with or without a breakdown
+NPS_BUCKET: dict[str, pl.DataType] = {
+    "responses": pl.UInt32(),
+    "promoters": pl.UInt32(),
+    "passives": pl.UInt32(),
+    "detractors": pl.UInt32(),
+    "nps": pl.Float64(),
+    "nps_margin_of_error": pl.Float64(),
+}
+
 FRAMES = {
     "tickets": FrameContract(
         {
@@ -27,29 +37,8 @@ FRAMES = {
             "responses": pl.UInt32,
         },
     ),
-    "trend": FrameContract(
-        {
-            "bucket": pl.Date,
-            "responses": pl.UInt32,
-            "promoters": pl.UInt32,
-            "passives": pl.UInt32,
-            "detractors": pl.UInt32,
-            "nps": pl.Float64,
-            "nps_margin_of_error": pl.Float64,
-        },
-    ),
-    "trend_by": FrameContract(
-        {
-            "bucket": pl.Date,
-            "by": pl.String,
-            "responses": pl.UInt32,
-            "promoters": pl.UInt32,
-            "passives": pl.UInt32,
-            "detractors": pl.UInt32,
-            "nps": pl.Float64,
-            "nps_margin_of_error": pl.Float64,
-        },
-    ),
+    "trend": FrameContract({"bucket": pl.Date, **NPS_BUCKET}),
+    "trend_by": FrameContract({"bucket": pl.Date, "by": pl.String, **NPS_BUCKET}),
     # one row per value of the breakdown column: the headline's measures, named without "voice."
     "by": FrameContract(
         {"by": pl.String, **{k.removeprefix("voice."): t for k, t in HEADLINE.items()}}
