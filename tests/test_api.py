@@ -103,6 +103,12 @@ def test_report_repr_and_write_formats(tmp_path: Path) -> None:
     assert (tmp_path / "r.md").read_text().startswith("# engagement")
     with pytest.raises(cm.ConfigError, match="format"):
         rep.write(tmp_path / "r.xml", format="xml")
+    # The same file-or-folder rule as the CLI's --output.
+    written = rep.write(tmp_path / "r.csv", format="csv")
+    assert written[0] == tmp_path / "r.csv" and tmp_path / "r.activity.csv" in written
+    assert (tmp_path / "folder" / "engagement.metrics.csv") in rep.write(
+        f"{tmp_path}/folder/", format="csv"
+    )
 
 
 def test_docstring_examples_run() -> None:

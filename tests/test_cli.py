@@ -117,10 +117,48 @@ def test_csv_cells_are_formula_safe(capsys, events: Path, tmp_path: Path) -> Non
     assert "\n=HYPERLINK" not in text
 
 
-def test_csv_needs_an_output_folder(capsys, events: Path) -> None:
+def test_csv_without_output_prints_the_metrics_and_names_the_tables_left_out(
+    capsys, events: Path
+) -> None:
     code, out, err = cli(capsys, "engagement", "--events", str(events), "--format", "csv")
+    assert code == 0
+    metrics = pl.read_csv(out.encode())
+    assert metrics.columns == ["id", "value", "unit"]
+    assert "engagement.dau_mean" in metrics["id"].to_list()
+    assert "tables not written (activity" in err and "--output FILE.csv" in err
+
+
+def test_parquet_without_output_is_refused_in_one_line(capsys, events: Path) -> None:
+    code, out, err = cli(capsys, "engagement", "--events", str(events), "--format", "parquet")
     assert code == 2 and out == ""
-    assert err.strip().count("\n") == 0 and "--output DIR" in err
+    assert err.strip().count("\n") == 0 and "--output PATH" in err
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_output_file_holds_the_metrics_and_the_tables_go_beside_it(
+    capsys, events: Path, tmp_path: Path, fmt: str
+) -> None:
+    target = tmp_path / f"out.{fmt}"
+    code, _, err = cli(
+        capsys, "engagement", "--events", str(events), "--format", fmt, "--output", str(target)
+    )
+    assert code == 0 and target.is_file()
+    read = pl.read_csv if fmt == "csv" else pl.read_parquet
+    assert read(target).columns == ["id", "value", "unit"]
+    assert read(tmp_path / f"out.activity.{fmt}").height > 0
+    assert not (tmp_path / f"out.{fmt}").is_dir()
+    assert f"out.activity.{fmt}" in err
+
+
+def test_output_path_ending_in_slash_is_a_folder_even_with_a_dot(
+    capsys, events: Path, tmp_path: Path
+) -> None:
+    folder = f"{tmp_path}/tables.v2/"
+    code, _, _ = cli(
+        capsys, "engagement", "--events", str(events), "--format", "csv", "--output", folder
+    )
+    assert code == 0
+    assert (tmp_path / "tables.v2" / "engagement.metrics.csv").is_file()
 
 
 def test_config_precedence_and_relative_paths(

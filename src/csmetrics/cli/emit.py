@@ -89,33 +89,53 @@ def family_progress(disabled: bool) -> Iterator[Callable[[str], None]]:
         yield advance
 
 
-def emit(report: Report, fmt: str, output: Path | None, *, quiet: bool = False) -> None:
+def emit(report: Report, fmt: str, output: str | None, *, quiet: bool = False) -> None:
     from csmetrics.render import files, terminal
 
     if fmt not in OUTPUT_FORMATS:
         raise ConfigError(f"--format: expected one of {', '.join(OUTPUT_FORMATS)}, got {fmt!r}")
-    to_stdout = output is None or str(output) == "-"
+    path = None if output is None or output == "-" else Path(output)
     if fmt in ("csv", "parquet"):
-        if to_stdout:
-            raise ConfigError(
-                f"--format {fmt} writes one file per table: give a folder with --output DIR"
-            )
-        assert output is not None
-        written = files.write_tables(report, output, fmt)
-        if not quiet:
-            stderr_console().print(f"wrote {len(written)} files to {output}", highlight=False)
+        _emit_tables(report, fmt, output if path is not None else None, quiet=quiet)
     elif fmt == "json":
-        _text_out(files.json_text(report), None if to_stdout else output)
+        _text_out(files.json_text(report), path)
     elif fmt == "markdown":
-        _text_out(files.markdown_text(report), None if to_stdout else output)
-    elif to_stdout:
+        _text_out(files.markdown_text(report), path)
+    elif path is None:
         terminal.render(report, stdout_console())
     else:
-        assert output is not None
-        with output.open("w", encoding="utf-8") as handle:  # plain text, no colour
+        with path.open("w", encoding="utf-8") as handle:  # plain text, no colour
             terminal.render(report, Console(file=handle, width=PLAIN_WIDTH, color_system=None))
     if not quiet:
         terminal.render_warnings(report, stderr_console())
+
+
+def _emit_tables(report: Report, fmt: str, output: str | None, *, quiet: bool) -> None:
+    """CSV or Parquet: to a folder, to a file with the tables beside it, or (CSV only) the
+    metrics on stdout."""
+    from csmetrics.render import files
+
+    say = stderr_console().print if not quiet else (lambda *_, **__: None)
+    if output is None:
+        if fmt == "parquet":
+            raise ConfigError(
+                "--format parquet is binary: give a file or a folder with --output PATH"
+            )
+        sys.stdout.write(files.metrics_csv_text(report))
+        sys.stdout.flush()
+        if report.tables:
+            say(
+                f"tables not written ({', '.join(report.tables)}): give --output FILE.csv "
+                "or --output DIR/ to write them",
+                highlight=False,
+            )
+        return
+    if files.names_a_file(output):
+        written = files.write_metrics_file(report, Path(output), fmt)
+        say(f"wrote {len(written)} files: {', '.join(str(p) for p in written)}", highlight=False)
+        return
+    written = files.write_tables(report, Path(output), fmt)
+    say(f"wrote {len(written)} files to {output}", highlight=False)
 
 
 def _text_out(text: str, path: Path | None) -> None:

@@ -216,11 +216,13 @@ class OutputOptions:
         ),
     ] = "table"
     output: Annotated[
-        Path | None,
+        str | None,
         Opt(
             "--output",
-            help="File (json, markdown) or folder (csv, parquet: one file per table); "
-            "'-' or absent: stdout.",
+            help="A file: json and markdown hold everything; csv and parquet (out.csv) hold "
+            "the metrics, each table beside it as out.<table>.csv. A folder (a path ending "
+            "in '/', an existing folder or a name without extension): one file per table. "
+            "'-' or absent: stdout (csv: the metrics only).",
             rich_help_panel=OUTPUT_PANEL,
         ),
     ] = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import shutil
@@ -161,11 +162,7 @@ def write_tables(report: Report, folder: Path, fmt: str) -> list[Path]:
     written: list[Path] = []
     try:
         for name, frame in frames.items():
-            target = staging / f"{report.family}.{name}.{fmt}"
-            if fmt == "parquet":
-                frame.write_parquet(target)
-            else:
-                _csv_ready(frame).write_csv(target)
+            _write_frame(frame, staging / f"{report.family}.{name}.{fmt}", fmt=fmt)
         for staged in sorted(staging.iterdir()):
             final = folder / staged.name
             staged.replace(final)
@@ -173,6 +170,36 @@ def write_tables(report: Report, folder: Path, fmt: str) -> list[Path]:
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return written
+
+
+def names_a_file(output: str) -> bool:
+    """`--output out.csv` names a file; a path ending in `/`, an existing folder or a name
+    without an extension names a folder of tables (cli.md, "Files written")."""
+    path = Path(output)
+    return not output.endswith(("/", os.sep)) and not path.is_dir() and path.suffix != ""
+
+
+def metrics_csv_text(report: Report) -> str:
+    return _csv_ready(metrics_frame(report)).write_csv()
+
+
+def write_metrics_file(report: Report, path: Path, fmt: str) -> list[Path]:
+    """`path` holds the metrics (id, value, unit); each table goes beside it as
+    `<stem>.<table><suffix>`. Each file is written atomically."""
+    frames = {"": metrics_frame(report), **report.tables}
+    written: list[Path] = []
+    for name, frame in frames.items():
+        target = path if not name else path.with_name(f"{path.stem}.{name}{path.suffix}")
+        atomic_write(target, functools.partial(_write_frame, frame, fmt=fmt))
+        written.append(target)
+    return written
+
+
+def _write_frame(frame: pl.DataFrame, target: Path, *, fmt: str) -> None:
+    if fmt == "parquet":
+        frame.write_parquet(target)
+    else:
+        _csv_ready(frame).write_csv(target)
 
 
 def write_text(path: Path, text: str) -> None:
@@ -185,8 +212,10 @@ def write_text(path: Path, text: str) -> None:
 REPORT_FORMATS = ("json", "markdown", "csv", "parquet")
 
 
-def write_report(report: Report, path: Path, fmt: str) -> list[Path]:
-    """The report as `fmt`: one file (json, markdown) or a folder of tables (csv, parquet)."""
+def write_report(report: Report, output: str, fmt: str) -> list[Path]:
+    """The report as `fmt`: one file (json, markdown); csv and parquet as a file holding the
+    metrics with each table beside it, or a folder of tables (see `names_a_file`)."""
+    path = Path(output)
     if fmt == "json":
         write_text(path, json_text(report))
         return [path]
@@ -194,5 +223,7 @@ def write_report(report: Report, path: Path, fmt: str) -> list[Path]:
         write_text(path, markdown_text(report))
         return [path]
     if fmt in ("csv", "parquet"):
+        if names_a_file(output):
+            return write_metrics_file(report, path, fmt)
         return write_tables(report, path, fmt)
     raise ConfigError(f"format: expected one of {', '.join(REPORT_FORMATS)}, got {fmt!r}")

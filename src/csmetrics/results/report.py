@@ -52,12 +52,13 @@ class Report:
         return json_text(self)
 
     def write(self, path: str | os.PathLike[str], format: str = "json") -> list[Path]:
-        """Write the report: `json` or `markdown` to the file `path`; `csv` or `parquet` as one
-        file per table into the folder `path`. Every write is atomic (a temporary file, then a
-        rename). Returns the files written."""
+        """Write the report: `json` or `markdown` to the file `path`. `csv` or `parquet`: to
+        `out.csv` the metrics, each table beside it as `out.<table>.csv`; to a folder (a path
+        ending in `/`, an existing folder or a name without extension) one file per table.
+        Every write is atomic (a temporary file, then a rename). Returns the files written."""
         from csmetrics.render.files import write_report
 
-        return write_report(self, Path(path), format)
+        return write_report(self, os.fspath(path), format)
 
     def to_json_dict(self) -> dict[str, Any]:
         return {
