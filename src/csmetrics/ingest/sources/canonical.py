@@ -255,6 +255,7 @@ class _Read:
                 layout,
                 decimal=spec.decimal,
                 cents=column.kind == "money" and amount_unit(spec) == "cents",
+                number_minutes=60.0 if plan.in_hours else 1.0,
             )
             if column.kind == "datetime":
                 zero = zero_date(typed, value, dtype, spec.source_timezone)
@@ -337,7 +338,7 @@ def _can_be_invalid(kind: str, dtype: pl.DataType) -> bool:
     """Whether a present value of this column can fail to convert (and so needs a flag)."""
     if kind == "datetime":
         return dtype == pl.String or dtype.is_numeric()  # epoch numbers out of range
-    if kind in ("number", "money", "boolean", "rating"):
+    if kind in ("number", "minutes", "money", "boolean", "rating"):
         return dtype == pl.String
     if kind == "integer":
         return dtype == pl.String or dtype.is_float()  # fractions

@@ -25,7 +25,8 @@ class ColumnPlan:
     missing; `flag`: a preset's header whose having a value makes the column true (Stripe's
     Subscription: recurring); `words`: a preset's words for canonical values, compared without
     case or stray spaces; `constant`: a value for every row (--survey); `format`: a strftime
-    format of its times."""
+    format of its times; `in_hours`: a preset's duration column whose plain numbers are hours
+    (Freshdesk's `(in hrs)`)."""
 
     name: str
     headers: tuple[str, ...] = ()
@@ -34,6 +35,7 @@ class ColumnPlan:
     words: Mapping[str, str] = field(default_factory=dict)
     constant: str | None = None
     format: str | None = None
+    in_hours: bool = False
 
 
 @dataclass(frozen=True)
@@ -91,7 +93,10 @@ def mapping_plan(
                 missing.append((name, candidates, explicit))
             continue
         words = preset.words.get(name, {}) if borrowed and preset else {}
-        columns[name] = ColumnPlan(name, found, nulls, words=words, format=spec.formats.get(name))
+        in_hours = borrowed and preset is not None and name in preset.hours
+        columns[name] = ColumnPlan(
+            name, found, nulls, words=words, format=spec.formats.get(name), in_hours=in_hours
+        )
     key_with = tuple(c for c in (preset.dedup_with if preset else ()) if c in columns)
     return MappingPlan(
         columns,

@@ -29,6 +29,9 @@ class Preset:
     # canonical columns never read from this layout, not even by their canonical name
     # (Stripe API's period_start/period_end are the invoice period, not the service period)
     ignore: tuple[str, ...] = ()
+    # duration columns whose plain numbers are hours, not minutes (Freshdesk's `(in hrs)`);
+    # `H:MM:SS` text reads as a clock duration either way
+    hours: tuple[str, ...] = ()
 
 
 PRESETS: dict[str, Preset] = {
@@ -122,7 +125,12 @@ PRESETS: dict[str, Preset] = {
             "assignee": ("Agent",),
             "agent_replies": ("Agent interactions",),
             "satisfaction": ("Survey results",),
+            # Freshdesk's own durations, `HH:MM:SS`, measured within the SLA policy's business
+            # hours; calendar durations come from the timestamps
+            "first_response_business_minutes": ("First response time (in hrs)",),
+            "resolution_business_minutes": ("Resolution time (in hrs)",),
         },
+        hours=("first_response_business_minutes", "resolution_business_minutes"),
         words={
             "satisfaction": {
                 "extremely satisfied": "5",

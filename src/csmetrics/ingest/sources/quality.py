@@ -280,6 +280,8 @@ def _expected(kind: str, sample: str | None, fmt: str | None = None) -> str:
             "one decimal convention per column, but the column mixes decimal points and "
             'decimal commas; say which with decimal = "." or decimal = "," in the mapping'
         )
+    if kind == "minutes":
+        return "a duration: a number such as 95.5, or H:MM:SS such as 1:35:30"
     if kind == "money":
         return f"an amount such as 49.90 or 1.234,56 (at most {MONEY_PLACES} decimal places)"
     return "a number such as 49.90 or 1.234,56"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-Kind = Literal["string", "datetime", "number", "money", "integer", "boolean", "rating"]
+Kind = Literal["string", "datetime", "number", "minutes", "money", "integer", "boolean", "rating"]
 
 
 @dataclass(frozen=True)
@@ -33,11 +33,11 @@ SCHEMAS: dict[str, dict[str, Column]] = {
         Column("created_at", "datetime", required=True),
         Column("first_response_at", "datetime"),
         Column("solved_at", "datetime"),
-        Column("first_response_minutes", "number"),
-        Column("resolution_minutes", "number"),
+        Column("first_response_minutes", "minutes"),
+        Column("resolution_minutes", "minutes"),
         # a help desk's own durations within its business hours (Zendesk exports both kinds)
-        Column("first_response_business_minutes", "number"),
-        Column("resolution_business_minutes", "number"),
+        Column("first_response_business_minutes", "minutes"),
+        Column("resolution_business_minutes", "minutes"),
         Column("account_id", "string"),
         Column("requester_id", "string"),
         Column("status", "string"),

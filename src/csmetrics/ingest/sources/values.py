@@ -225,6 +225,26 @@ def parse_number(raw: pl.Expr, dtype: pl.DataType, decimal: str | None = None) -
     return number_text(raw, decimal).cast(pl.Float64, strict=False)
 
 
+# A help desk's duration written as a clock: Freshdesk's `First response time (in hrs)` is
+# `05:12:30` (hours may pass 24: `125:03:10`); `H:MM` without seconds too.
+CLOCK_DURATION = r"^\s*(\d+):([0-5]\d)(?::([0-5]\d(?:\.\d+)?))?\s*$"
+
+
+def parse_minutes(
+    raw: pl.Expr, dtype: pl.DataType, decimal: str | None = None, number_minutes: float = 1.0
+) -> pl.Expr:
+    """A duration in minutes: `H:MM[:SS]` text as a clock duration; a plain number times
+    `number_minutes` (1 for a column of minutes, 60 for one of hours)."""
+    if dtype.is_numeric():
+        return raw.cast(pl.Float64) * number_minutes
+    text = raw.cast(pl.String)
+    parts = text.str.extract_groups(CLOCK_DURATION)
+    hours, minutes, seconds = (parts.struct.field(str(i)).cast(pl.Float64) for i in (1, 2, 3))
+    clock = hours * 60 + minutes + seconds.fill_null(0) / 60
+    number = parse_number(pl.when(hours.is_null()).then(text), dtype, decimal) * number_minutes
+    return pl.when(hours.is_not_null()).then(clock).otherwise(number)
+
+
 def parse_integer(raw: pl.Expr, dtype: pl.DataType, decimal: str | None = None) -> pl.Expr:
     """A whole number; a fraction (`2.7`) is unreadable, never rounded."""
     if dtype.is_integer():
@@ -286,12 +306,15 @@ def convert(
     layout: str | None = None,
     decimal: str | None = None,
     cents: bool = False,
+    number_minutes: float = 1.0,
 ) -> pl.Expr:
     """The canonical value of one column; null where a present value cannot be converted."""
     if kind == "datetime":
         return parse_timestamp(raw, dtype, fmt, tz, layout)
     if kind == "number":
         return parse_number(raw, dtype, decimal)
+    if kind == "minutes":
+        return parse_minutes(raw, dtype, decimal, number_minutes)
     if kind == "money":
         return parse_money(raw, dtype, decimal, cents)
     if kind == "integer":
