@@ -338,3 +338,17 @@ def test_piping_into_head_exits_quietly(tmp_path: Path, fmt: str) -> None:
     assert done.returncode == 0, done.stderr
     assert done.stdout.count("\n") == 1
     assert done.stderr == ""
+
+
+def test_text_from_the_data_is_never_read_as_terminal_markup(capsys, tmp_path: Path) -> None:
+    rows = [
+        ("2026-11-02T10:00:00Z", "u1", "[bold]signup[/bold]", "[acme]"),
+        ("2026-11-02T11:00:00Z", "u2", "login", "[acme]"),
+    ]
+    path = write_events(tmp_path, rows)
+    code, out, err = cli(capsys, "engagement", "--events", str(path), "--inactive-event", "[red]x")
+    assert code == 0
+    assert "[bold]signup[/bold]" in out and "[acme]" in out  # shown as written
+    assert "[red]x" in err  # the unknown name's warning, not a colour tag
+    code, out, _ = cli(capsys, "validate", "--events", str(path))
+    assert code == 0 and str(path) in out

@@ -4,6 +4,7 @@ the same data written in canonical form."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import polars as pl
@@ -93,6 +94,34 @@ CASES = {
         "in_4,cus_B,250.00,2026-10-10,EUR,2026-10-24,2026-10-11,paid,false",
         "in_5,cus_C,49.00,2026-10-12,EUR,2026-10-26,,void,true",
     )),
+    "snowplow.csv": ("events", "engagement", "snowplow", frame(
+        # domain_userid and event_name; never Snowplow's user_id (a login) or event (a kind)
+        EVENTS,
+        "e1,2026-10-02T10:00:00Z,d1,,page_view,s1",
+        "e2,2026-10-02T10:10:00Z,d1,,report_viewed,s1",
+        "e3,2026-10-03T08:00:00Z,d2,,event,s2",  # the collector's retry: one copy
+    ).drop("account_id")),
+    "rudderstack.jsonl": ("events", "engagement", "rudderstack", frame(
+        EVENTS,
+        "m1,2026-10-02T10:00:00Z,u1,,login,1790935200000",
+        "m2,2026-10-02T10:05:00Z,u1,,report,1790935200000",
+        "m3,2026-10-03T11:00:00Z,a9,,login,1791025200000",  # no userId: the anonymousId
+    ).drop("account_id")),
+    "heap.csv": ("events", "engagement", "heap", frame(
+        EVENTS,
+        "1001,2026-10-02T10:00:00Z,8312094830219,,acme_app_login,501",
+        "1002,2026-10-02T10:20:00Z,8312094830219,,acme_app_report_viewed,501",
+        "1003,2026-10-04T09:00:00Z,5520398471102,,acme_app_login,502",
+    ).drop("account_id")),
+    "ga4.jsonl": ("events", "engagement", "ga4", frame(
+        # microseconds; user_pseudo_id (never the sparse user_id); the session's id from
+        # event_params[ga_session_id].value.int_value
+        "timestamp,user_id,event,session_id",
+        "2026-10-02T10:00:00Z,1234.5678,session_start,1790935200",
+        "2026-10-02T10:01:00Z,1234.5678,page_view,1790935200",
+        "2026-10-03T10:00:00.123456Z,1234.5678,login,1791021600",
+        "2026-10-04T10:00:00Z,9876.5432,login,1791108000",
+    )),
     "chargebee.jsonl": ("billing", "revenue", "chargebee", frame(
         "invoice_id,account_id,amount,issued_at,currency,due_at,paid_at,status",
         "cb_1,cA,100.00,2026-09-01,EUR,2026-09-15,2026-09-03,paid",
@@ -121,3 +150,18 @@ def test_preset_reads_the_export_as_its_canonical_twin(name: str) -> None:
         for key, value in expected.items():
             assert report.metrics[key] == pytest.approx(value, abs=1e-9), (name, key)
     assert any(v is not None for v in expected.values())
+
+
+def test_the_help_and_the_readme_name_every_preset() -> None:
+    import typing
+
+    from csmetrics.cli.options import SourceOptions
+    from csmetrics.ingest.sources.presets import PRESETS
+
+    option = typing.get_type_hints(SourceOptions, include_extras=True)["preset"]
+    help_text = option.__metadata__[0].help
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    (options_row,) = [line for line in readme.splitlines() if "`--preset SOURCE=NAME`" in line]
+    for name in PRESETS:
+        assert re.search(rf"\b{name}\b", help_text), name
+        assert re.search(rf"\b{name}\b", options_row), name

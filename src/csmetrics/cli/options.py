@@ -78,7 +78,8 @@ class SourceOptions:
         Opt(
             "--preset",
             help="Known export layout SOURCE=NAME (segment, amplitude, mixpanel, posthog, "
-            "zendesk, freshdesk, intercom, stripe, chargebee).",
+            "snowplow, rudderstack, heap, ga4, zendesk, freshdesk, intercom, stripe, "
+            "stripe_api, chargebee).",
             rich_help_panel=SOURCES_PANEL,
         ),
     ] = None

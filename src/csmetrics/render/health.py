@@ -44,14 +44,14 @@ def health_table(frame: pl.DataFrame, green: float, yellow: float) -> Renderable
         score = MISSING if row["score"] is None else f"{row['score']:.0f}"
         label = row.get("name") or row["account_id"]
         cells: list[Text | str] = [
-            str(label),
+            Text(str(label)),
             Text(score, style=style),
             Text(row["band"] or MISSING, style=style),
             *(_bar(row[f"{name}_score"], green, yellow) for name in shown),
         ]
         if "mrr" in frame.columns:
             cells.append(MISSING if row["mrr"] is None else f"{row['mrr']:,.2f}")
-        cells.append(row["reasons"] or "")
+        cells.append(Text(row["reasons"] or ""))
         table.add_row(*cells)
     notes = [Text("  bars: each component's score, 0-100; · no data for it", style="dim")]
     if frame.height > MAX_ACCOUNTS:

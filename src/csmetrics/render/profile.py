@@ -7,7 +7,9 @@ from typing import Any
 
 from rich import box
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
 from csmetrics.core.json_values import jsonable
 
@@ -22,7 +24,7 @@ def render_profiles(profiles: list[dict[str, Any]], console: Console) -> None:
         paths = profile["paths"]
         where = paths[0] if len(paths) == 1 else f"{len(paths)} files ({paths[0]} …)"
         preset = f"  (read with the {profile['preset']} preset)" if profile.get("preset") else ""
-        console.print(f"[bold]{profile['source']}[/bold]  {where}{preset}", highlight=False)
+        console.print(f"[bold]{profile['source']}[/bold]  {escape(where)}{preset}", highlight=False)
         console.print(
             f"  rows {profile['rows']:,} (used {profile['rows_used']:,}), duplicates {profile['duplicates']:,}, "
             f"time range {_ts(profile['first_timestamp'])} to {_ts(profile['last_timestamp'])}"
@@ -45,7 +47,9 @@ def render_profiles(profiles: list[dict[str, Any]], console: Console) -> None:
         for column in profile["columns"]:
             table.add_row(
                 column["column"],
-                column["header"] + "".join(f", then {h}" for h in column.get("fallbacks", ())),
+                Text(
+                    column["header"] + "".join(f", then {h}" for h in column.get("fallbacks", ()))
+                ),
                 column["type"],
                 "yes" if column["required"] else "",
                 f"{column['nulls']:,}",
@@ -56,7 +60,7 @@ def render_profiles(profiles: list[dict[str, Any]], console: Console) -> None:
                 f"  optional columns not in the data: {', '.join(profile['absent_columns'])}"
             )
         for warning in profile["warnings"]:
-            console.print(f"  warning: {warning}", style="yellow")
+            console.print(f"  warning: {warning}", style="yellow", markup=False)
         console.print()
 
 

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from rich import box
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from csmetrics.core.diagnostics import coverage_first
 from csmetrics.render.charts import chart_for
@@ -26,7 +27,9 @@ def render(report: Report, console: Console, max_rows: int = MAX_ROWS) -> None:
         f"({_day(window.since)} to {_day(window.until)}, exclusive; {window.timezone})"
     )
     for warning in coverage_first(report.warnings):
-        console.print(f"warning: {warning.message}", style="bold red", highlight=False)
+        console.print(
+            f"warning: {warning.message}", style="bold red", highlight=False, markup=False
+        )
     console.print(_headline(report))
     trend = _trend(report)
     if trend:
@@ -41,7 +44,10 @@ def render(report: Report, console: Console, max_rows: int = MAX_ROWS) -> None:
             numeric = frame.schema[column].is_numeric()
             table.add_column(column, justify="right" if numeric else "left", no_wrap=True)
         for row in frame.head(max_rows).iter_rows():
-            table.add_row(*(format_cell(v, c) for v, c in zip(row, frame.columns, strict=True)))
+            # Text, not str: a cell from the data is never read as Rich markup
+            table.add_row(
+                *(Text(format_cell(v, c)) for v, c in zip(row, frame.columns, strict=True))
+            )
         console.print(table)
         if frame.height > max_rows:
             console.print(
@@ -79,4 +85,6 @@ def _day(value: object) -> str:
 def render_warnings(report: Report, console: Console) -> None:
     for warning in report.warnings:
         about = f"{warning.metric}: " if warning.metric else ""
-        console.print(f"warning: {about}{warning.message}", style="yellow", highlight=False)
+        console.print(
+            f"warning: {about}{warning.message}", style="yellow", highlight=False, markup=False
+        )

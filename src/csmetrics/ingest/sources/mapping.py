@@ -27,8 +27,19 @@ def find_header(wanted: str, schema: pl.Schema) -> tuple[pl.Expr, pl.DataType] |
     if normalised(wanted) in lower:
         name = lower[normalised(wanted)]
         return pl.col(name), schema[name]
+    if wanted.endswith("]") and "[" in wanted and "." not in wanted.split("[", 1)[0]:
+        return _keyed_record(wanted, schema)
     if "." in wanted:
         head, rest = wanted.split(".", 1)
+        if "[" in head:  # `list[KEY].field`: the record, then the path inside it
+            record = find_header(head, schema)
+            if record is None or not isinstance(record[1], pl.Struct):
+                return None
+            inner = pl.Schema({f.name: f.dtype for f in record[1].fields})
+            nested = find_header(rest, inner)
+            if nested is None:
+                return None
+            return _within(record[0], rest, inner), nested[1]
         found = find_header(head, schema)
         if found is not None and isinstance(found[1], pl.Struct):
             inner = pl.Schema({f.name: f.dtype for f in found[1].fields})
@@ -37,6 +48,34 @@ def find_header(wanted: str, schema: pl.Schema) -> tuple[pl.Expr, pl.DataType] |
                 leaf = nested[0].meta.output_name()
                 return found[0].struct.field(leaf), nested[1]
     return None
+
+
+def _keyed_record(wanted: str, schema: pl.Schema) -> tuple[pl.Expr, pl.DataType] | None:
+    """`name[KEY]`: from a list of `{key, ...}` records, the first whose key is KEY."""
+    name, key = wanted[:-1].split("[", 1)
+    found = find_header(name, schema)
+    if found is None or not isinstance(found[1], pl.List):
+        return None
+    record = found[1].inner
+    if not isinstance(record, pl.Struct) or "key" not in {f.name for f in record.fields}:
+        return None
+    picked = (
+        found[0]
+        .list.eval(pl.element().filter(pl.element().struct.field("key") == key))
+        .list.first()
+    )
+    return picked, record
+
+
+def _within(record: pl.Expr, path: str, schema: pl.Schema) -> pl.Expr:
+    """A dotted path inside a struct expression."""
+    head, _, rest = path.partition(".")
+    name = next(n for n in schema.names() if normalised(n) == normalised(head))
+    field = record.struct.field(name)
+    dtype = schema[name]
+    if rest and isinstance(dtype, pl.Struct):
+        return _within(field, rest, pl.Schema({f.name: f.dtype for f in dtype.fields}))
+    return field
 
 
 def _resolves(headers: Iterable[str], schema: pl.Schema) -> bool:
@@ -54,7 +93,8 @@ def detect_preset(kind: str, schema: pl.Schema) -> str | None:
         if preset.kind != kind:
             continue
         own = {c: (h,) if isinstance(h, str) else tuple(h) for c, h in preset.columns.items()}
-        if not all(_resolves((*own.get(c, ()), c), schema) for c in required):
+        fallback = {c: () if c in preset.exact else (c,) for c in required}
+        if not all(_resolves((*own.get(c, ()), *fallback[c]), schema) for c in required):
             continue
         mine = {
             c
@@ -66,8 +106,9 @@ def detect_preset(kind: str, schema: pl.Schema) -> str | None:
         if not (mine & set(required) or len(mine) >= 2):
             continue
         found = sum(_resolves(headers, schema) for headers in own.values())
-        if (len(mine), found) > ranking:
-            best, ranking = name, (len(mine), found)
+        marked = sum(_resolves((m,), schema) for m in preset.markers)
+        if (len(mine) + marked, found) > ranking:
+            best, ranking = name, (len(mine) + marked, found)
     return best
 
 
@@ -123,7 +164,8 @@ def column_mapping(spec: SourceSpec) -> HeaderMap:
             headers = (value,) if isinstance(value, str) else tuple(value)
             # the canonical name is the last fallback: API exports often use it (Zendesk's
             # created_at, Chargebee's currency) where the preset names the CSV header
-            out[name] = ((*headers, name) if name not in headers else headers, False)
+            fallback = name not in headers and name not in preset.exact
+            out[name] = ((*headers, name) if fallback else headers, False)
         else:
             out[name] = ((name,), False)
     return out

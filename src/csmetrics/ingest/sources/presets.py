@@ -2,7 +2,9 @@
 
 A value that is a tuple lists alternatives: every one present in the file is coalesced in order
 (Segment's `userId` then `anonymousId`). A dotted header (`properties.time`) reaches into a nested
-JSON object. The user's explicit mapping always wins over a preset.
+JSON object; `list[KEY]` picks, from a list of `{key, value}` records, the one whose key is KEY
+(GA4's `event_params[ga_session_id].value.int_value`). The user's explicit mapping always wins
+over a preset.
 """
 
 from __future__ import annotations
@@ -32,6 +34,13 @@ class Preset:
     # duration columns whose plain numbers are hours, not minutes (Freshdesk's `(in hrs)`);
     # `H:MM:SS` text reads as a clock duration either way
     hours: tuple[str, ...] = ()
+    # canonical columns read only from the preset's headers, never from a header of the
+    # canonical name, which means something else in this layout (Snowplow's `event` is the
+    # kind of event, `page_view` or `unstruct`; its `user_id` is the app's optional login id)
+    exact: tuple[str, ...] = ()
+    # headers only this layout has, which tell it from a look-alike (RudderStack's `rudderId`
+    # against Segment)
+    markers: tuple[str, ...] = ()
 
 
 PRESETS: dict[str, Preset] = {
@@ -75,6 +84,53 @@ PRESETS: dict[str, Preset] = {
             "event_id": ("uuid", "id"),
             "session_id": ("properties.$session_id", "$session_id", "session_id"),
         },
+    ),
+    # Snowplow's atomic events (a warehouse's atomic.events as CSV, JSON or Parquet)
+    "snowplow": Preset(
+        "events",
+        {
+            "user_id": ("domain_userid",),
+            "event": ("event_name",),
+            "timestamp": ("derived_tstamp", "collector_tstamp"),
+            "event_id": ("event_id",),
+            "session_id": ("domain_sessionid",),
+        },
+        exact=("user_id", "event"),
+    ),
+    # RudderStack follows Segment's spec: its JSON payloads and its warehouse columns
+    "rudderstack": Preset(
+        "events",
+        {
+            "user_id": ("userId", "user_id", "anonymousId", "anonymous_id"),
+            "event": ("event",),
+            "timestamp": ("timestamp",),
+            "event_id": ("messageId", "message_id", "id"),
+            "session_id": ("context.sessionId", "context_session_id"),
+        },
+        markers=("rudderId", "rudder_id", "context_destination_id", "context_source_type"),
+    ),
+    # Heap Connect's all_events table (warehouse or S3 export)
+    "heap": Preset(
+        "events",
+        {
+            "user_id": ("user_id",),
+            "event": ("event_table_name",),
+            "timestamp": ("time",),
+            "event_id": ("event_id",),
+            "session_id": ("session_id",),
+        },
+    ),
+    # Google Analytics 4's BigQuery export: microseconds, a pseudonymous client id, the
+    # session's id among the event's parameters (or a flattened ga_session_id column)
+    "ga4": Preset(
+        "events",
+        {
+            "user_id": ("user_pseudo_id",),
+            "event": ("event_name",),
+            "timestamp": ("event_timestamp",),
+            "session_id": ("event_params[ga_session_id].value.int_value", "ga_session_id"),
+        },
+        exact=("user_id",),
     ),
     "zendesk": Preset(
         "tickets",
