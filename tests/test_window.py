@@ -156,34 +156,6 @@ def test_previous_window_of_days_has_the_same_length() -> None:
     assert _days(week.previous()) == ("2026-11-02", "2026-11-09")
 
 
-def test_cohort_grid_offsets_and_observability() -> None:
-    # Window 11-09 .. 11-23 (two ISO weeks), 2 periods: cohorts from min(since, until - 2
-    # weeks) = the week of 11-09 through the week of 11-16; offsets 0..2 each
-    window = _resolved(since="2026-11-09", until="2026-11-23", grain="week")
-    horizon = datetime(2026, 11, 25, 12, tzinfo=UTC)  # a Wednesday, inside the week of 11-23
-    grid = window.cohort_grid("week", 2, horizon)
-    rows = grid.select("cohort", "offset", "bucket", "observable", "partial").rows()
-    assert rows == [
-        (date(2026, 11, 9), 0, date(2026, 11, 9), True, False),
-        (date(2026, 11, 9), 1, date(2026, 11, 16), True, False),
-        (date(2026, 11, 9), 2, date(2026, 11, 23), True, True),  # the horizon is inside it
-        (date(2026, 11, 16), 0, date(2026, 11, 16), True, False),
-        (date(2026, 11, 16), 1, date(2026, 11, 23), True, True),
-        (date(2026, 11, 16), 2, date(2026, 11, 30), False, False),  # after the horizon: null
-    ]
-
-
-def test_cohort_grid_reaches_back_periods_before_a_short_window() -> None:
-    # November, month grain, 3 periods: cohorts from min(11-01, 12-01 - 3 months = 09-01)
-    window = _resolved(period="2026-11", as_of=AS_OF, grain="month")
-    grid = window.cohort_grid("month", 3, window.until)
-    assert grid["cohort"].unique().sort().to_list() == [
-        date(2026, 9, 1),
-        date(2026, 10, 1),
-        date(2026, 11, 1),
-    ]
-
-
 def test_empty_data_cannot_close_an_open_window() -> None:
     with pytest.raises(InputError, match=r"events\.csv: holds no rows"):
         build_window().resolved(None, None, "events.csv")

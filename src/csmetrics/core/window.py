@@ -193,32 +193,6 @@ class Window:
             since = self.since - (self.until - self.since)
         return replace(self, since=since, until=self.since, label=None)
 
-    def cohort_grid(self, grain: Grain, periods: int, horizon: datetime) -> pl.DataFrame:
-        """The cells of a cohort table: one row per (cohort, offset 0..periods). Cohorts are the
-        buckets starting at or after min(since, until - `periods` buckets) and before `until`;
-        a cell is `observable` when its bucket starts before `horizon` and `partial` when the
-        horizon falls inside it (metrics.md, retention)."""
-        until_day = local_day_of(self.until, self.timezone)
-        threshold = min(self.since, self.midnight(shift_by_buckets(until_day, grain, -periods)))
-        cohort = bucket_start_of(local_day_of(threshold, self.timezone), grain, self.week_start)
-        if self.midnight(cohort) < threshold:
-            cohort = next_bucket_start(cohort, grain)
-        rows: list[tuple[date, int, date, datetime, datetime]] = []
-        while self.midnight(cohort) < self.until:
-            bucket = cohort
-            for offset in range(periods + 1):
-                after = next_bucket_start(bucket, grain)
-                rows.append((cohort, offset, bucket, self.midnight(bucket), self.midnight(after)))
-                bucket = after
-            cohort = next_bucket_start(cohort, grain)
-        grid = pl.DataFrame(
-            rows, schema=["cohort", "offset", "bucket", "start", "end"], orient="row"
-        ).cast({"offset": pl.Int32, "start": TIMESTAMP_DTYPE, "end": TIMESTAMP_DTYPE})
-        return grid.with_columns(
-            observable=pl.col("start") < horizon,
-            partial=(pl.col("start") < horizon) & (horizon < pl.col("end")),
-        )
-
 
 def shift_by_buckets(day: date, grain: Grain, count: int) -> date:
     """`day` moved by `count` buckets of `grain` (a month keeps its day, clamped to the end)."""

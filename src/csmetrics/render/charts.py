@@ -39,15 +39,16 @@ def _shade(rate: float) -> str:
 
 def cohort_heatmap(frame: pl.DataFrame) -> RenderableType:
     """Cohorts down, offsets across; each cell its rate as %, shaded; blank when not yet
-    observable; `*` marks a partial cell."""
+    observable; `*` marks a partial cell, `‹` a cohort whose bucket starts before the window."""
     offsets = sorted(frame["offset"].unique().to_list())
     table = Table(title="cohorts", box=box.SIMPLE_HEAVY, title_justify="left", show_edge=False)
-    table.add_column("cohort", no_wrap=True)
-    table.add_column("size", justify="right")
+    table.add_column("cohort", no_wrap=True, min_width=12)  # a date is never cut
+    table.add_column("size", justify="right", no_wrap=True, min_width=4)
     for offset in offsets:
         table.add_column(str(offset), justify="right", no_wrap=True)
     for (cohort,), rows in frame.sort("cohort", "offset").group_by("cohort", maintain_order=True):
-        size = int(rows["size"][0])
+        size = rows["size"][0]
+        before = "before_window" in rows.columns and bool(rows["before_window"][0])
         cells: list[Text] = []
         by_offset = {r["offset"]: r for r in rows.to_dicts()}
         for offset in offsets:
@@ -60,9 +61,11 @@ def cohort_heatmap(frame: pl.DataFrame) -> RenderableType:
             else:
                 mark = "*" if row["partial"] else " "
                 cells.append(Text(f"{rate * 100:.0f}%{mark}", style=_shade(rate)))
-        table.add_row(str(cohort), f"{size:,}", *cells)
+        label = f"{cohort} ‹" if before else f"{cohort}  "
+        table.add_row(label, "" if size is None else f"{size:,}", *cells)
     note = Text(
-        "  % of the cohort; * partial (the data ends inside it); blank: not yet observable",
+        "  % of the cohort; * partial (the data ends inside it); blank: not yet observable; "
+        "‹ the cohort's bucket starts before the window",
         style="dim",
     )
     return Group(table, note)

@@ -96,7 +96,7 @@ def assemble(
     if "missing_account" in results:
         warnings += missing_account_warning(int(results["missing_account"]["n"][0]), "retention")
     tables = {
-        "cohorts": cohort_table(sizes_, cells_, window, grain, params, horizon),
+        "cohorts": cohort_table(sizes_, cells_, window, observed, grain, params),
         "lifecycle": lifecycle_table(results["flows"], results["new"], window, observed, grain),
     }
     return FamilyResult(metrics, tables, warnings)

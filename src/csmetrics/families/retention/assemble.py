@@ -9,6 +9,7 @@ import polars as pl
 from csmetrics.core.diagnostics import DataWarning
 from csmetrics.core.timeparts import Grain, bucket_index
 from csmetrics.core.window import Observed, Window
+from csmetrics.families.retention.grid import cohort_grid
 from csmetrics.families.retention.params import HEADLINE_OFFSETS, RetentionParams
 
 
@@ -22,28 +23,35 @@ def cohort_table(
     sizes: pl.DataFrame,
     cells: pl.DataFrame,
     window: Window,
+    observed: Observed,
     grain: Grain,
     params: RetentionParams,
-    horizon: datetime,
 ) -> pl.DataFrame:
-    """The `cohorts` table: cohort, size, offset, users, rate, partial (null cells unobservable)."""
-    grid = window.cohort_grid(grain, params.periods, horizon).with_columns(
-        cidx=bucket_index(pl.col("cohort"), grain)
-    )
-    table = (
-        grid.join(sizes, on="cidx", how="left")
-        .join(cells, on=["cidx", "offset"], how="left")
-        .with_columns(pl.col("size").fill_null(0).cast(pl.Int64))
-    )
+    """The `cohorts` table: cohort, size, offset, users, rate, partial, before_window. A cell
+    (and a cohort's size) whose bucket starts at or after the horizon is null, never 0."""
+    horizon = horizon_of(window, observed)
+    grid = cohort_grid(
+        window,
+        grain,
+        params.periods,
+        horizon,
+        headline_offsets=HEADLINE_OFFSETS[grain],
+        first_event=observed[0],
+    ).with_columns(cidx=bucket_index(pl.col("cohort"), grain))
+    table = grid.join(sizes, on="cidx", how="left").join(cells, on=["cidx", "offset"], how="left")
+    cohort_seen = pl.col("observable").any().over("cohort")  # its own bucket, offset 0
+    size = pl.when(cohort_seen).then(pl.col("size").fill_null(0)).cast(pl.Int64)
     users = (
-        pl.when(pl.col("offset") == 0)
+        pl.when(~pl.col("observable"))
+        .then(None)
+        .when(pl.col("offset") == 0)
         .then(pl.col("size"))
-        .when(pl.col("observable"))
-        .then(pl.col("users").fill_null(0))
+        .otherwise(pl.col("users").fill_null(0))
         .cast(pl.Int64)
     )
     return (
-        table.with_columns(users=users)
+        table.with_columns(size=size)
+        .with_columns(users=users)
         .select(
             "cohort",
             "size",
@@ -51,6 +59,7 @@ def cohort_table(
             "users",
             pl.when(pl.col("size") > 0).then(pl.col("users") / pl.col("size")).alias("rate"),
             "partial",
+            "before_window",
         )
         .sort("cohort", "offset")
     )

@@ -54,8 +54,8 @@ TABLES = (
     Table(
         "retention",
         "cohorts",
-        ("cohort", "size", "offset", "users", "rate", "partial"),
-        "Per cohort and offset 0..periods: entities of the cohort with a return event in bucket cohort+offset (or later, on_or_after); null when not yet observable; partial when the horizon falls inside the bucket.",
+        ("cohort", "size", "offset", "users", "rate", "partial", "before_window"),
+        "Per cohort and offset 0..periods (and the headlines' offsets): entities of the cohort with a return event in bucket cohort+offset (or later, on_or_after); null when not yet observable; partial when the horizon falls inside the bucket. Cohorts from the bucket holding min(since, until - periods), back to every cohort a headline reads (before_window: the cohort's bucket starts before since), never before the export's first event.",
     ),
     Table(
         "retention",
