@@ -122,6 +122,18 @@ CASES = {
         "2026-10-03T10:00:00.123456Z,1234.5678,login,1791021600",
         "2026-10-04T10:00:00Z,9876.5432,login,1791108000",
     )),
+    "stripe_subscriptions.csv": ("subscriptions", "revenue", "stripe_subscriptions", frame(
+        "subscription_id,account_id,plan,quantity,currency,interval,amount,status,started_at,"
+        "trial_ended_at,ended_at",
+        "sub_1,cus_A,Pro,2,usd,month,50.00,active,2026-08-15T09:00:00Z,,",
+        "sub_2,cus_B,Pro Annual,1,usd,year,1200.00,active,2026-03-01T10:00:00Z,,",
+        "sub_3,cus_C,Basic,1,usd,month,30.00,canceled,2026-06-10T08:00:00Z,,2026-10-12T08:00:00Z",
+        "sub_4,cus_D,Basic,1,usd,month,30.00,trialing,2026-10-20T11:00:00Z,2026-11-03T11:00:00Z,",
+        "sub_5,cus_E,Basic,3,usd,week,10.00,active,2026-10-05T07:00:00Z,,",
+        "sub_6,cus_A,Add-on,1,usd,month,20.00,active,2026-10-10T09:00:00Z,,",
+        "sub_7,cus_F,Basic,1,usd,month,30.00,incomplete_expired,2026-09-01T09:00:00Z,,2026-09-02T09:00:00Z",
+        "sub_8,cus_G,Pro,1,usd,month,50.00,active,2026-09-20T09:00:00Z,2026-10-04T09:00:00Z,",
+    )),
     "chargebee.jsonl": ("billing", "revenue", "chargebee", frame(
         "invoice_id,account_id,amount,issued_at,currency,due_at,paid_at,status",
         "cb_1,cA,100.00,2026-09-01,EUR,2026-09-15,2026-09-03,paid",

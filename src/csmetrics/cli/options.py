@@ -23,7 +23,7 @@ SOURCES_PANEL = "Sources"
 ENGINE_PANEL = "Engine"
 WINDOW_PANEL = "Window"
 OUTPUT_PANEL = "Output"
-SOURCE_PATHS = ("events", "tickets", "billing", "surveys", "accounts")
+SOURCE_PATHS = ("events", "tickets", "billing", "subscriptions", "surveys", "accounts")
 
 
 # Help texts escape "[" so that Rich markup does not read "[default: UTC]" as a tag.
@@ -48,6 +48,14 @@ class SourceOptions:
     ] = None
     billing: Annotated[
         str | None, Opt("--billing", help="Invoice lines.", rich_help_panel=SOURCES_PANEL)
+    ] = None
+    subscriptions: Annotated[
+        str | None,
+        Opt(
+            "--subscriptions",
+            help="A subscriptions export, read instead of invoice lines when there are none.",
+            rich_help_panel=SOURCES_PANEL,
+        ),
     ] = None
     surveys: Annotated[
         str | None,
@@ -79,7 +87,7 @@ class SourceOptions:
             "--preset",
             help="Known export layout SOURCE=NAME (segment, amplitude, mixpanel, posthog, "
             "snowplow, rudderstack, heap, ga4, zendesk, freshdesk, intercom, stripe, "
-            "stripe_api, chargebee).",
+            "stripe_api, chargebee, stripe_subscriptions).",
             rich_help_panel=SOURCES_PANEL,
         ),
     ] = None

@@ -29,6 +29,7 @@ def load(
     surveys: SourceArg | None = None,
     accounts: SourceArg | None = None,
     *,
+    subscriptions: SourceArg | None = None,
     preset: Mapping[str, str] | None = None,
     columns: Mapping[str, Mapping[str, str]] | None = None,
     options: Mapping[str, Mapping[str, Any]] | None = None,
@@ -67,6 +68,7 @@ def load(
         "events": events,
         "tickets": tickets,
         "billing": billing,
+        "subscriptions": subscriptions,
         "surveys": surveys,
         "accounts": accounts,
     }

@@ -157,7 +157,9 @@ def billing_components(
 ) -> tuple[pl.LazyFrame, str | None]:
     """Per account: MRR at the window's start and end (revenue's definition, negatives as 0)
     and the amount of invoices unpaid at `until` and due before it; and the currency."""
-    lines, currency = prepared_lines(frames, columns, window, params.revenue)
+    lines, currency = prepared_lines(
+        frames["billing"], tuple(columns["billing"]), window, params.revenue
+    )
     start = account_mrr(lines, window.since).select(
         _account(), (pl.col("mrr").clip(lower_bound=0) / MICRO).alias("mrr_start")
     )

@@ -29,6 +29,7 @@ from csmetrics.families.revenue.params import (
     parameters,
     params_from_config,
 )
+from csmetrics.families.revenue.subscriptions import line_columns, subscription_lines
 
 
 def lookback(window: Window, params: RevenueParams) -> Lookback:
@@ -43,8 +44,13 @@ def prepare(
     frames: Frames, columns: Columns, window: Window, params: RevenueParams
 ) -> dict[str, pl.LazyFrame]:
     """Stage 1: the lines as revenue reads them, and the reporting currency."""
-    lines, currency = prepared_lines(frames, columns, window, params)
-    lines = with_account_group(lines, frames, columns, params)
+    present = line_columns(columns)
+    if "billing" in frames:
+        source = frames["billing"]
+    else:  # a subscriptions export instead of invoice lines
+        source = subscription_lines(frames["subscriptions"], tuple(columns["subscriptions"]))
+    lines, currency = prepared_lines(source, present, window, params)
+    lines = with_account_group(lines, present, frames, columns, params)
     return {
         "lines": lines,
         "currency": pl.LazyFrame({"currency": [currency]}, schema={"currency": pl.String}),
@@ -57,8 +63,9 @@ def by_month(
     """Stage 2: net MRR per account (and its group) at every closed month end, read by
     movements, retention and the warnings alike; the invoices, read by payments and aging."""
     made = {**frames, "net": account_months(frames["lines"], last_closed_month(window))}
-    if "paid_at" in columns["billing"]:
-        made["invoices"] = invoices(frames["lines"], set(columns["billing"]))
+    present = set(line_columns(columns))
+    if "paid_at" in present:
+        made["invoices"] = invoices(frames["lines"], present)
     return made
 
 
@@ -66,7 +73,7 @@ def plan(
     frames: Frames, columns: Columns, window: Window, params: RevenueParams
 ) -> dict[str, pl.LazyFrame]:
     lines = frames["lines"]
-    present = set(columns["billing"])
+    present = set(line_columns(columns))
     planned: dict[str, pl.LazyFrame] = {
         "currency": frames["currency"],
         "snapshot": snapshot(lines, window.until),
@@ -99,7 +106,8 @@ FAMILY: Family[RevenueParams] = Family(
     name="revenue",
     summary="MRR and its movements, ARR, ARPA, churn, NRR/GRR, LTV, late payments and AR aging.",
     example=("csmetrics revenue --billing invoices.csv --period 2026-10 --gross-margin 0.8"),
-    required=("billing",),
+    required=(),
+    one_of=("billing", "subscriptions"),
     optional=("accounts",),
     needed_columns=needed_columns,
     plan=plan,

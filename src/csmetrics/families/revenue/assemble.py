@@ -21,6 +21,7 @@ from csmetrics.families.revenue.months import (
 )
 from csmetrics.families.revenue.mrr import MOVEMENTS
 from csmetrics.families.revenue.params import RevenueParams
+from csmetrics.families.revenue.subscriptions import line_columns
 
 MONEY_COLUMNS = ("starting", *MOVEMENTS, "ending", "amount")
 COUNT_COLUMNS = ("starting_accounts", *(f"{m}_accounts" for m in MOVEMENTS), "ending_accounts")
@@ -196,12 +197,21 @@ def _dates(months: pl.Series) -> pl.Series:
     return pl.Series([month_of(m) for m in months.to_list()], dtype=pl.Date)
 
 
+SUBSCRIPTIONS_NOTE = DataWarning(
+    "lines_from_subscriptions",
+    "revenue: MRR from the subscriptions export: each subscription's price x quantity per "
+    "interval, from its start (after any trial) to its end; discounts, taxes and mid-period "
+    "changes are not in it (an invoice export has them)",
+    source="subscriptions",
+)
+
+
 def preflight(
     results: Mapping[str, pl.DataFrame], ctx: RunContext, months: list[int]
 ) -> list[DataWarning]:
     """The pre-flight warnings of metrics.md: invalid periods, negative net MRR, months with no
     billing at all inside the data's range."""
-    out = defaulted_columns(ctx.columns["billing"])
+    out = defaulted_columns(line_columns(ctx.columns))
     invalid = results["invalid_periods"]["lines"][0]
     if invalid:
         out.append(
@@ -218,6 +228,8 @@ def preflight(
                 f"{negative['accounts']} accounts have a negative net MRR at {negative['month_ends']} month ends (credits exceeding charges); read as 0",
             )
         )
+    if "billing" not in ctx.columns:  # subscriptions: no invoices, and nothing to be missing
+        return [*out, SUBSCRIPTIONS_NOTE]
     issued = sorted(results["issued_months"]["month"].to_list())
     if issued:
         gaps = sorted(set(range(issued[0], issued[-1] + 1)) - set(issued))
@@ -237,7 +249,7 @@ def missing_reasons(
     metrics: Mapping[str, float | None], ctx: RunContext, months: list[int]
 ) -> list[DataWarning]:
     """Why each metric that is null could not be computed."""
-    columns = set(ctx.columns["billing"])
+    columns = set(line_columns(ctx.columns))
     reasons: dict[str, str] = {}
     if not months:
         for key in ("logo_churn_rate", "gross_mrr_churn_rate", "nrr", "grr", "quick_ratio", "ltv"):

@@ -112,14 +112,13 @@ def _converted(
 
 
 def prepared_lines(
-    frames: Frames, columns: Columns, window: Window, params: RevenueParams
+    billing: pl.LazyFrame, present: tuple[str, ...], window: Window, params: RevenueParams
 ) -> tuple[pl.LazyFrame, str | None]:
-    """The lines issued before `until`, with `amount_micro`, a service period, `recurring`,
-    the breakdown `group` (when there is one) and, for recurring lines with a valid period,
-    `monthly_micro`, `first_month` and `end_month` (the months whose end the period covers are
-    first_month .. end_month - 1), plus the reporting currency."""
-    present = columns["billing"]
-    billing = frames["billing"]
+    """The lines issued before `until` (`present`: their columns), with `amount_micro`, a
+    service period, `recurring`, the breakdown `group` (when there is one) and, for recurring
+    lines with a valid period, `monthly_micro`, `first_month` and `end_month` (the months
+    whose end the period covers are first_month .. end_month - 1), plus the reporting
+    currency."""
     reporting = reporting_currency(data_currencies(billing, present), params)
     tz = window.timezone
     issued = pl.col("issued_at")
@@ -142,7 +141,7 @@ def prepared_lines(
         start.alias("period_start"),
         *(c for c in ("currency", "due_at", "paid_at", "period_end") if c in present),
         recurring.alias("recurring"),
-        *_group(frames, columns, params),
+        *_group(present, params),
     )
     lines = lines.with_columns(end.alias("period_end"))
     if params.fx_rates is not None:
@@ -161,9 +160,8 @@ def prepared_lines(
     return lines.drop("currency", strict=False), reporting
 
 
-def _group(frames: Frames, columns: Columns, params: RevenueParams) -> list[pl.Expr]:
+def _group(present: tuple[str, ...], params: RevenueParams) -> list[pl.Expr]:
     """The breakdown column as `group`: `by` from the billing lines, else the `plan`."""
-    present = columns["billing"]
     name = params.by or ("plan" if "plan" in present else None)
     if name is None or name not in present:
         return []
@@ -171,11 +169,16 @@ def _group(frames: Frames, columns: Columns, params: RevenueParams) -> list[pl.E
 
 
 def with_account_group(
-    lines: pl.LazyFrame, frames: Frames, columns: Columns, params: RevenueParams
+    lines: pl.LazyFrame,
+    present: tuple[str, ...],
+    frames: Frames,
+    columns: Columns,
+    params: RevenueParams,
 ) -> pl.LazyFrame:
-    """The lines with `group` from the accounts source, when `by` names an accounts column."""
+    """The lines with `group` from the accounts source, when `by` names an accounts column
+    (`present`: the lines' own columns)."""
     by = params.by
-    if by is None or by in columns["billing"]:
+    if by is None or by in present:
         return lines
     if "accounts" not in frames or by not in columns.get("accounts", ()):
         raise InputError(

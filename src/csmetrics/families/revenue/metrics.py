@@ -8,8 +8,12 @@ METRICS = (
         "money",
         "higher",
         "MRR at the window's last instant: the sum over recurring lines whose service period contains it of amount / interval_months (28-31 days = 1 month, 365-366 days = 12, else days / 30.436875); an account's negative net reads as 0.",
-        ("billing",),
-        ("billing.account_id", "billing.amount", "billing.issued_at"),
+        ("billing", "subscriptions"),
+        (
+            "billing.account_id|subscriptions.account_id",
+            "billing.amount|subscriptions.amount",
+            "billing.issued_at|subscriptions.started_at",
+        ),
         "MRR",
     ),
     Metric(
@@ -17,8 +21,12 @@ METRICS = (
         "money",
         "higher",
         "12 x MRR.",
-        ("billing",),
-        ("billing.account_id", "billing.amount", "billing.issued_at"),
+        ("billing", "subscriptions"),
+        (
+            "billing.account_id|subscriptions.account_id",
+            "billing.amount|subscriptions.amount",
+            "billing.issued_at|subscriptions.started_at",
+        ),
         "ARR",
     ),
     Metric(
@@ -26,8 +34,12 @@ METRICS = (
         "accounts",
         "higher",
         "Accounts with MRR > 0 at the window's last instant.",
-        ("billing",),
-        ("billing.account_id", "billing.amount", "billing.issued_at"),
+        ("billing", "subscriptions"),
+        (
+            "billing.account_id|subscriptions.account_id",
+            "billing.amount|subscriptions.amount",
+            "billing.issued_at|subscriptions.started_at",
+        ),
         "Paying accounts",
     ),
     Metric(
@@ -35,8 +47,12 @@ METRICS = (
         "money",
         "higher",
         "MRR / paying accounts.",
-        ("billing",),
-        ("billing.account_id", "billing.amount", "billing.issued_at"),
+        ("billing", "subscriptions"),
+        (
+            "billing.account_id|subscriptions.account_id",
+            "billing.amount|subscriptions.amount",
+            "billing.issued_at|subscriptions.started_at",
+        ),
         "ARPA",
     ),
     Metric(
@@ -44,8 +60,12 @@ METRICS = (
         "share",
         "lower",
         "Per month whose end lies in the window: accounts churned (MRR > 0 -> 0) / accounts paying at the previous month end; mean over those months.",
-        ("billing",),
-        ("billing.account_id", "billing.amount", "billing.issued_at"),
+        ("billing", "subscriptions"),
+        (
+            "billing.account_id|subscriptions.account_id",
+            "billing.amount|subscriptions.amount",
+            "billing.issued_at|subscriptions.started_at",
+        ),
         "Logo churn",
     ),
     Metric(
@@ -53,8 +73,12 @@ METRICS = (
         "share",
         "lower",
         "Per month whose end lies in the window: (contraction + churn) / starting MRR; mean over those months.",
-        ("billing",),
-        ("billing.account_id", "billing.amount", "billing.issued_at"),
+        ("billing", "subscriptions"),
+        (
+            "billing.account_id|subscriptions.account_id",
+            "billing.amount|subscriptions.amount",
+            "billing.issued_at|subscriptions.started_at",
+        ),
         "Gross MRR churn",
     ),
     Metric(
@@ -62,8 +86,12 @@ METRICS = (
         "share",
         "higher",
         "MRR at the window's last month end of the accounts paying 12 months earlier / their MRR then (new accounts excluded, reactivated ones count).",
-        ("billing",),
-        ("billing.account_id", "billing.amount", "billing.issued_at"),
+        ("billing", "subscriptions"),
+        (
+            "billing.account_id|subscriptions.account_id",
+            "billing.amount|subscriptions.amount",
+            "billing.issued_at|subscriptions.started_at",
+        ),
         "NRR",
     ),
     Metric(
@@ -71,8 +99,12 @@ METRICS = (
         "share",
         "higher",
         "As NRR with each account's MRR capped at its level 12 months earlier.",
-        ("billing",),
-        ("billing.account_id", "billing.amount", "billing.issued_at"),
+        ("billing", "subscriptions"),
+        (
+            "billing.account_id|subscriptions.account_id",
+            "billing.amount|subscriptions.amount",
+            "billing.issued_at|subscriptions.started_at",
+        ),
         "GRR",
     ),
     Metric(
@@ -80,8 +112,12 @@ METRICS = (
         "ratio",
         "higher",
         "(new + reactivation + expansion) / (contraction + churn), summed over the window's months.",
-        ("billing",),
-        ("billing.account_id", "billing.amount", "billing.issued_at"),
+        ("billing", "subscriptions"),
+        (
+            "billing.account_id|subscriptions.account_id",
+            "billing.amount|subscriptions.amount",
+            "billing.issued_at|subscriptions.started_at",
+        ),
         "Quick ratio",
     ),
     Metric(
@@ -89,8 +125,12 @@ METRICS = (
         "money",
         "higher",
         "ARPA x gross_margin / mean monthly logo churn rate over the 12 months up to the window's last month end; null when that churn is 0.",
-        ("billing",),
-        ("billing.account_id", "billing.amount", "billing.issued_at"),
+        ("billing", "subscriptions"),
+        (
+            "billing.account_id|subscriptions.account_id",
+            "billing.amount|subscriptions.amount",
+            "billing.issued_at|subscriptions.started_at",
+        ),
         "LTV",
     ),
     Metric(

@@ -56,6 +56,21 @@ def needed_columns(source: str, params: RevenueParams) -> set[str]:
             "plan",
         }
         return columns | ({params.by} if params.by else set())
+    if source == "subscriptions":
+        return {
+            "subscription_id",
+            "account_id",
+            "amount",
+            "started_at",
+            "ended_at",
+            "trial_ended_at",
+            "interval",
+            "interval_count",
+            "quantity",
+            "status",
+            "currency",
+            "plan",
+        }
     return {"account_id"} | ({params.by} if params.by else set())
 
 

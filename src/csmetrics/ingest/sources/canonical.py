@@ -101,7 +101,7 @@ def load_source(
     files, raw, notes = _scan(spec, careful)
     raw_schema = raw.collect_schema()
     spec = with_detected_preset(spec, raw_schema, notes)
-    plan = mapping_plan(spec, needed, lambda h: h if find_header(h, raw_schema) else None)
+    plan = mapping_plan(spec, needed, lambda h: _spelled(h, raw_schema))
     if plan.missing:
         raise missing_columns_error(spec, files, list(plan.missing), raw_schema)
     blank = files == [] or _not_csv(files)
@@ -280,6 +280,16 @@ class _Read:
         if len(found) > 1:
             self.fallbacks[name] = tuple(header for header, _ in found[1:])
         self.dtypes[name] = found[0][1][1] if len(found) == 1 else pl.String()
+
+
+def _spelled(wanted: str, schema: pl.Schema) -> str | None:
+    """The header as the export spells it (`Amount` for a wanted `amount`), so that a preset's
+    header and the canonical name that both find it count once; a nested path as written."""
+    found = find_header(wanted, schema)
+    if found is None:
+        return None
+    plain = wanted in schema or not ("." in wanted or "[" in wanted)
+    return found[0].meta.output_name() if plain else wanted
 
 
 def _scan(spec: SourceSpec, careful: bool) -> tuple[list[Path], pl.LazyFrame, list[DataWarning]]:

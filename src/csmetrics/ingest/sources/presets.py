@@ -228,6 +228,26 @@ PRESETS: dict[str, Preset] = {
         },
         flags={"recurring": "Subscription"},
     ),
+    # Stripe's Dashboard subscriptions export (Billing > Subscriptions > Export): amounts in
+    # units, one row per subscription
+    "stripe_subscriptions": Preset(
+        "subscriptions",
+        {
+            "subscription_id": ("id",),
+            "account_id": ("Customer ID", "Customer"),
+            "plan": ("Product", "Plan"),
+            "quantity": ("Quantity",),
+            "currency": ("Currency",),
+            "interval": ("Interval",),
+            "amount": ("Amount",),
+            "status": ("Status",),
+            "started_at": ("Start Date (UTC)", "Start (UTC)", "Created (UTC)"),
+            "trial_ended_at": ("Trial End (UTC)",),
+            # Ended At is when it stopped; never Canceled At, the request, which may take
+            # effect at the period's end
+            "ended_at": ("Ended At (UTC)",),
+        },
+    ),
     # Stripe's API invoice objects (JSON lines): cents, Unix seconds. Their service period is
     # per line item (lines.data[].period), which a flat export does not hold: periods default
     # to a calendar month from `created`, right for monthly plans (see the README).

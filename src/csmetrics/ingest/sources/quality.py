@@ -210,6 +210,7 @@ NO_KEY = {
     "surveys": "answers carry no id: two respondents may answer alike at the same instant",
     "tickets": "there is no ticket_id to tell them apart",
     "accounts": "there is no account_id to tell them apart",
+    "subscriptions": "there is no subscription_id to tell them apart",
 }
 
 

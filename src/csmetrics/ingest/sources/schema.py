@@ -63,6 +63,22 @@ SCHEMAS: dict[str, dict[str, Column]] = {
         Column("recurring", "boolean"),
         Column("plan", "string"),
     ),
+    # a subscriptions export (Stripe's, Chargebee's, Recurly's): one row per subscription; the
+    # revenue family reads it instead of invoice lines (families/revenue/subscriptions.py)
+    "subscriptions": _schema(
+        Column("subscription_id", "string", required=True),
+        Column("account_id", "string", required=True),
+        Column("amount", "money", required=True),  # the price of one unit for one interval
+        Column("started_at", "datetime", required=True),
+        Column("ended_at", "datetime"),
+        Column("trial_ended_at", "datetime"),
+        Column("interval", "string"),  # day, week, month (the default) or year
+        Column("interval_count", "integer"),
+        Column("quantity", "number"),
+        Column("status", "string"),
+        Column("currency", "string"),
+        Column("plan", "string"),
+    ),
     "surveys": _schema(
         Column("submitted_at", "datetime", required=True),
         Column("score", "number", required=True),
@@ -89,6 +105,7 @@ TIME_COLUMN: dict[str, str | None] = {
     "events": "timestamp",
     "tickets": "created_at",
     "billing": "issued_at",
+    "subscriptions": "started_at",
     "surveys": "submitted_at",
     "accounts": None,
 }
@@ -98,6 +115,7 @@ DEDUP_COLUMN: dict[str, str | None] = {
     "events": "event_id",
     "tickets": "ticket_id",
     "billing": None,
+    "subscriptions": "subscription_id",
     "surveys": None,
     "accounts": "account_id",
 }
