@@ -19,6 +19,8 @@ from typing import Annotated, Any, get_type_hints
 
 import typer
 
+from csmetrics.api import ConfigError
+
 SOURCES_PANEL = "Sources"
 ENGINE_PANEL = "Engine"
 WINDOW_PANEL = "Window"
@@ -47,7 +49,13 @@ class SourceOptions:
         str | None, Opt("--tickets", help="Help-desk tickets.", rich_help_panel=SOURCES_PANEL)
     ] = None
     billing: Annotated[
-        str | None, Opt("--billing", help="Invoice lines.", rich_help_panel=SOURCES_PANEL)
+        list[str] | None,
+        Opt(
+            "--billing",
+            help="Invoice lines; with the invoices and payments in other files, repeat it: "
+            "--billing lines.csv --billing invoices=invoices.csv --billing payments=payments.csv.",
+            rich_help_panel=SOURCES_PANEL,
+        ),
     ] = None
     subscriptions: Annotated[
         str | None,
@@ -145,8 +153,36 @@ class SourceOptions:
         ),
     ] = None
 
-    def paths(self) -> dict[str, str | None]:
-        return {kind: getattr(self, kind) for kind in SOURCE_PATHS}
+    def paths(self) -> dict[str, str | dict[str, str] | None]:
+        """Each source's path; billing's files by role when --billing names several."""
+        out: dict[str, str | dict[str, str] | None] = {
+            kind: getattr(self, kind) for kind in SOURCE_PATHS if kind != "billing"
+        }
+        out["billing"] = billing_files(self.billing)
+        return out
+
+
+BILLING_ROLES = ("lines", "invoices", "payments")
+
+
+def billing_files(values: list[str] | None) -> str | dict[str, str] | None:
+    """--billing PATH, or its files by role: `lines=` (or a plain path), `invoices=`,
+    `payments=`; one file per role."""
+    if not values:
+        return None
+    roles: dict[str, str] = {}
+    for value in values:
+        role, _, path = value.partition("=")
+        if not path or role not in BILLING_ROLES:
+            role, path = "lines", value
+        if role in roles:
+            raise ConfigError(f"--billing: two {role} files ({roles[role]}, {path}); give one")
+        roles[role] = path
+    if set(roles) == {"lines"}:
+        return roles["lines"]
+    if "lines" not in roles:
+        raise ConfigError("--billing: the invoice lines are missing (--billing lines.csv)")
+    return roles
 
 
 @dataclass

@@ -50,7 +50,11 @@ SOURCE_KEYS = (
     "decimal",
     "null_values",
     "survey",
+    # billing only: the files beside the lines (sources/billing_files.py)
+    "invoices",
+    "payments",
 )
+BILLING_PARTS = ("invoices", "payments")
 
 
 @dataclass
@@ -168,8 +172,9 @@ def _parse_sources(value: Any, path: Path) -> dict[str, dict[str, Any]]:
             raise ConfigError(f"{path}: [sources.{kind}] must be a table")
         check_source_entry(kind, source, f"{path}: [sources.{kind}]")
         entry = dict(source)
-        if "path" in entry:
-            entry["path"] = _relative_to(str(entry["path"]), path.parent)
+        for key in ("path", *BILLING_PARTS):
+            if key in entry:
+                entry[key] = _relative_to(str(entry[key]), path.parent)
         out[kind] = entry
     return out
 
@@ -190,6 +195,9 @@ def check_source_entry(kind: str, entry: Mapping[str, Any], where: str) -> None:
                 "values with UTC offsets and use %z, or drop the name and set source_timezone = "
                 '"Europe/Moscow" (an IANA name)'
             )
+    parts = [key for key in BILLING_PARTS if key in entry]
+    if parts and kind != "billing":
+        raise ConfigError(f"{where}: {parts[0]} is a key of [sources.billing] only")
     if entry.get("decimal") not in (None, ".", ","):
         raise ConfigError(f'{where}: decimal must be "." or ",", got {entry["decimal"]!r}')
     if entry.get("amount_unit") not in (None, "units", "cents"):
@@ -216,6 +224,7 @@ def spec_from_entry(kind: str, entry: Mapping[str, Any], source_timezone: str) -
         decimal=entry.get("decimal"),
         null_values=tuple(map(str, entry.get("null_values", ()))),
         survey=entry.get("survey"),
+        parts={key: str(entry[key]) for key in BILLING_PARTS if entry.get(key)},
         data=data,
         spark_data=spark_data,
     )

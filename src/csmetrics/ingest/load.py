@@ -14,7 +14,13 @@ import polars as pl
 from csmetrics.core.engine import Engine, engine_of
 from csmetrics.core.errors import ConfigError
 from csmetrics.core.spark.session import is_spark_frame
-from csmetrics.ingest.config import Config, check_source_entry, load_config, spec_from_entry
+from csmetrics.ingest.config import (
+    BILLING_PARTS,
+    Config,
+    check_source_entry,
+    load_config,
+    spec_from_entry,
+)
 from csmetrics.ingest.inputs import Inputs, load_inputs
 from csmetrics.ingest.sources.schema import SOURCE_KINDS
 
@@ -130,7 +136,8 @@ def _entry(
     empty when the source is given neither as an argument nor with a path in the config."""
     entry = dict(settings.sources.get(kind, {})) if settings else {}
     if value is not None:
-        entry.pop("path", None)
+        for key in ("path", *BILLING_PARTS):  # the argument replaces the config's files
+            entry.pop(key, None)
         entry.update(_source_value(value))
     if not ("path" in entry or "data" in entry or "spark_data" in entry):
         return {}
@@ -147,6 +154,16 @@ def _entry(
 
 
 def _source_value(value: SourceArg) -> dict[str, Any]:
+    if isinstance(value, Mapping):  # billing in several files: {"lines": ..., "invoices": ...}
+        unknown = sorted(set(value) - {"lines", *BILLING_PARTS})
+        if unknown or "lines" not in value:
+            raise ConfigError(
+                "billing as several files: a mapping of lines, invoices and payments to paths "
+                f"(lines required), got {sorted(value)}"
+            )
+        return {"path": os.fspath(value["lines"])} | {
+            key: os.fspath(value[key]) for key in BILLING_PARTS if key in value
+        }
     if isinstance(value, pl.LazyFrame):
         return {"data": value}
     if isinstance(value, pl.DataFrame):

@@ -16,6 +16,7 @@ import polars as pl
 
 from csmetrics.core.diagnostics import DataWarning
 from csmetrics.core.errors import InputError
+from csmetrics.ingest.sources.billing_files import joined_billing
 from csmetrics.ingest.sources.files import (
     describe_files,
     first_line,
@@ -27,6 +28,7 @@ from csmetrics.ingest.sources.mapping import (
     column_mapping,
     every_layout,
     find_header,
+    spelled_header,
     with_detected_preset,
 )
 from csmetrics.ingest.sources.messy import inspect_csv, normalised
@@ -98,10 +100,14 @@ def load_source(
     """
     if spec.kind not in SCHEMAS:
         raise InputError(f"unknown source kind {spec.kind!r}")
+    joined: list[DataWarning] = []
+    if spec.parts:  # billing in several files: the lines joined with invoices and payments
+        spec, joined = joined_billing(spec, lambda part: _scan(part, careful)[1])
     files, raw, notes = _scan(spec, careful)
+    notes = [*joined, *notes]
     raw_schema = raw.collect_schema()
     spec = with_detected_preset(spec, raw_schema, notes)
-    plan = mapping_plan(spec, needed, lambda h: _spelled(h, raw_schema))
+    plan = mapping_plan(spec, needed, lambda h: spelled_header(h, raw_schema))
     if plan.missing:
         raise missing_columns_error(spec, files, list(plan.missing), raw_schema)
     blank = files == [] or _not_csv(files)
@@ -280,16 +286,6 @@ class _Read:
         if len(found) > 1:
             self.fallbacks[name] = tuple(header for header, _ in found[1:])
         self.dtypes[name] = found[0][1][1] if len(found) == 1 else pl.String()
-
-
-def _spelled(wanted: str, schema: pl.Schema) -> str | None:
-    """The header as the export spells it (`Amount` for a wanted `amount`), so that a preset's
-    header and the canonical name that both find it count once; a nested path as written."""
-    found = find_header(wanted, schema)
-    if found is None:
-        return None
-    plain = wanted in schema or not ("." in wanted or "[" in wanted)
-    return found[0].meta.output_name() if plain else wanted
 
 
 def _scan(spec: SourceSpec, careful: bool) -> tuple[list[Path], pl.LazyFrame, list[DataWarning]]:

@@ -50,6 +50,16 @@ def find_header(wanted: str, schema: pl.Schema) -> tuple[pl.Expr, pl.DataType] |
     return None
 
 
+def spelled_header(wanted: str, schema: pl.Schema) -> str | None:
+    """The header as the export spells it (`Amount` for a wanted `amount`), so that a preset's
+    header and the canonical name that both find it count once; a nested path as written."""
+    found = find_header(wanted, schema)
+    if found is None:
+        return None
+    plain = wanted in schema or not ("." in wanted or "[" in wanted)
+    return found[0].meta.output_name() if plain else wanted
+
+
 def _keyed_record(wanted: str, schema: pl.Schema) -> tuple[pl.Expr, pl.DataType] | None:
     """`name[KEY]`: from a list of `{key, ...}` records, the first whose key is KEY."""
     name, key = wanted[:-1].split("[", 1)

@@ -28,6 +28,9 @@ class SourceSpec:
     decimal: str | None = None  # "." or ","; None: each number column decides from its values
     null_values: tuple[str, ...] = ()  # tokens read as missing besides empty cells
     survey: str | None = None  # surveys of one kind without a `survey` column: nps, csat or ces
+    # billing's other files beside the lines in `path`: {"invoices": PATH, "payments": PATH}
+    parts: dict[str, str] = field(default_factory=dict)
+    origin: str | None = None  # what an in-memory frame was made from (joined billing files)
     data: pl.LazyFrame | None = field(default=None, compare=False, repr=False)
     spark_data: Any = field(default=None, compare=False, repr=False)  # a Spark DataFrame
 
@@ -35,4 +38,6 @@ class SourceSpec:
     def label(self) -> str:
         if self.spark_data is not None:
             return f"{self.kind} (Spark DataFrame)"
-        return self.path if self.data is None else f"{self.kind} (in-memory frame)"
+        if self.data is None:
+            return self.path
+        return self.origin or f"{self.kind} (in-memory frame)"
