@@ -209,3 +209,26 @@ def test_paying_the_overdue_invoice_never_lowers_the_score() -> None:
     after = rows(cm.health(cm.load(**sources, billing=paid), **WINDOW))["A"]
     assert (after["billing"], after["billing_score"]) == (0, 100)  # nothing overdue, no loss
     assert after["score"] > before["score"]
+
+
+def test_billing_from_a_subscriptions_export() -> None:
+    # A: 100 a month since Oct 1; B: 50 a month from Oct 15, then (a downgrade) 30 from Nov 15
+    subscriptions = pl.DataFrame(
+        {
+            "subscription_id": ["sa", "sb1", "sb2"],
+            "account_id": ["A", "B", "B"],
+            "amount": [100.0, 50.0, 30.0],
+            "started_at": ["2026-10-01T00:00:00Z", "2026-10-15T00:00:00Z", "2026-11-15T00:00:00Z"],
+            "ended_at": [None, "2026-11-15T00:00:00Z", None],
+        }
+    )
+    sources = {"events": events(), "accounts": ACCOUNTS, "subscriptions": subscriptions}
+    report = cm.health(cm.load(**sources), inactive_events=["email_opened"], **WINDOW)
+    a, b = rows(report)["A"], rows(report)["B"]
+    # MRR at Nov 21: A 100, B 30; B's 50 at Nov 1 -> 30: contraction 20 / 50 = 0.4 -> 60.
+    # A has no invoices, so nothing overdue: 0 -> 100
+    assert (a["mrr"], b["mrr"]) == (100, 30)
+    assert b["billing"] == pytest.approx(0.4) and b["billing_score"] == pytest.approx(60)
+    assert "billing" in b["components"]
+    # no account is red: nothing at risk, a number (0), not null
+    assert report.metrics["health.mrr_at_risk"] == 0

@@ -17,6 +17,7 @@ from csmetrics.families.health.components import (
     billing_defaults,
     event_components,
     event_stage,
+    line_columns,
     sentiment_components,
     support_components,
 )
@@ -61,9 +62,11 @@ NEEDS_TEXT = {
 
 
 def available_components(columns: Columns) -> tuple[str, ...]:
+    # billing's lines may come from a subscriptions export instead (revenue/subscriptions.py)
+    of = {**SOURCE_OF, "billing": "billing" if "billing" in columns else "subscriptions"}
     extra = [
         name
-        for name, kind in SOURCE_OF.items()
+        for name, kind in of.items()
         if kind in columns
         and "account_id" in columns[kind]
         and (name not in NEEDS_ONE_OF or any(c in columns[kind] for c in NEEDS_ONE_OF[name]))
@@ -186,7 +189,7 @@ def _null_reasons(
             )
         )
     if "billing" in components:
-        warnings += billing_defaults(ctx.columns["billing"])
+        warnings += billing_defaults(line_columns(ctx.columns))
     if params.owner and "owner" not in ctx.columns.get("accounts", ()):
         warnings.append(
             DataWarning("owner_unknown", "--owner needs an accounts source with an owner column")
@@ -209,7 +212,7 @@ FAMILY: Family[HealthParams] = Family(
     summary="Account health scores (default: the 30 days before the window's end), bands, reasons.",
     example=("csmetrics health --config csmetrics.toml --band red --owner 'Ana Ruiz'"),
     required=("events",),
-    optional=("tickets", "surveys", "billing", "accounts"),
+    optional=("tickets", "surveys", "billing", "subscriptions", "accounts"),
     needed_columns=needed_columns,
     plan=plan,
     assemble=assemble,

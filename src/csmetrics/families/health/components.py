@@ -21,6 +21,7 @@ from csmetrics.families.health.params import HealthParams
 from csmetrics.families.revenue.invoices import invoices, unpaid_at
 from csmetrics.families.revenue.lines import MICRO, defaulted_columns, prepared_lines
 from csmetrics.families.revenue.mrr import account_mrr
+from csmetrics.families.revenue.subscriptions import line_columns, subscription_lines
 from csmetrics.families.support.tickets import solved_before_until
 
 STALE_AFTER = timedelta(days=7)  # an unresolved ticket older than this weighs on support
@@ -157,16 +158,20 @@ def billing_components(
 ) -> tuple[pl.LazyFrame, str | None]:
     """Per account: MRR at the window's start and end (revenue's definition, negatives as 0)
     and the amount of invoices unpaid at `until` and due before it; and the currency."""
-    lines, currency = prepared_lines(
-        frames["billing"], tuple(columns["billing"]), window, params.revenue
+    present_lines = line_columns(columns)
+    source = (
+        frames["billing"]
+        if "billing" in frames
+        else subscription_lines(frames["subscriptions"], tuple(columns["subscriptions"]))
     )
+    lines, currency = prepared_lines(source, present_lines, window, params.revenue)
     start = account_mrr(lines, window.since).select(
         _account(), (pl.col("mrr").clip(lower_bound=0) / MICRO).alias("mrr_start")
     )
     end = account_mrr(lines, window.until).select(
         _account(), (pl.col("mrr").clip(lower_bound=0) / MICRO).alias("mrr")
     )
-    present = set(columns["billing"])
+    present = set(present_lines)
     mrr = start.join(end, on="account_id", how="full", coalesce=True).with_columns(
         pl.col("mrr_start", "mrr").fill_null(0.0)
     )

@@ -26,8 +26,13 @@ METRICS = (
         "money",
         "lower",
         "MRR at the window's end of the red accounts (revenue's definition of MRR).",
-        ("events", "billing"),
-        ("events.account_id", "billing.account_id", "billing.amount", "billing.issued_at"),
+        ("events", "billing", "subscriptions"),
+        (
+            "events.account_id",
+            "billing.account_id|subscriptions.account_id",
+            "billing.amount|subscriptions.amount",
+            "billing.issued_at|subscriptions.started_at",
+        ),
         "MRR at risk",
     ),
     Metric(

@@ -63,9 +63,9 @@ def parameters(params: HealthParams) -> dict[str, Any]:
 
 
 def needed_columns(source: str, params: HealthParams) -> set[str]:
-    if source == "billing":
+    if source in ("billing", "subscriptions"):
         # what revenue reads for MRR and unpaid invoices (no breakdown)
-        return revenue_needed("billing", params.revenue) - {"plan"}
+        return revenue_needed(source, params.revenue) - {"plan"}
     return {
         "events": {"timestamp", "user_id", "event", "account_id"},
         "tickets": {"ticket_id", "created_at", "solved_at", "resolution_minutes", "account_id"},
