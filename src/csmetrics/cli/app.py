@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 
 from csmetrics import CsMetricsError, __version__
+from csmetrics.render.values import printable
 
 app = typer.Typer(
     name="csmetrics",
@@ -48,8 +49,8 @@ def run(argv: list[str] | None = None) -> int:
         app(args=args, prog_name="csmetrics")
     except SystemExit as exc:  # Typer exits on --help, --version and usage errors (code 2)
         return exc.code if isinstance(exc.code, int) else 0
-    except CsMetricsError as exc:
-        print(f"csmetrics: error: {exc}", file=sys.stderr)
+    except CsMetricsError as exc:  # one line: a value quoted from the data is escaped
+        print(f"csmetrics: error: {printable(str(exc))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("csmetrics: interrupted", file=sys.stderr)
@@ -59,15 +60,22 @@ def run(argv: list[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except Exception as exc:
-        if "--verbose" in args:
-            traceback.print_exc()
-        print(
-            f"csmetrics: internal error: {type(exc).__name__}: {exc}".splitlines()[0]
-            + " (rerun with --verbose for the traceback)",
-            file=sys.stderr,
-        )
-        return 3
+        return _internal_error(exc, args)
+    except BaseException as exc:  # Polars' PanicException is not an Exception
+        return _internal_error(exc, args)
     return 0
+
+
+def _internal_error(exc: BaseException, args: list[str]) -> int:
+    if "--verbose" in args:
+        traceback.print_exc()
+    first = (str(exc).splitlines() or [""])[0]
+    print(
+        f"csmetrics: internal error: {type(exc).__name__}: {printable(first)}"
+        " (rerun with --verbose for the traceback)",
+        file=sys.stderr,
+    )
+    return 3
 
 
 def main() -> None:

@@ -44,6 +44,7 @@ def stdout_console(file: Any = None) -> Console:
         width=None if terminal else PLAIN_WIDTH,
         soft_wrap=False,
         highlight=False,
+        markup=False,  # text from the data is never Rich markup; styles come as Text
         color_system=None if _plain_requested() else "auto",
     )
 
@@ -52,6 +53,7 @@ def stderr_console() -> Console:
     return Console(
         stderr=True,
         highlight=False,
+        markup=False,
         soft_wrap=True,
         color_system=None if _plain_requested() else "auto",
     )
@@ -105,7 +107,8 @@ def emit(report: Report, fmt: str, output: str | None, *, quiet: bool = False) -
         terminal.render(report, stdout_console())
     else:
         with path.open("w", encoding="utf-8") as handle:  # plain text, no colour
-            terminal.render(report, Console(file=handle, width=PLAIN_WIDTH, color_system=None))
+            plain = Console(file=handle, width=PLAIN_WIDTH, color_system=None, markup=False)
+            terminal.render(report, plain)
     if not quiet:
         terminal.render_warnings(report, stderr_console())
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from csmetrics.core.text import printable
+
 # Warnings that the window lies outside the data (families/coverage.py): every output shows
 # them first, above the numbers they make meaningless.
 WINDOW_OUTSIDE_DATA = ("window_after_data", "window_before_data")
@@ -17,6 +19,10 @@ class DataWarning:
     metric: str | None = None
     count: int | None = None
     source: str | None = None
+
+    def __post_init__(self) -> None:
+        # a warning quotes values from the data: never a raw control character in it
+        object.__setattr__(self, "message", printable(self.message))
 
     def as_dict(self) -> dict[str, object]:
         out: dict[str, object] = {"code": self.code, "message": self.message}

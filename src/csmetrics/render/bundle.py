@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from rich import box
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from csmetrics.core.declarations import Metric
 from csmetrics.core.diagnostics import coverage_first
@@ -81,8 +82,10 @@ def render_summary(bundle: Bundle, console: Console) -> None:
     """Per family: value, previous value and change, with an arrow coloured by direction."""
     previous_window = next(iter(bundle.previous.values())).window
     console.print(
-        f"[bold]report[/bold]  {bundle.label}  (previous: {previous_window.name}; "
-        f"{bundle.window.timezone})"
+        Text.assemble(
+            ("report", "bold"),
+            f"  {bundle.label}  (previous: {previous_window.name}; {bundle.window.timezone})",
+        )
     )
     for name, report in bundle.current.items():
         for warning in coverage_first(report.warnings):
@@ -101,7 +104,7 @@ def render_summary(bundle: Bundle, console: Console) -> None:
                 format_metric(value, info),
                 format_metric(previous, info) if previous is not None else MISSING,
                 _change(value, previous),
-                f"[{style}]{arrow}[/{style}]" if style else arrow,
+                Text(arrow, style=style or ""),
             )
         console.print(table)
     for name, why in bundle.skipped.items():

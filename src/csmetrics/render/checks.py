@@ -13,7 +13,9 @@ from xml.etree import ElementTree as ET
 from rich import box
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
+from csmetrics.core.text import printable
 from csmetrics.render.files import write_text
 
 if TYPE_CHECKING:
@@ -32,9 +34,14 @@ def render_table(outcomes: list[Outcome], console: Console) -> None:
     for column in ("check", "value", "previous", "threshold", "status", "why"):
         table.add_column(column, justify="right" if column in ("value", "previous") else "left")
     for o in outcomes:
-        status = f"[{STYLES[o.status]}]{o.status}[/{STYLES[o.status]}]"
+        status = Text(o.status, style=STYLES[o.status])
         table.add_row(
-            o.subject, _number(o.value), _number(o.previous), o.check.threshold, status, o.reason
+            Text(printable(o.subject)),
+            _number(o.value),
+            _number(o.previous),
+            Text(printable(str(o.check.threshold))),
+            status,
+            Text(printable(o.reason)),
         )
     console.print(table)
     counts = {s: sum(o.status == s for o in outcomes) for s in STYLES}

@@ -7,11 +7,11 @@ from typing import Any
 
 from rich import box
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
 from csmetrics.core.json_values import jsonable
+from csmetrics.core.text import printable
 
 
 def profiles_json(profiles: list[dict[str, Any]]) -> str:
@@ -24,7 +24,10 @@ def render_profiles(profiles: list[dict[str, Any]], console: Console) -> None:
         paths = profile["paths"]
         where = paths[0] if len(paths) == 1 else f"{len(paths)} files ({paths[0]} …)"
         preset = f"  (read with the {profile['preset']} preset)" if profile.get("preset") else ""
-        console.print(f"[bold]{profile['source']}[/bold]  {escape(where)}{preset}", highlight=False)
+        console.print(
+            Text.assemble((profile["source"], "bold"), f"  {printable(where)}{preset}"),
+            highlight=False,
+        )
         console.print(
             f"  rows {profile['rows']:,} (used {profile['rows_used']:,}), duplicates {profile['duplicates']:,}, "
             f"time range {_ts(profile['first_timestamp'])} to {_ts(profile['last_timestamp'])}"
@@ -48,7 +51,10 @@ def render_profiles(profiles: list[dict[str, Any]], console: Console) -> None:
             table.add_row(
                 column["column"],
                 Text(
-                    column["header"] + "".join(f", then {h}" for h in column.get("fallbacks", ()))
+                    printable(
+                        column["header"]
+                        + "".join(f", then {h}" for h in column.get("fallbacks", ()))
+                    )
                 ),
                 column["type"],
                 "yes" if column["required"] else "",

@@ -23,8 +23,11 @@ TREND_COLUMNS = ("dau", "active_users")
 def render(report: Report, console: Console, max_rows: int = MAX_ROWS) -> None:
     window = report.window
     console.print(
-        f"[bold]{report.family}[/bold]  {window.name}  "
-        f"({_day(window.since)} to {_day(window.until)}, exclusive; {window.timezone})"
+        Text.assemble(
+            (report.family, "bold"),
+            f"  {window.name}  "
+            f"({_day(window.since)} to {_day(window.until)}, exclusive; {window.timezone})",
+        )
     )
     for warning in coverage_first(report.warnings):
         console.print(

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from csmetrics.core.declarations import Metric
+from csmetrics.core.text import printable
 
 MISSING = "n/a"
 SPARK_BARS = "▁▂▃▄▅▆▇█"
@@ -52,7 +53,7 @@ def format_cell(value: object, column: str) -> str:
         return value.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, date):
         return value.isoformat()
-    return str(value)
+    return printable(str(value))
 
 
 def sparkline(values: list[float | int | None], width: int = 60) -> str:

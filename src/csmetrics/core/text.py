@@ -1,0 +1,18 @@
+"""Text from data made safe to show: control characters (ESC sequences, BEL, backspace, CR,
+newlines) never reach a terminal, a Markdown cell or a one-line error raw; each is written as
+its visible escape (`\\x1b`, `\\n`), so the reader sees that it was there."""
+
+from __future__ import annotations
+
+import re
+
+# C0 controls (tab included: it would misalign a table), DEL, and C1 controls
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def printable(text: str) -> str:
+    """`text` with every control character as a visible escape (`\\n`, `\\x1b`)."""
+    if not _CONTROL.search(text):
+        return text
+    return _CONTROL.sub(lambda m: _NAMED.get(m.group(0), f"\\x{ord(m.group(0)):02x}"), text)
