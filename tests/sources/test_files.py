@@ -48,3 +48,31 @@ def test_monthly_files_whose_optional_columns_differ_still_read_together(
     frame = cm.load(events=tmp_path)["events"].sort("timestamp")
     assert frame.height == 2
     assert frame["account_id"].cast(pl.String).to_list() == [None, "a1"]
+
+
+def test_a_symlink_loop_under_a_recursive_glob_reads_each_file_once(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "events.csv").write_text(
+        "timestamp,user_id,event\n2026-11-02T10:00:00Z,u1,login\n2026-11-02T11:00:00Z,u2,login\n"
+    )
+    (data / "loop").symlink_to(data, target_is_directory=True)  # data/loop/loop/... forever
+    inputs = cm.load(events=f"{data}/**/*.csv")
+    # two events, read once, however many names the loop gives the file
+    assert inputs["events"].height == 2
+    (note,) = [w for w in inputs.warnings if w.code == "linked_files"]
+    assert "each file is read once" in note.message
+
+
+def test_an_existing_path_with_brackets_is_a_file_not_a_glob(tmp_path: Path) -> None:
+    frame = pl.DataFrame(
+        {"timestamp": ["2026-11-02T10:00:00Z"], "user_id": ["u1"], "event": ["login"]}
+    )
+    for kind in ("csv", "parquet"):
+        folder = tmp_path / f"[2026] {kind}"
+        folder.mkdir()
+        for name in ("a", "b"):
+            path = folder / f"{name}.{kind}"
+            frame.write_csv(path) if kind == "csv" else frame.write_parquet(path)
+        assert cm.load(events=str(folder / f"a.{kind}"))["events"].height == 1
+        assert cm.load(events=str(folder))["events"].height == 2  # the folder: both files

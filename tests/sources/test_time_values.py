@@ -150,3 +150,25 @@ def test_a_failing_format_is_named_in_the_error(tmp_path: Path) -> None:
     path = _events(tmp_path, "01/10/2019 00:00", "2019-10-02 00:00")
     with pytest.raises(InputError, match="expected the format '%d/%m/%Y %H:%M' given in formats"):
         cm.load(events=path, options={"events": {"formats": {"timestamp": "%d/%m/%Y %H:%M"}}})
+
+
+@pytest.mark.usefixtures("engine")
+@pytest.mark.parametrize("stray", ["9999-12-31T23:00:00Z", "0001-01-01T00:00:00Z"])
+def test_a_stray_year_9999_or_0001_is_warned_and_left_out_of_the_window(
+    tmp_path: Path, stray: str
+) -> None:
+    path = tmp_path / "events.csv"
+    path.write_text(
+        "timestamp,user_id,event\n"
+        "2026-11-02T10:00:00Z,u1,login\n2026-11-03T10:00:00Z,u2,login\n"
+        f"{stray},u3,login\n"
+    )
+    report = cm.engagement(cm.load(events=str(path)))  # --period all: the data's range
+    # the window is the plausible days 11-02 .. 11-04, not 0001 or 9999
+    assert (report.window.since.date().isoformat(), report.window.until.date().isoformat()) == (
+        "2026-11-02",
+        "2026-11-04",
+    )
+    assert report.metrics["engagement.active_users"] == 2  # u1, u2; u3's stray time is out
+    (warning,) = [w for w in report.warnings if w.code == "implausible_times"]
+    assert f"from {stray[:10]} to {stray[:10]}" in warning.message

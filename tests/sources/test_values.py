@@ -240,8 +240,13 @@ def test_invoice_statuses_and_recurring_default(tmp_path: Path) -> None:
     assert "ignored_invoice_lines" in codes  # i2 (void) and i3 (draft)
 
 
-def test_implausible_time_range_is_a_warning(tmp_path: Path) -> None:
+def test_implausible_times_are_a_warning(tmp_path: Path) -> None:
+    # one value before 2000 among plausible ones: counted per column, left out of the range
     path = _write(tmp_path, "timestamp,user_id,event\n1999-12-31,u1,a\n2026-11-02,u1,a\n")
+    _, codes = _read("events", path)
+    assert "implausible_times" in codes and "implausible_time_range" not in codes
+    # none plausible (seconds read as days, say): the whole range is suspect
+    path = _write(tmp_path, "timestamp,user_id,event\n1970-01-01,u1,a\n1970-01-02,u1,a\n")
     _, codes = _read("events", path)
     assert "implausible_time_range" in codes
 

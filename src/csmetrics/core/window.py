@@ -80,6 +80,13 @@ class WindowSpec:
         """Close open bounds with the data's observed range `[first, last]`: the local midnight
         of its first day, the local midnight after its last day."""
         since, until = self.since, self.until
+        for end in (first, last):
+            if end is not None and not MIN_YEAR <= end.year <= MAX_YEAR:
+                raise InputError(
+                    f"{what or 'the data'}: no time between 2000 and next year, and times as "
+                    f"far as {end:%Y-%m-%d}: check the time column's unit or format, or give "
+                    "--since and --until"
+                )
         if since is None and first is not None:
             since = local_midnight(local_day_of(first, self.timezone), self.timezone)
         if until is None and last is not None:
@@ -192,6 +199,9 @@ class Window:
         else:
             since = self.since - (self.until - self.since)
         return replace(self, since=since, until=self.since, label=None)
+
+
+MIN_YEAR, MAX_YEAR = 2, 9998  # a day either side stays a representable date
 
 
 def shift_by_buckets(day: date, grain: Grain, count: int) -> date:

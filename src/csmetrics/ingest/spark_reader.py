@@ -30,6 +30,7 @@ from csmetrics.core.errors import InputError
 from csmetrics.core.spark.session import from_polars
 from csmetrics.ingest.source import Source, empty_column_warnings
 from csmetrics.ingest.sources.canonical import missing_columns_error
+from csmetrics.ingest.sources.findings import PLAUSIBLE_START, plausible_end
 from csmetrics.ingest.sources.mapping import with_detected_preset
 from csmetrics.ingest.sources.messy import normalised
 from csmetrics.ingest.sources.plan import MappingPlan, mapping_plan
@@ -292,7 +293,12 @@ def _quality(staged: DataFrame, names: list[str]) -> dict[str, Any]:
     without event ids, exact duplicate rows (as the Polars loader: distinct 64-bit hashes)."""
     ts, zero = F.col("timestamp"), F.col("__zero__timestamp")
     invalid = F.col("__raw__timestamp").isNotNull() & ts.isNull() & ~zero
+    plausible = (ts >= F.lit(PLAUSIBLE_START)) & (ts < F.lit(plausible_end()))
+    outside = F.when(ts.isNotNull() & ~plausible, ts)
     aggs = [
+        F.count(outside).alias("timestamp__implausible"),
+        F.unix_micros(F.min(outside)).alias("timestamp__implausible_min"),
+        F.unix_micros(F.max(outside)).alias("timestamp__implausible_max"),
         F.count(F.lit(1)).alias("rows"),
         F.count_if(invalid).alias("timestamp__invalid"),
         F.count_if(zero).alias("timestamp__zero"),
@@ -300,8 +306,9 @@ def _quality(staged: DataFrame, names: list[str]) -> dict[str, Any]:
             "timestamp__zero_sample"
         ),
         # as epoch micros: pyspark turns timestamps into naive datetimes in the process's zone
-        F.unix_micros(F.min(ts)).alias("first"),
-        F.unix_micros(F.max(ts)).alias("last"),
+        # among plausible times, as the Polars loader (sources/findings.py observed_range)
+        F.unix_micros(F.coalesce(F.min(F.when(plausible, ts)), F.min(ts))).alias("first"),
+        F.unix_micros(F.coalesce(F.max(F.when(plausible, ts)), F.max(ts))).alias("last"),
     ]
     for name in names:
         value = F.col(name)
@@ -316,7 +323,7 @@ def _quality(staged: DataFrame, names: list[str]) -> dict[str, Any]:
         aggs.append((F.count_if(complete) - distinct).alias("duplicates"))
     row = staged.agg(*aggs).collect()[0].asDict()
     row["timestamp__missing"] = row["timestamp__missing"] - row["timestamp__invalid"]
-    for end in ("first", "last"):
+    for end in ("first", "last", "timestamp__implausible_min", "timestamp__implausible_max"):
         if row[end] is not None:
             row[end] = EPOCH + timedelta(microseconds=row[end])
     return row

@@ -21,6 +21,7 @@ from csmetrics.ingest.sources.files import (
     describe_files,
     first_line,
     format_of,
+    linked_twice,
     resolve_files,
     scan_raw,
 )
@@ -169,7 +170,8 @@ def _header_of(file: Path, spec: SourceSpec) -> set[str] | None:
     """A file's column names, normalised (CSV: its header line; Parquet: its schema)."""
     fmt = format_of(file)
     if fmt == ("parquet", False):
-        return {normalised(n) for n in pl.read_parquet_schema(file)}
+        with file.open("rb") as handle:  # a handle: Polars would glob a [ in the path
+            return {normalised(n) for n in pl.read_parquet_schema(handle)}
     if fmt is not None and fmt[0] == "csv":
         return set(inspect_csv(file, spec.encoding, ()).header)
     return None
@@ -294,12 +296,14 @@ def _scan(spec: SourceSpec, careful: bool) -> tuple[list[Path], pl.LazyFrame, li
     if spec.data is not None:
         return [], spec.data, []
     files, fmt, gz, root = resolve_files(spec)
+    repeats = linked_twice(spec.path, files)
     automatic = spec.preset in (None, "auto") and not spec.columns
     layout = every_layout(spec) if automatic else column_mapping(spec)
     expected = {normalised(c) for candidates, _ in layout.values() for c in candidates}
     try:
         raw, notes = scan_raw(spec, files, fmt, gz, root, expected, careful)
         raw.collect_schema()
+        notes = [*repeats, *notes]
     except InputError:
         raise
     except Exception as exc:  # polars raises many types for unreadable files

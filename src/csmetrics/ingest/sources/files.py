@@ -84,13 +84,46 @@ def _content_format(path: Path) -> tuple[str, bool] | None:
     return None
 
 
+def glob_matches(pattern: str) -> list[Path]:
+    """The files a pattern matches. glob.glob, not Path.glob: users pass absolute patterns
+    such as /data/*/events.csv; it follows symbolic links, so a link loop under `**` yields
+    one file under many names (see `distinct_files`)."""
+    return sorted(Path(p) for p in glob.glob(pattern, recursive=True) if Path(p).is_file())  # noqa: PTH207
+
+
+def distinct_files(paths: list[Path]) -> list[Path]:
+    """Each real file once (the first of its names), whatever links lead to it."""
+    seen: dict[Path, Path] = {}
+    for path in paths:
+        seen.setdefault(path.resolve(), path)
+    return sorted(seen.values())
+
+
+def linked_twice(pattern: str, files: list[Path]) -> list[DataWarning]:
+    """A note when a glob reached one file under several names (symbolic links, a link loop):
+    each real file is read once."""
+    if Path(pattern).exists() or not any(ch in pattern for ch in "*?["):
+        return []
+    extra = len(glob_matches(pattern)) - len(files)
+    if extra <= 0:
+        return []
+    return [
+        DataWarning(
+            "linked_files",
+            f"{pattern}: {extra:,} matches are another name of a file already read (symbolic "
+            "links, or a link loop under **); each file is read once",
+        )
+    ]
+
+
 def resolve_files(spec: SourceSpec) -> tuple[list[Path], str, bool, Path | None]:
     """The files a path, glob or folder names; their one format; gzip; the hive root, if any."""
     text = spec.path
     hive_root: Path | None = None
-    if any(ch in text for ch in "*?["):
-        # glob.glob, not Path.glob: users pass absolute patterns such as /data/*/events.csv
-        files = sorted(Path(p) for p in glob.glob(text, recursive=True) if Path(p).is_file())  # noqa: PTH207
+    if Path(text).is_file():  # an existing file is itself, even with [ or * in its path
+        files = [Path(text)]
+    elif any(ch in text for ch in "*?[") and not Path(text).is_dir():
+        files = distinct_files(glob_matches(text))
     elif Path(text).is_dir():
         hive_root = Path(text)
         files = sorted(
@@ -179,9 +212,11 @@ def scan_raw(
     """The files' rows as read (CSV: every column text), and notes on how they were read."""
     names = [f.as_posix() for f in files]
     if fmt == "parquet":
-        return pl.scan_parquet(names, hive_partitioning=root is not None), []
+        return pl.scan_parquet(names, hive_partitioning=root is not None, glob=False), []
     if fmt == "ndjson":
-        if gz or any(_is_document(f) for f in files):
+        # scan_ndjson globs its paths: a name with [ or * is read through _json_frames
+        literal = any(ch in n for n in names for ch in "*?[")
+        if gz or literal or any(_is_document(f) for f in files):
             frames = [frame for f in files for frame in _json_frames(f)]
             return pl.concat(frames, how="diagonal_relaxed").lazy(), []
         return pl.scan_ndjson(names, infer_schema_length=10000), []
@@ -206,6 +241,7 @@ def scan_raw(
             "infer_schema": False,
             "null_values": NULL_TOKENS,
             "skip_rows": layout.header_line,
+            "glob": False,  # the files are resolved already: a [ in a name is a name
         }
 
     same = len({(lay.gz, lay.header_line, lay.separator, lay.header) for lay in layouts}) == 1

@@ -22,6 +22,17 @@ def plausible_end() -> datetime:
     return datetime(datetime.now(UTC).year + 2, 1, 1, tzinfo=UTC)
 
 
+def observed_range(value: pl.Expr) -> list[pl.Expr]:
+    """The source's first and last time among plausible values (a stray year 9999 or 0001 is
+    warned by `implausible_times` and left out of the range an open window takes); all of
+    them when none is plausible (`implausible_range` says so)."""
+    plausible = value.filter((value >= PLAUSIBLE_START) & (value < plausible_end()))
+    return [
+        pl.coalesce(plausible.min(), value.min()).alias("first"),
+        pl.coalesce(plausible.max(), value.max()).alias("last"),
+    ]
+
+
 def implausible_times(value: pl.Expr, name: str) -> list[pl.Expr]:
     """A time column's values before 2000 or after next year: how many, the earliest and the
     latest of them."""
@@ -82,7 +93,8 @@ def time_value_warnings(
                 DataWarning(
                     "implausible_times",
                     f"{kind}: {outside:,} values in column {header!r} ({name}) lie outside 2000 "
-                    f"to {plausible_end().year - 1} (from {low:%Y-%m-%d} to {high:%Y-%m-%d}): "
+                    f"to {plausible_end().year - 1} (from {low.date().isoformat()} to "
+                    f"{high.date().isoformat()}): "
                     "check the column's unit or format",
                     count=outside,
                     source=kind,
@@ -102,7 +114,8 @@ def implausible_range(kind: str, quality: Mapping[str, Any]) -> list[DataWarning
     return [
         DataWarning(
             "implausible_time_range",
-            f"{kind}: timestamps run from {first:%Y-%m-%d} to {last:%Y-%m-%d}, outside "
+            f"{kind}: timestamps run from {first.date().isoformat()} to "
+            f"{last.date().isoformat()}, outside "
             f"2000 to {latest.year - 1}: check the time column's unit or format",
             source=kind,
         )

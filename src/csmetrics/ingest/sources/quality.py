@@ -22,6 +22,7 @@ from csmetrics.ingest.sources.findings import (
     implausible_range,
     implausible_times,
     minor_units_hint,
+    observed_range,
     time_value_warnings,
 )
 from csmetrics.ingest.sources.presets import PRESETS
@@ -96,12 +97,10 @@ def quality_frame(source: LoadedSource, staged: pl.LazyFrame) -> pl.LazyFrame:
         aggs.append(invalid.alias(f"{name}__invalid"))
     time_column = TIME_COLUMN.get(spec.kind)
     if time_column and time_column in names:
-        aggs.append(pl.col(time_column).min().alias("first"))
-        aggs.append(pl.col(time_column).max().alias("last"))
+        aggs += observed_range(pl.col(time_column))
     for name in source.zero_dates:
         aggs.append(pl.col(f"__zero__{name}").sum().alias(f"{name}__zero"))
-        if name != time_column:
-            aggs += implausible_times(pl.col(name), name)
+        aggs += implausible_times(pl.col(name), name)
     for rule in rules_for(spec.kind, names):
         aggs.append(rule.hits.fill_null(False).sum().alias(f"rule__{rule.code}"))
     if "__key" in names:
@@ -310,11 +309,15 @@ def _file_and_row(source: LoadedSource, name: str, value: str) -> str:
     files, fmt, gz, _ = resolve_files(source.spec)
     names = [f.as_posix() for f in files]
     if fmt == "parquet":
-        frame = pl.scan_parquet(names, include_file_paths="__file")
+        frame = pl.scan_parquet(names, include_file_paths="__file", glob=False)
     elif fmt == "csv" and not gz:
         separator = sniff_delimiter(head_text(files[0], gz, source.spec.encoding).splitlines()[0])
         frame = pl.scan_csv(
-            names, separator=separator, infer_schema=False, include_file_paths="__file"
+            names,
+            separator=separator,
+            infer_schema=False,
+            include_file_paths="__file",
+            glob=False,
         )
     else:
         return source.label
