@@ -37,7 +37,7 @@ if TYPE_CHECKING:
         window_of,
     )
     from csmetrics.core.diagnostics import DataWarning
-    from csmetrics.core.errors import ConfigError, CsMetricsError, InputError
+    from csmetrics.core.errors import ConfigError, CsMetricsError, InputError, OutputError
     from csmetrics.core.window import Window
     from csmetrics.ingest.inputs import Inputs
     from csmetrics.ingest.source import Source
@@ -70,6 +70,7 @@ _EXPORTS = {
     "CsMetricsError": "csmetrics.core.errors",
     "InputError": "csmetrics.core.errors",
     "ConfigError": "csmetrics.core.errors",
+    "OutputError": "csmetrics.core.errors",
 }
 
 __all__ = [
@@ -79,6 +80,7 @@ __all__ = [
     "DataWarning",
     "InputError",
     "Inputs",
+    "OutputError",
     "Report",
     "Source",
     "Window",

@@ -76,3 +76,44 @@ def test_an_existing_path_with_brackets_is_a_file_not_a_glob(tmp_path: Path) -> 
             frame.write_csv(path) if kind == "csv" else frame.write_parquet(path)
         assert cm.load(events=str(folder / f"a.{kind}"))["events"].height == 1
         assert cm.load(events=str(folder))["events"].height == 2  # the folder: both files
+
+
+@pytest.mark.parametrize(
+    ("column", "values", "expected"),
+    [
+        ("amount", [True, False], "holds Boolean values; expected an amount"),
+        ("issued_at", [True, False], "holds Boolean values; expected a time"),
+    ],
+)
+def test_a_parquet_column_of_the_wrong_type_is_named(
+    tmp_path: Path, column: str, values: list[object], expected: str
+) -> None:
+    frame = pl.DataFrame(
+        {
+            "invoice_id": ["i1", "i2"],
+            "account_id": ["a", "b"],
+            "amount": [10.0, 20.0],
+            "issued_at": ["2026-10-01", "2026-10-02"],
+        }
+    ).with_columns(pl.Series(column, values))
+    path = tmp_path / "billing.parquet"
+    frame.write_parquet(path)
+    with pytest.raises(InputError) as error:
+        cm.load(billing=str(path))
+    message = str(error.value)
+    assert f"billing column '{column}' ({column})" in message and expected in message
+
+
+def test_float32_amounts_are_widened_with_a_note(tmp_path: Path) -> None:
+    path = tmp_path / "billing.parquet"
+    pl.DataFrame(
+        {
+            "invoice_id": ["i1"],
+            "account_id": ["a"],
+            "amount": pl.Series([49.5], dtype=pl.Float32),  # exact in float32
+            "issued_at": ["2026-10-01"],
+        }
+    ).write_parquet(path)
+    inputs = cm.load(billing=str(path))
+    assert float(inputs["billing"]["amount"][0]) == 49.5
+    assert any(w.code == "float32_amounts" for w in inputs.warnings)

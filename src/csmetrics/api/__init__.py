@@ -30,7 +30,7 @@ from csmetrics.api.run import (
 )
 from csmetrics.api.sources import load, profile, read_config
 from csmetrics.api.tools import catalogue, exit_code, families, starter_config
-from csmetrics.core.errors import ConfigError, CsMetricsError, InputError
+from csmetrics.core.errors import ConfigError, CsMetricsError, InputError, OutputError
 from csmetrics.families.base import Family
 from csmetrics.families.settings import Setting
 from csmetrics.ingest.config import Config
@@ -50,6 +50,7 @@ __all__ = [
     "Family",
     "InputError",
     "Inputs",
+    "OutputError",
     "Report",
     "SampleOptions",
     "Setting",

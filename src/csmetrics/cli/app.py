@@ -59,6 +59,10 @@ def run(argv: list[str] | None = None) -> int:
         # The reader (`| head`) went away: not an error of ours.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except OSError as exc:  # a path a write or read could not use: the user can fix it
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"csmetrics: error: {printable(where + (exc.strerror or str(exc)))}", file=sys.stderr)
+        return 2
     except Exception as exc:
         return _internal_error(exc, args)
     except BaseException as exc:  # Polars' PanicException is not an Exception

@@ -106,9 +106,7 @@ def emit(report: Report, fmt: str, output: str | None, *, quiet: bool = False) -
     elif path is None:
         terminal.render(report, stdout_console())
     else:
-        with path.open("w", encoding="utf-8") as handle:  # plain text, no colour
-            plain = Console(file=handle, width=PLAIN_WIDTH, color_system=None, markup=False)
-            terminal.render(report, plain)
+        _text_out(_plain_table(report), path)
     if not quiet:
         terminal.render_warnings(report, stderr_console())
 
@@ -139,6 +137,18 @@ def _emit_tables(report: Report, fmt: str, output: str | None, *, quiet: bool) -
         return
     written = files.write_tables(report, Path(output), fmt)
     say(f"wrote {len(written)} files to {output}", highlight=False)
+
+
+def _plain_table(report: Report) -> str:
+    """The terminal table as plain text (no colour), for a file."""
+    import io
+
+    from csmetrics.render import terminal
+
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=PLAIN_WIDTH, color_system=None, markup=False)
+    terminal.render(report, console)
+    return buffer.getvalue()
 
 
 def _text_out(text: str, path: Path | None) -> None:

@@ -11,3 +11,8 @@ class InputError(CsMetricsError):
 
 class ConfigError(CsMetricsError):
     """The config file or a command-line option is invalid."""
+
+
+class OutputError(CsMetricsError):
+    """An output cannot be written where it was asked for (a read-only folder, a file where a
+    folder is needed, a full disk)."""

@@ -29,9 +29,8 @@ from csmetrics.core.diagnostics import DataWarning
 from csmetrics.core.errors import InputError
 from csmetrics.core.spark.session import from_polars
 from csmetrics.ingest.source import Source, empty_column_warnings
-from csmetrics.ingest.sources.canonical import missing_columns_error
 from csmetrics.ingest.sources.findings import PLAUSIBLE_START, plausible_end
-from csmetrics.ingest.sources.mapping import with_detected_preset
+from csmetrics.ingest.sources.mapping import missing_columns_error, with_detected_preset
 from csmetrics.ingest.sources.messy import normalised
 from csmetrics.ingest.sources.plan import MappingPlan, mapping_plan
 from csmetrics.ingest.sources.quality import quality_warnings

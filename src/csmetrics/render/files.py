@@ -6,6 +6,7 @@ import functools
 import json
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -14,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from csmetrics.core.diagnostics import coverage_first
-from csmetrics.core.errors import ConfigError
+from csmetrics.core.errors import ConfigError, OutputError
 from csmetrics.render.values import format_cell, format_metric, unit_label
 
 if TYPE_CHECKING:
@@ -26,7 +27,24 @@ MARKDOWN_MAX_ROWS = 50
 
 
 def atomic_write(path: Path, write: Callable[[Path], None]) -> None:
-    """Write through a temporary file in the target's folder, then rename over the target."""
+    """Write a regular file through a temporary file in its folder, then rename over it, so no
+    reader sees it half-written. A device, a FIFO or a link to one (`/dev/stdout`,
+    `/proc/self/fd/1`) is written through, never replaced; a link to a regular file keeps
+    being a link (its target is replaced). A write that fails is an OutputError naming the
+    path and the reason."""
+    try:
+        mode = path.stat().st_mode if path.exists() else None  # follows links
+        if mode is not None and stat.S_ISDIR(mode):
+            raise OutputError(f"{path}: is a folder; give a file name")
+        if mode is not None and not stat.S_ISREG(mode):
+            write(path)  # a device, a FIFO, a pipe behind /dev/stdout: written through
+            return
+        _replace(path.resolve() if path.is_symlink() else path, write)
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from exc
+
+
+def _replace(path: Path, write: Callable[[Path], None]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     os.close(handle)

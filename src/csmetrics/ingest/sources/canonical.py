@@ -7,7 +7,6 @@ the files materialises (read.py); quality.py derives the checks and the cleaned 
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +28,7 @@ from csmetrics.ingest.sources.mapping import (
     column_mapping,
     every_layout,
     find_header,
+    missing_columns_error,
     spelled_header,
     with_detected_preset,
 )
@@ -37,7 +37,13 @@ from csmetrics.ingest.sources.plan import ColumnPlan, MappingPlan, mapping_plan
 from csmetrics.ingest.sources.presets import PRESETS
 from csmetrics.ingest.sources.schema import SCHEMAS, Column
 from csmetrics.ingest.sources.spec import SourceSpec
-from csmetrics.ingest.sources.values import UNRATED_WORDS, convert, detect_layout, zero_date
+from csmetrics.ingest.sources.values import (
+    UNRATED_WORDS,
+    convert,
+    detect_layout,
+    unreadable_type,
+    zero_date,
+)
 
 __all__ = ["LoadedSource", "SourceSpec", "load_source"]
 
@@ -118,6 +124,7 @@ def load_source(
     if len(files) > 1:
         _require_in_every_file(spec, files, read)
     conversions, raws = read.conversions, read.raws
+    notes += read.notes
     staged_columns, checked = _staged_columns(read, plan, SCHEMAS[spec.kind])
     kept = plan.kept(needed)
     staged = raw.select(staged_columns)
@@ -227,6 +234,7 @@ class _Read:
         self.dtypes: dict[str, pl.DataType] = {}
         self.layouts: dict[str, str] = {}
         self.zero_dates: dict[str, pl.Expr] = {}
+        self.notes: list[DataWarning] = []  # findings about column types
 
     def column(self, plan: ColumnPlan) -> None:
         name, spec = plan.name, self.spec
@@ -243,7 +251,23 @@ class _Read:
         column = SCHEMAS[spec.kind][name]
         sniff = self.detect_layouts and column.kind == "datetime" and not plan.format
         converted, zeros = [], []
-        for _, (expr, dtype) in found:
+        for header, (expr, dtype) in found:
+            expected = unreadable_type(column.kind, dtype)
+            if expected is not None:
+                raise InputError(
+                    f"{spec.label}: {spec.kind} column {header!r} ({name}) holds {dtype} "
+                    f"values; expected {expected}"
+                )
+            if column.kind == "money" and dtype == pl.Float32:
+                self.notes.append(
+                    DataWarning(
+                        "float32_amounts",
+                        f"{spec.kind}: column {header!r} ({name}) is float32: each amount "
+                        "carries about 7 significant digits; they are widened exactly, but "
+                        "export amounts as float64 or decimals to keep every cent",
+                        source=spec.kind,
+                    )
+                )
             value = _without_nulls(expr, dtype, plan.nulls, blank=self.blank)
             if plan.words and dtype == pl.String:
                 said = value.str.strip_chars().str.to_lowercase()
@@ -366,39 +390,3 @@ def _sample(raw: pl.LazyFrame, expr: pl.Expr, rows: int = 2000) -> pl.Series:
 def amount_unit(spec: SourceSpec) -> str:
     preset = PRESETS.get(spec.preset) if spec.preset else None
     return spec.amount_unit or (preset.amount_unit if preset else "units")
-
-
-def missing_columns_error(
-    spec: SourceSpec,
-    files: list[Path],
-    missing: list[tuple[str, tuple[str, ...], bool]],
-    raw_schema: pl.Schema,
-) -> InputError:
-    """One error listing every missing column, the headers found and the --map lines to add."""
-    shown = ", ".join(raw_schema.names()[:20]) + (" ..." if len(raw_schema) > 20 else "")
-    where = describe_files(files) if files else spec.label
-    parts = []
-    for name, candidates, explicit in missing:
-        looked = " or ".join(repr(c) for c in candidates)
-        how = "mapped by you to" if explicit else "expected"
-        close = _closest_header(candidates, raw_schema.names())
-        hint = f"; did you mean {close!r}?" if close else ""
-        parts.append(f"{name!r} ({how} {looked}{hint})")
-    fixes = " ".join(f"--map {spec.kind}.{name}=HEADER" for name, _, _ in missing)
-    if any(name == "survey" for name, _, _ in missing):
-        fixes += " (or, for an export of one survey kind, --survey nps|csat|ces)"
-    noun = "column" if len(missing) == 1 else "columns"
-    return InputError(
-        f"{where}: {spec.kind} {noun} not found: {', '.join(parts)}; map with {fixes}. "
-        f"Headers: {shown}"
-    )
-
-
-def _closest_header(candidates: tuple[str, ...], headers: list[str]) -> str | None:
-    """The header most like one of the expected names (case and separators aside)."""
-    by_key = {normalised(h): h for h in headers}
-    for candidate in candidates:
-        close = difflib.get_close_matches(normalised(candidate), list(by_key), n=1, cutoff=0.75)
-        if close:
-            return by_key[close[0]]
-    return None

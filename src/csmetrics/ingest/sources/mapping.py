@@ -3,13 +3,16 @@ mapping, a preset, the canonical name), and which known layout a file's headers 
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable
 from dataclasses import replace
+from pathlib import Path
 
 import polars as pl
 
 from csmetrics.core.diagnostics import DataWarning
 from csmetrics.core.errors import InputError
+from csmetrics.ingest.sources.files import describe_files
 from csmetrics.ingest.sources.messy import normalised
 from csmetrics.ingest.sources.presets import PRESETS
 from csmetrics.ingest.sources.schema import SCHEMAS
@@ -191,3 +194,39 @@ def every_layout(spec: SourceSpec) -> HeaderMap:
                 headers += [value] if isinstance(value, str) else list(value)
         out[name] = (tuple(dict.fromkeys(headers)), False)
     return out
+
+
+def missing_columns_error(
+    spec: SourceSpec,
+    files: list[Path],
+    missing: list[tuple[str, tuple[str, ...], bool]],
+    raw_schema: pl.Schema,
+) -> InputError:
+    """One error listing every missing column, the headers found and the --map lines to add."""
+    shown = ", ".join(raw_schema.names()[:20]) + (" ..." if len(raw_schema) > 20 else "")
+    where = describe_files(files) if files else spec.label
+    parts = []
+    for name, candidates, explicit in missing:
+        looked = " or ".join(repr(c) for c in candidates)
+        how = "mapped by you to" if explicit else "expected"
+        close = _closest_header(candidates, raw_schema.names())
+        hint = f"; did you mean {close!r}?" if close else ""
+        parts.append(f"{name!r} ({how} {looked}{hint})")
+    fixes = " ".join(f"--map {spec.kind}.{name}=HEADER" for name, _, _ in missing)
+    if any(name == "survey" for name, _, _ in missing):
+        fixes += " (or, for an export of one survey kind, --survey nps|csat|ces)"
+    noun = "column" if len(missing) == 1 else "columns"
+    return InputError(
+        f"{where}: {spec.kind} {noun} not found: {', '.join(parts)}; map with {fixes}. "
+        f"Headers: {shown}"
+    )
+
+
+def _closest_header(candidates: tuple[str, ...], headers: list[str]) -> str | None:
+    """The header most like one of the expected names (case and separators aside)."""
+    by_key = {normalised(h): h for h in headers}
+    for candidate in candidates:
+        close = difflib.get_close_matches(normalised(candidate), list(by_key), n=1, cutoff=0.75)
+        if close:
+            return by_key[close[0]]
+    return None

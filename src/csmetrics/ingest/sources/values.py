@@ -324,3 +324,34 @@ def convert(
     if kind == "rating":
         return parse_rating(raw, dtype)
     return raw.cast(pl.String)
+
+
+# What each kind of canonical column can be read from, besides text (sources/canonical.py
+# refuses anything else: a boolean `amount` would read as null everywhere, every row dropped)
+_READABLE = {
+    "datetime": lambda t: t.is_numeric() or isinstance(t, pl.Datetime | pl.Date),
+    "number": lambda t: t.is_numeric(),
+    "minutes": lambda t: t.is_numeric(),
+    "money": lambda t: t.is_numeric(),
+    "integer": lambda t: t.is_numeric(),
+    "rating": lambda t: t.is_numeric(),
+    "boolean": lambda t: t == pl.Boolean or t.is_integer(),
+    "string": lambda t: not isinstance(t, pl.List | pl.Struct | pl.Array | pl.Object),
+}
+KIND_WORDS = {
+    "datetime": "a time (text, epoch numbers, a timestamp or a date)",
+    "number": "a number",
+    "minutes": "a duration (a number, or H:MM:SS text)",
+    "money": "an amount (a number or numeric text)",
+    "integer": "a whole number",
+    "rating": "a rating (a number, or good/bad)",
+    "boolean": "true/false (a boolean, 1/0 or text)",
+    "string": "text or a number",
+}
+
+
+def unreadable_type(kind: str, dtype: pl.DataType) -> str | None:
+    """What a column of `dtype` cannot be read as `kind` for (None: it can)."""
+    if dtype == pl.String or dtype == pl.Null or _READABLE[kind](dtype):
+        return None
+    return KIND_WORDS[kind]
