@@ -15,6 +15,7 @@ import polars as pl
 from csmetrics.core.timeparts import bucket_expr, week_start_expr
 from csmetrics.core.window import Observed, Window
 from csmetrics.families.engagement.params import LOOKBACK_DAYS, ROLLING_WINDOWS
+from csmetrics.families.shared.exact import exact_mean
 
 
 def user_days(ordered: pl.LazyFrame) -> pl.LazyFrame:
@@ -123,10 +124,10 @@ def activity_table(
     bucket = bucket_expr(pl.col("day"), window.grain, window.week_start).alias("bucket")
     last_day = pl.col("day").max()
     grouped = daily.group_by(bucket).agg(
-        pl.col("dau").mean().alias("dau_mean"),
+        exact_mean(pl.col("dau")).alias("dau_mean"),
         pl.col("wau7").filter(pl.col("day") == last_day).first(),
         pl.col("mau30").filter(pl.col("day") == last_day).first(),
-        pl.col("stickiness").mean(),
+        exact_mean(pl.col("stickiness")).alias("stickiness"),
     )
     calendar = window.buckets(observed).select("bucket", "partial")
     table = (

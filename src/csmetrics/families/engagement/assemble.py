@@ -12,10 +12,12 @@ from csmetrics.families.engagement.accounts import accounts_table
 from csmetrics.families.engagement.actives import active_days_table, activity_table, daily_table
 from csmetrics.families.engagement.features import features_table
 from csmetrics.families.engagement.params import EngagementParams
+from csmetrics.families.shared.exact import exact_mean
 
 
 def _mean_or_none(series: pl.Series) -> float | None:
-    return None if series.len() == 0 else float(series.mean())  # type: ignore[arg-type]
+    value = series.to_frame().select(exact_mean(pl.col(series.name))).item()
+    return None if value is None else float(value)
 
 
 def _null_because(code: str, why: str, *metrics: str) -> list[DataWarning]:

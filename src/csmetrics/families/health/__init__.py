@@ -32,6 +32,7 @@ from csmetrics.families.health.params import (
     params_from_config,
 )
 from csmetrics.families.health.score import scored
+from csmetrics.families.shared.exact import exact_mean
 
 EVENT_COMPONENTS = ("frequency", "breadth", "depth", "trend")
 # the source each further component needs, with an account_id column
@@ -148,7 +149,7 @@ def assemble(
         "health.mrr_at_risk": float(table.filter(pl.col("band") == "red")["mrr"].sum())
         if billed
         else None,
-        "health.score_mean": table["score"].mean(),  # type: ignore[dict-item]
+        "health.score_mean": table.select(exact_mean(pl.col("score"))).item(),
     }
     warnings = _null_reasons(metrics, components, ctx, params)
     shown = [

@@ -22,6 +22,7 @@ from csmetrics.families.revenue.invoices import invoices, unpaid_at
 from csmetrics.families.revenue.lines import MICRO, defaulted_columns, prepared_lines
 from csmetrics.families.revenue.mrr import account_mrr
 from csmetrics.families.revenue.subscriptions import line_columns, subscription_lines
+from csmetrics.families.shared.exact import exact_mean
 from csmetrics.families.support.tickets import solved_before_until
 
 STALE_AFTER = timedelta(days=7)  # an unresolved ticket older than this weighs on support
@@ -149,7 +150,7 @@ def sentiment_components(surveys: pl.LazyFrame, window: Window) -> pl.LazyFrame:
     latest = pl.col("score").sort_by("submitted_at", "score").last()
     nps = nps.group_by("account_id", respondent.alias("respondent")).agg(latest)
     return nps.group_by("account_id").agg(
-        pl.col("score").mean().alias("sentiment"), pl.len().alias("respondents")
+        exact_mean(pl.col("score")).alias("sentiment"), pl.len().alias("respondents")
     )
 
 

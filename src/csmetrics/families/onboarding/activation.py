@@ -13,6 +13,7 @@ import polars as pl
 from csmetrics.core.timeparts import bucket_expr, local_date
 from csmetrics.core.window import Window
 from csmetrics.families.onboarding.params import OnboardingParams
+from csmetrics.families.shared.exact import exact_mean
 
 HOURS = 3_600_000_000  # microseconds
 DAYS = 24 * HOURS
@@ -73,7 +74,7 @@ def summary(outcomes: pl.LazyFrame) -> pl.LazyFrame:
         pl.col("hours_to_value").median().alias("ttv_median"),
         pl.col("hours_to_value").quantile(0.9, interpolation="linear").alias("ttv_p90"),
         pl.col("value_at").is_not_null().sum().alias("reached_value"),
-        pl.col("days_to_onboard").mean().alias("dto_mean"),
+        exact_mean(pl.col("days_to_onboard")).alias("dto_mean"),
         pl.col("days_to_onboard").median().alias("dto_median"),
     )
 

@@ -11,6 +11,7 @@ import polars as pl
 
 from csmetrics.core.timeparts import MICROSECONDS_PER_DAY
 from csmetrics.core.window import Window
+from csmetrics.families.shared.exact import exact_mean
 
 AGING_BUCKETS = ("current", "1-30", "31-60", "61-90", "90+")
 
@@ -65,7 +66,7 @@ def payments(all_invoices: pl.LazyFrame, window: Window, present: set[str]) -> p
         measures += [
             due_in_window.sum().cast(pl.Int64).alias("due"),
             (due_in_window & late).sum().cast(pl.Int64).alias("late"),
-            days_late.filter(due_in_window & paid_late).mean().alias("days_late_mean"),
+            exact_mean(days_late.filter(due_in_window & paid_late)).alias("days_late_mean"),
             pl.col("amount").filter(owed & unpaid & (due < until)).sum().alias("overdue"),
         ]
     return all_invoices.select(measures)

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import polars as pl
 
+from csmetrics.families.shared.exact import exact_mean
 from csmetrics.families.shared.surveys import SATISFIED_MIN
 from csmetrics.families.support.params import SupportParams
 
@@ -21,7 +22,7 @@ def _durations(column: str, prefix: str, keep: pl.Expr) -> list[pl.Expr]:
     values = pl.col(column).filter(keep)
     return [
         values.median().alias(f"support.{prefix}_median_hours"),
-        values.mean().alias(f"support.{prefix}_mean_hours"),
+        exact_mean(values).alias(f"support.{prefix}_mean_hours"),
         values.quantile(0.9, interpolation="linear").alias(f"support.{prefix}_p90_hours"),
     ]
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import polars as pl
 
 from csmetrics.core.window import Window
+from csmetrics.families.shared.exact import exact_mean
 from csmetrics.families.shared.surveys import DETRACTOR_MAX, EASY_MIN, PROMOTER_MIN, SATISFIED_MIN
 
 Z95 = 1.96
@@ -54,8 +55,8 @@ def scale_measures(prefix: str = "voice.") -> list[pl.Expr]:
     ces = pl.col("score").filter(pl.col("survey") == "ces")
     return [
         pl.when(csat.len() > 0).then((csat >= SATISFIED_MIN).mean()).alias(f"{prefix}csat_rate"),
-        csat.mean().alias(f"{prefix}csat_mean"),
-        ces.mean().alias(f"{prefix}ces_mean"),
+        exact_mean(csat).alias(f"{prefix}csat_mean"),
+        exact_mean(ces).alias(f"{prefix}ces_mean"),
         pl.when(ces.len() > 0).then((ces >= EASY_MIN).mean()).alias(f"{prefix}ces_easy_share"),
     ]
 
