@@ -4,6 +4,7 @@ threshold kind, JUnit, GitHub Actions output, exit codes, and the `init` round t
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 from xml.etree import ElementTree as ET
@@ -74,6 +75,52 @@ def test_a_killed_write_leaves_the_old_bundle_intact(tmp_path: Path, monkeypatch
         bundle.write(tmp_path)
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
     assert [p.name for p in tmp_path.iterdir()] == ["2026-W46"]  # no half-written folder left
+
+
+def test_a_reader_never_finds_the_bundle_missing(tmp_path: Path, monkeypatch) -> None:
+    # a pause between the steps of the switch, and a reader polling the path all along
+    import threading
+    import time
+
+    from csmetrics.render import bundle as writer
+
+    report = cm.report(cm.load(events=EVENTS), period="2026-W46")
+    folder = report.write(tmp_path)
+    original = writer._exchange
+    swapped: list[bool] = []
+
+    def slow_exchange(first: Path, second: Path) -> bool:
+        time.sleep(0.05)
+        swapped.append(original(first, second))
+        return swapped[-1]
+
+    monkeypatch.setattr(writer, "_exchange", slow_exchange)
+    missing: list[int] = []
+    done = threading.Event()
+
+    def poll() -> None:
+        while not done.is_set():
+            if not (folder / "report.json").exists():
+                missing.append(1)
+
+    reader = threading.Thread(target=poll)
+    reader.start()
+    for _ in range(10):
+        report.write(tmp_path)
+    done.set()
+    reader.join()
+    assert missing == [] and swapped == [True] * 10  # one atomic swap per write
+    assert [p.name for p in tmp_path.iterdir()] == ["2026-W46"]  # nothing hidden left
+
+
+def test_the_next_run_removes_folders_of_killed_runs(tmp_path: Path) -> None:
+    dead = tmp_path / ".2026-W46.tmp-999999999-abc"  # no such process
+    live = tmp_path / f".2026-W46.tmp-{os.getpid()}-def"  # a run still writing
+    for folder in (dead, live):
+        folder.mkdir()
+        (folder / "report.json").write_text("{}")
+    cm.report(cm.load(events=EVENTS), period="2026-W46").write(tmp_path)
+    assert not dead.exists() and live.exists()
 
 
 def _check(**limits) -> Check:

@@ -4,6 +4,9 @@ run never leaves a partial bundle and an existing one is replaced only whole."""
 
 from __future__ import annotations
 
+import ctypes
+import errno
+import os
 import shutil
 import uuid
 from pathlib import Path
@@ -24,10 +27,13 @@ if TYPE_CHECKING:
 
 
 def write_bundle(bundle: Bundle, root: Path) -> Path:
-    """Write the bundle as `root/<label>/` and return that folder."""
+    """Write the bundle as `root/<label>/` and return that folder. The folder is filled under a
+    hidden name, then swapped in at once (`swap_in`); hidden folders of runs that were killed
+    are removed first."""
     root.mkdir(parents=True, exist_ok=True)
+    remove_abandoned(root, bundle.label)
     final = root / bundle.label
-    staging = root / f".{bundle.label}.tmp-{uuid.uuid4().hex}"
+    staging = root / f".{bundle.label}.tmp-{os.getpid()}-{uuid.uuid4().hex}"
     staging.mkdir()
     try:
         (staging / "report.json").write_text(
@@ -37,19 +43,23 @@ def write_bundle(bundle: Bundle, root: Path) -> Path:
         for name, report in bundle.current.items():
             for table, frame in report.tables.items():
                 frame.write_parquet(staging / f"{name}.{table}.parquet")
-        replace_folder(staging, final)
+        swap_in(staging, final)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return final
 
 
-def replace_folder(staging: Path, final: Path) -> None:
-    """Move `staging` to `final`; an existing `final` is moved aside first and removed after,
-    so a reader sees the old bundle or the new one, never a mix."""
+def swap_in(staging: Path, final: Path) -> None:
+    """Put `staging` at `final` in one step: a reader polling `final` sees the old bundle or
+    the new one, never none and never a mix. On Linux, renameat2(RENAME_EXCHANGE) swaps the
+    two folders atomically (the old one is then at `staging`, removed by the caller); where
+    it is missing, the old folder is moved aside, then the new one in (a moment without)."""
     if not final.exists():
         staging.rename(final)
         return
-    old = final.parent / f".{final.name}.old-{uuid.uuid4().hex}"
+    if _exchange(staging, final):
+        return
+    old = final.parent / f".{final.name}.old-{os.getpid()}-{uuid.uuid4().hex}"
     final.rename(old)
     try:
         staging.rename(final)
@@ -57,6 +67,47 @@ def replace_folder(staging: Path, final: Path) -> None:
         old.rename(final)  # put the old bundle back
         raise
     shutil.rmtree(old, ignore_errors=True)
+
+
+AT_FDCWD = -100
+RENAME_EXCHANGE = 2
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two paths atomically (Linux renameat2); False where the system cannot."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    done = renameat2(AT_FDCWD, os.fsencode(first), AT_FDCWD, os.fsencode(second), RENAME_EXCHANGE)
+    if done == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EXDEV):
+        return False
+    raise OSError(code, os.strerror(code), str(second))
+
+
+def remove_abandoned(root: Path, label: str) -> None:
+    """Remove hidden folders of `label` left by runs that were killed mid-write: their process
+    is gone. A running report's folder (its process alive) is left alone."""
+    for folder in root.glob(f".{label}.*-*-*"):
+        kind_pid = folder.name.removeprefix(f".{label}.").split("-")
+        if len(kind_pid) < 3 or kind_pid[0] not in ("tmp", "old") or not kind_pid[1].isdigit():
+            continue
+        if not _alive(int(kind_pid[1])):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process, alive
+    return True
 
 
 def _change(value: float | None, previous: float | None) -> str:
