@@ -117,3 +117,25 @@ def test_float32_amounts_are_widened_with_a_note(tmp_path: Path) -> None:
     inputs = cm.load(billing=str(path))
     assert float(inputs["billing"]["amount"][0]) == 49.5
     assert any(w.code == "float32_amounts" for w in inputs.warnings)
+
+
+def test_a_file_that_is_not_an_export_is_not_echoed(tmp_path: Path) -> None:
+    secrets = tmp_path / "secrets.env"
+    secrets.write_text("API_TOKEN=sk_live_123\nDB_PASSWORD=hunter2\n")
+    with pytest.raises(InputError) as error:
+        cm.load(events=str(secrets), format_in="csv")
+    message = str(error.value)
+    assert "sk_live_123" not in message and "API_TOKEN" not in message
+    assert "does not look like an events export" in message
+
+
+def test_headers_are_shown_escaped_cut_and_at_most_twenty(tmp_path: Path) -> None:
+    path = tmp_path / "wide.csv"
+    names = ["x" * 60] + [f"col{i}" for i in range(25)]
+    path.write_text(",".join(names) + "\n" + ",".join("1" for _ in names) + "\n")
+    with pytest.raises(InputError) as error:
+        cm.load(events=str(path))
+    message = str(error.value)
+    # 26 names: the first cut to 40 characters, then col0 .. col18, and 6 more
+    assert f"Headers: {'x' * 39}…, col0, col1" in message and "col18 and 6 more" in message
+    assert "col19" not in message

@@ -339,3 +339,30 @@ def test_amounts_that_look_like_cents_get_a_hint(tmp_path: Path) -> None:
     )
     mapped = cm.load(billing=text, columns={"billing": {"amount": "amount_cents"}})
     assert [w.code for w in mapped.warnings if w.code == "amount_unit_hint"] == ["amount_unit_hint"]
+
+
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [
+        ("$49.00", "a currency sign or code"),
+        ("49.0 EUR", "a currency sign or code"),
+        ("NaN", "not a finite number"),
+        ("inf", "not a finite number"),
+        ("(49.00)", "an accounting negative in parentheses; write it with a minus sign"),
+        ("49 000.00", "spaces inside the number"),
+    ],
+)
+def test_a_bad_amount_is_blamed_on_its_own_row_with_its_reason(
+    tmp_path: Path, value: str, reason: str
+) -> None:
+    # rows 1-3 read with decimal points; row 4 is the bad one, whatever its reason
+    path = tmp_path / "billing.csv"
+    path.write_text(
+        "invoice_id,account_id,amount,issued_at\n"
+        "i1,a,10.00,2026-10-01\ni2,a,20.50,2026-10-01\ni3,b,1.234,2026-10-02\n"
+        f"i4,b,{value},2026-10-02\n"
+    )
+    with pytest.raises(InputError) as error:
+        cm.load(billing=str(path))
+    message = str(error.value)
+    assert f"row 4: billing column 'amount' (amount): cannot read {value!r}: {reason}" in message

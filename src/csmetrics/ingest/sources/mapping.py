@@ -4,6 +4,7 @@ mapping, a preset, the canonical name), and which known layout a file's headers 
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
@@ -12,6 +13,7 @@ import polars as pl
 
 from csmetrics.core.diagnostics import DataWarning
 from csmetrics.core.errors import InputError
+from csmetrics.core.text import printable
 from csmetrics.ingest.sources.files import describe_files
 from csmetrics.ingest.sources.messy import normalised
 from csmetrics.ingest.sources.presets import PRESETS
@@ -202,24 +204,58 @@ def missing_columns_error(
     missing: list[tuple[str, tuple[str, ...], bool]],
     raw_schema: pl.Schema,
 ) -> InputError:
-    """One error listing every missing column, the headers found and the --map lines to add."""
-    shown = ", ".join(raw_schema.names()[:20]) + (" ..." if len(raw_schema) > 20 else "")
+    """One error listing every missing column, the headers found and the --map lines to add.
+    A file's headers are shown only when they look like column names: a config pointing at
+    `secrets.env` must not print its first line into a CI log."""
+    names = raw_schema.names()
+    header_like = not files or plausible_header(names)
     where = describe_files(files) if files else spec.label
     parts = []
     for name, candidates, explicit in missing:
         looked = " or ".join(repr(c) for c in candidates)
         how = "mapped by you to" if explicit else "expected"
-        close = _closest_header(candidates, raw_schema.names())
+        close = _closest_header(candidates, names) if header_like else None
         hint = f"; did you mean {close!r}?" if close else ""
         parts.append(f"{name!r} ({how} {looked}{hint})")
     fixes = " ".join(f"--map {spec.kind}.{name}=HEADER" for name, _, _ in missing)
     if any(name == "survey" for name, _, _ in missing):
         fixes += " (or, for an export of one survey kind, --survey nps|csat|ces)"
     noun = "column" if len(missing) == 1 else "columns"
+    if not header_like:
+        return InputError(
+            f"{where}: does not look like {_article(spec.kind)} {spec.kind} export: its first "
+            "line is not a "
+            f"header of column names ({spec.kind} {noun} not found: {', '.join(parts)})"
+        )
+    shown = ", ".join(_cut(n) for n in names[:SHOWN_HEADERS])
+    more = f" and {len(names) - SHOWN_HEADERS} more" if len(names) > SHOWN_HEADERS else ""
     return InputError(
         f"{where}: {spec.kind} {noun} not found: {', '.join(parts)}; map with {fixes}. "
-        f"Headers: {shown}"
+        f"Headers: {shown}{more}"
     )
+
+
+SHOWN_HEADERS = 20
+HEADER_MAX = 64  # longer "names" are values or prose, not column names
+# what column names are made of: words, spaces and the punctuation exports put in them
+_HEADER_NAME = re.compile(r"[\w .,()$#%/&+\-\[\]@'’|]*")
+
+
+def plausible_header(names: list[str]) -> bool:
+    """Whether a file's first line reads as column names (`API_TOKEN=...`, a PEM block or a
+    sentence does not)."""
+    return bool(names) and all(
+        len(name) <= HEADER_MAX and _HEADER_NAME.fullmatch(name) is not None for name in names
+    )
+
+
+def _article(word: str) -> str:
+    return "an" if word[:1] in "aeiou" else "a"
+
+
+def _cut(name: str, width: int = 40) -> str:
+    shown = printable(name)
+    return shown if len(shown) <= width else shown[: width - 1] + "…"
 
 
 def _closest_header(candidates: tuple[str, ...], headers: list[str]) -> str | None:

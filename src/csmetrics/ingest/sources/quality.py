@@ -35,6 +35,7 @@ from csmetrics.ingest.sources.values import (
     EXPECTED_TIMESTAMP,
     MONEY_PLACES,
     ZONE_ABBREVIATION,
+    number_problem,
 )
 
 
@@ -189,9 +190,12 @@ def check_quality(source: LoadedSource, quality: dict[str, Any]) -> list[DataWar
                     f'day/month order; give its format, e.g. formats = {{ {name} = "%d-%m-%Y %H:%M" }} '
                     f"under [sources.{kind}]"
                 )
+            column_kind = schema[name].kind
+            problem = number_problem(sample or "") if column_kind in NUMERIC_KINDS else None
+            expected = _expected(column_kind, sample, source.spec.formats.get(name))
+            why = f": {problem}" if problem else f"; expected {expected}"
             raise InputError(
-                f"{where}: {kind} column {header!r} ({name}): cannot read {sample!r}; "
-                f"expected {_expected(schema[name].kind, sample, source.spec.formats.get(name))}"
+                f"{where}: {kind} column {header!r} ({name}): cannot read {sample!r}{why}"
             )
     for name, zero in source.zero_dates.items():
         if quality.get(f"{name}__zero"):
@@ -252,6 +256,9 @@ def quality_warnings(
     warnings.extend(time_value_warnings(kind, headers, quality))
     warnings.extend(dominant_value_warnings(kind, headers, quality))
     return warnings
+
+
+NUMERIC_KINDS = ("number", "minutes", "money", "integer")
 
 
 def _expected(kind: str, sample: str | None, fmt: str | None = None) -> str:

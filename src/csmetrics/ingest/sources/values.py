@@ -7,6 +7,7 @@ rounds, guesses or drops a value silently.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time
 
 import polars as pl
@@ -213,8 +214,11 @@ def number_text(raw: pl.Expr, decimal: str | None) -> pl.Expr:
         return pl.when(dot_fits).then(as_dot)
     if decimal == ",":
         return pl.when(comma_fits).then(as_comma)
-    every_dot = (dot_fits | text.is_null()).all()
-    every_comma = (comma_fits | text.is_null()).all()
+    # a value that fits neither convention ($49.00, NaN) is unreadable on its own row; it does
+    # not make the column's readable values ambiguous
+    neither = ~(dot_fits | comma_fits)
+    every_dot = (dot_fits | text.is_null() | neither).all()
+    every_comma = (comma_fits | text.is_null() | neither).all()
     return pl.when(every_dot & dot_fits).then(as_dot).when(every_comma & comma_fits).then(as_comma)
 
 
@@ -228,6 +232,23 @@ def parse_number(raw: pl.Expr, dtype: pl.DataType, decimal: str | None = None) -
 # A help desk's duration written as a clock: Freshdesk's `First response time (in hrs)` is
 # `05:12:30` (hours may pass 24: `125:03:10`); `H:MM` without seconds too.
 CLOCK_DURATION = r"^\s*(\d+):([0-5]\d)(?::([0-5]\d(?:\.\d+)?))?\s*$"
+
+
+def number_problem(text: str) -> str | None:
+    """Why a number's text cannot be read, in words, with the fix; None when no rule knows."""
+    stripped = text.strip()
+    if re.search(r"[$€£¥₹₩₫]|\b[A-Z]{3}\b", stripped):
+        return (
+            "a currency sign or code in the number; write the amount alone (49.00) and the "
+            "currency in its own column"
+        )
+    if stripped.lower().lstrip("+-") in ("nan", "inf", "infinity"):
+        return "not a finite number; leave the cell empty when there is no value"
+    if re.fullmatch(r"\(\s*[\d.,]+\s*\)", stripped):
+        return "an accounting negative in parentheses; write it with a minus sign (-49.00)"
+    if re.fullmatch(r"[+-]?\d+(\s+\d+)*[.,]?\s*\d*", stripped) and " " in stripped:
+        return "spaces inside the number; remove them"
+    return None
 
 
 def parse_minutes(
