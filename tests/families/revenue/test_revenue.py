@@ -347,3 +347,29 @@ def test_window_without_a_month_end_explains_the_nulls() -> None:
     assert "mrr_movements" not in report.tables
     reasons = {w.metric: w.message for w in report.warnings}
     assert "no month ends inside the window" in reasons["revenue.logo_churn_rate"]
+
+
+def test_huge_amounts_are_summed_exactly_and_a_line_past_the_limit_is_named() -> None:
+    # IDR-sized: three monthly lines of 400 trillion units; in millionths each is 4 x 10^20,
+    # past 64 bits, and their sum 1.2 x 10^21 too. MRR at Oct 31 = 1,200,000,000,000,000.
+    lines = pl.DataFrame(
+        {
+            "invoice_id": ["i1", "i2", "i3"],
+            "account_id": ["a", "b", "c"],
+            "amount": ["400000000000000.00"] * 3,
+            "issued_at": ["2026-10-01"] * 3,
+            "currency": ["IDR"] * 3,
+        }
+    )
+    report = cm.revenue(cm.load(billing=lines), period="2026-10")
+    assert report.metrics["revenue.mrr"] == 1_200_000_000_000_000
+    assert report.metrics["revenue.billed_amount"] == 1_200_000_000_000_000
+    moves = report.tables["mrr_movements"].row(0, named=True)
+    assert moves["ending"] == Decimal("1200000000000000")
+    huge = lines.with_columns(pl.Series("amount", ["1", "2", "20000000000000000"]))
+    with pytest.raises(
+        cm.InputError,
+        match=r"a line of account 'c' issued 2026-10-01 00:00 is "
+        r"20,000,000,000,000,000\.00 units, past the 1,000,000,000,000,000",
+    ):
+        cm.revenue(cm.load(billing=huge), period="2026-10")

@@ -10,6 +10,7 @@ import polars as pl
 
 from csmetrics.core.diagnostics import DataWarning
 from csmetrics.families.base import FamilyResult, RunContext
+from csmetrics.families.revenue.contract import MONEY
 from csmetrics.families.revenue.invoices import AGING_BUCKETS
 from csmetrics.families.revenue.lines import MICRO, defaulted_columns
 from csmetrics.families.revenue.metrics import METRICS
@@ -62,7 +63,7 @@ def monthly_table(
     if groups:
         grid = grid.join(found.select(*groups).unique(), how="cross")
     table = grid.join(found, on=["month", *groups], how="left").with_columns(
-        pl.col(c).fill_null(0).cast(pl.Int64) for c in values
+        pl.col(c).fill_null(0).cast(pl.Int64 if c in COUNT_COLUMNS else MONEY) for c in values
     )
     return table.sort("month", *groups).select("month", *groups, *values)
 
@@ -188,7 +189,7 @@ def _aging(aging: pl.DataFrame) -> pl.DataFrame:
     return as_money(
         table.with_columns(
             pl.col("invoices").fill_null(0).cast(pl.Int64),
-            pl.col("amount").fill_null(0).cast(pl.Int64),
+            pl.col("amount").fill_null(0).cast(MONEY),
         )
     )
 

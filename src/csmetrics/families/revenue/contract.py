@@ -9,8 +9,10 @@ import polars as pl
 from csmetrics.families.contract import FrameContract
 
 MOVEMENT_STEPS = ("starting", "new", "reactivation", "expansion", "contraction", "churn", "ending")
+# money: integer millionths, 128-bit, exact to 10^20 units and beyond (issue 21, item 3)
+MONEY = pl.Int128
 MOVEMENT_COLUMNS = {
-    **dict.fromkeys(MOVEMENT_STEPS, pl.Int64),
+    **dict.fromkeys(MOVEMENT_STEPS, MONEY),
     **{f"{step}_accounts": pl.Int64 for step in MOVEMENT_STEPS},
 }
 
@@ -22,13 +24,13 @@ FRAMES = {
     ),
     "snapshot": FrameContract(
         {
-            "mrr": pl.Int64,
+            "mrr": MONEY,
             "paying_accounts": pl.Int64,
         },
     ),
     "billed": FrameContract(
         {
-            "billed": pl.Int64,
+            "billed": MONEY,
         },
     ),
     "negative": FrameContract(
@@ -51,9 +53,9 @@ FRAMES = {
     "movements": FrameContract({"month": pl.Int32, **MOVEMENT_COLUMNS}),
     "retention": FrameContract(
         {
-            "base": pl.Int64,
-            "retained": pl.Int64,
-            "retained_gross": pl.Int64,
+            "base": MONEY,
+            "retained": MONEY,
+            "retained_gross": MONEY,
             "accounts": pl.UInt32,
         },
     ),
@@ -61,12 +63,12 @@ FRAMES = {
     "by": FrameContract({"month": pl.Int32, "group": pl.String, **MOVEMENT_COLUMNS}),
     "payments": FrameContract(
         {
-            "receivable": pl.Int64,
+            "receivable": MONEY,
             "paid_before_issued": pl.Int64,
             "due": pl.Int64,
             "late": pl.Int64,
             "days_late_mean": pl.Float64,
-            "overdue": pl.Int64,
+            "overdue": MONEY,
         },
         # made only with a due_at column
         optional=("due", "late", "days_late_mean", "overdue"),
@@ -75,7 +77,7 @@ FRAMES = {
         {
             "bucket": pl.String,
             "invoices": pl.Int64,
-            "amount": pl.Int64,
+            "amount": MONEY,
         },
     ),
 }

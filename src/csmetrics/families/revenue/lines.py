@@ -19,6 +19,10 @@ from csmetrics.families.revenue.months import MONTHS_PER_YEAR
 from csmetrics.families.revenue.params import RevenueParams
 
 MICRO = 1_000_000  # amounts are held as integer millionths of a currency unit
+# 128-bit: a line of 10^15 units (IDR, VND) is 10^21 millionths, past 64 bits; sums of many
+# such lines stay exact far beyond 10^20 units
+MICRO_DTYPE = pl.Int128
+LINE_LIMIT = 10**15  # units per line; beyond it, an input error naming the line
 AVERAGE_MONTH_DAYS = 30.436875  # 365.2425 / 12
 
 
@@ -107,7 +111,7 @@ def _converted(
         daily, left_on=["currency", "rate_day"], right_on=["currency", "date"], how="left"
     )
     rate = pl.when(pl.col("currency") == (reporting or "")).then(1.0).otherwise(pl.col("rate"))
-    amount = (pl.col("amount_micro") * rate).round(0, mode="half_away_from_zero").cast(pl.Int64)
+    amount = (pl.col("amount_micro") * rate).round(0, mode="half_away_from_zero").cast(MICRO_DTYPE)
     return joined.with_columns(amount.alias("amount_micro")).drop("rate", "rate_day")
 
 
@@ -120,6 +124,7 @@ def prepared_lines(
     whose end the period covers are first_month .. end_month - 1), plus the reporting
     currency."""
     reporting = reporting_currency(data_currencies(billing, present), params)
+    refuse_huge_lines(billing)
     tz = window.timezone
     issued = pl.col("issued_at")
     start = pl.coalesce("period_start", issued) if "period_start" in present else issued
@@ -136,7 +141,7 @@ def prepared_lines(
     lines = billing.filter(issued < window.until).select(
         "invoice_id",
         "account_id",
-        (pl.col("amount") * MICRO).cast(pl.Int64).alias("amount_micro"),
+        _micro(pl.col("amount")).alias("amount_micro"),
         "issued_at",
         start.alias("period_start"),
         *(c for c in ("currency", "due_at", "paid_at", "period_end") if c in present),
@@ -152,12 +157,36 @@ def prepared_lines(
     lines = lines.with_columns(
         valid.alias("valid_period"),
         pl.when(counted)
-        .then(monthly.round(0, mode="half_away_from_zero").cast(pl.Int64))
+        .then(monthly.round(0, mode="half_away_from_zero").cast(MICRO_DTYPE))
         .alias("monthly_micro"),
         pl.when(counted).then(month_index(pl.col("period_start"), tz)).alias("first_month"),
         pl.when(counted).then(month_index(pl.col("period_end"), tz)).alias("end_month"),
     )
     return lines.drop("currency", strict=False), reporting
+
+
+def _micro(amount: pl.Expr) -> pl.Expr:
+    """An amount in integer millionths: exact for a decimal amount (scaled as a decimal), to the
+    float's precision for a float."""
+    return (amount.cast(pl.Decimal(38, 6)) * MICRO).cast(MICRO_DTYPE)
+
+
+def refuse_huge_lines(billing: pl.LazyFrame) -> None:
+    """An input error naming the first line whose amount passes LINE_LIMIT units (by its
+    account and issue time: invoice ids are kept only as hashes)."""
+    huge = (
+        billing.filter(pl.col("amount").cast(pl.Float64).abs() > LINE_LIMIT)
+        .select("account_id", "issued_at", "amount")
+        .head(1)
+        .collect()
+    )
+    if huge.height:
+        account, issued, amount = huge.row(0)
+        raise InputError(
+            f"billing: a line of account {account!r} issued {issued:%Y-%m-%d %H:%M} is "
+            f"{float(amount):,.2f} units, past the {LINE_LIMIT:,} a line can hold exactly; is "
+            'the amount column in the right unit (amount_unit = "cents" for minor units)?'
+        )
 
 
 def _group(present: tuple[str, ...], params: RevenueParams) -> list[pl.Expr]:
