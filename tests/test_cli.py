@@ -352,3 +352,8 @@ def test_text_from_the_data_is_never_read_as_terminal_markup(capsys, tmp_path: P
     assert "[red]x" in err  # the unknown name's warning, not a colour tag
     code, out, _ = cli(capsys, "validate", "--events", str(path))
     assert code == 0 and str(path) in out
+
+
+def test_help_texts_keep_their_brackets(capsys) -> None:
+    code, out, _ = cli(capsys, "check", "--help")
+    assert code == 0 and "[[checks]]" in out

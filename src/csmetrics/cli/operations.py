@@ -112,7 +112,7 @@ def check(
     sources: SourceOptions,
     window: WindowOptions,
 ) -> None:
-    """Evaluate the config's [[checks]]; exit 1 when any fails (warnings pass)."""
+    """Evaluate the config's \\[\\[checks]]; exit 1 when any fails (warnings pass)."""
     from csmetrics.api import check as evaluate_checks
     from csmetrics.api import checks_of, exit_code
     from csmetrics.cli.emit import family_progress, stdout_console
