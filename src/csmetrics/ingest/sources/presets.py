@@ -43,14 +43,20 @@ class Preset:
     markers: tuple[str, ...] = ()
 
 
+# Segment's spec, which RudderStack follows: the user (or the anonymous id), the event, its time
+# and the message id, in JSON payloads and in warehouse columns
+SEGMENT_SPEC: dict[str, str | tuple[str, ...]] = {
+    "user_id": ("userId", "user_id", "anonymousId", "anonymous_id"),
+    "event": ("event",),
+    "timestamp": ("timestamp",),
+    "event_id": ("messageId", "message_id", "id"),
+}
+
 PRESETS: dict[str, Preset] = {
     "segment": Preset(
         "events",
         {
-            "user_id": ("userId", "user_id", "anonymousId", "anonymous_id"),
-            "event": ("event",),
-            "timestamp": ("timestamp",),
-            "event_id": ("messageId", "message_id", "id"),
+            **SEGMENT_SPEC,
             "account_id": ("context.groupId", "context_group_id", "groupId"),
         },
     ),
@@ -101,10 +107,7 @@ PRESETS: dict[str, Preset] = {
     "rudderstack": Preset(
         "events",
         {
-            "user_id": ("userId", "user_id", "anonymousId", "anonymous_id"),
-            "event": ("event",),
-            "timestamp": ("timestamp",),
-            "event_id": ("messageId", "message_id", "id"),
+            **SEGMENT_SPEC,
             "session_id": ("context.sessionId", "context_session_id"),
         },
         markers=("rudderId", "rudder_id", "context_destination_id", "context_source_type"),
