@@ -21,7 +21,7 @@ from csmetrics.families.health.params import HealthParams
 from csmetrics.families.revenue.invoices import invoices, unpaid_at
 from csmetrics.families.revenue.lines import MICRO, defaulted_columns, prepared_lines
 from csmetrics.families.revenue.mrr import account_mrr
-from csmetrics.families.revenue.subscriptions import line_columns, subscription_lines
+from csmetrics.families.revenue.subscriptions import line_columns, lines_source
 from csmetrics.families.shared.exact import exact_mean
 from csmetrics.families.support.tickets import solved_before_until
 
@@ -160,11 +160,7 @@ def billing_components(
     """Per account: MRR at the window's start and end (revenue's definition, negatives as 0)
     and the amount of invoices unpaid at `until` and due before it; and the currency."""
     present_lines = line_columns(columns)
-    source = (
-        frames["billing"]
-        if "billing" in frames
-        else subscription_lines(frames["subscriptions"], tuple(columns["subscriptions"]))
-    )
+    source = lines_source(frames, columns)  # invoice lines, or made from subscriptions
     lines, currency = prepared_lines(source, present_lines, window, params.revenue)
     start = account_mrr(lines, window.since).select(
         _account(), (pl.col("mrr").clip(lower_bound=0) / MICRO).alias("mrr_start")

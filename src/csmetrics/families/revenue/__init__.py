@@ -29,7 +29,7 @@ from csmetrics.families.revenue.params import (
     parameters,
     params_from_config,
 )
-from csmetrics.families.revenue.subscriptions import line_columns, subscription_lines
+from csmetrics.families.revenue.subscriptions import line_columns, lines_source
 
 
 def lookback(window: Window, params: RevenueParams) -> Lookback:
@@ -45,11 +45,7 @@ def prepare(
 ) -> dict[str, pl.LazyFrame]:
     """Stage 1: the lines as revenue reads them, and the reporting currency."""
     present = line_columns(columns)
-    if "billing" in frames:
-        source = frames["billing"]
-    else:  # a subscriptions export instead of invoice lines
-        source = subscription_lines(frames["subscriptions"], tuple(columns["subscriptions"]))
-    lines, currency = prepared_lines(source, present, window, params)
+    lines, currency = prepared_lines(lines_source(frames, columns), present, window, params)
     lines = with_account_group(lines, present, frames, columns, params)
     return {
         "lines": lines,

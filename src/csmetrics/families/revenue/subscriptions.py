@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 import polars as pl
 
 from csmetrics.core.errors import InputError
-from csmetrics.families.base import Columns
+from csmetrics.families.base import Columns, Frames
 from csmetrics.families.revenue.lines import AVERAGE_MONTH_DAYS, interval_months
 
 # the end of a subscription that has not ended: past any window, so every month end it
@@ -43,6 +43,13 @@ def line_columns(columns: Columns) -> tuple[str, ...]:
         return tuple(columns["billing"])
     carried = tuple(c for c in ("currency", "plan") if c in columns.get("subscriptions", ()))
     return (*LINE_COLUMNS, *carried)
+
+
+def lines_source(frames: Frames, columns: Columns) -> pl.LazyFrame:
+    """Revenue's raw lines: the billing source's, else those made from the subscriptions."""
+    if "billing" in frames:
+        return frames["billing"]
+    return subscription_lines(frames["subscriptions"], tuple(columns["subscriptions"]))
 
 
 def subscription_lines(subscriptions: pl.LazyFrame, present: tuple[str, ...]) -> pl.LazyFrame:
