@@ -23,6 +23,7 @@ MICRO = 1_000_000  # amounts are held as integer millionths of a currency unit
 # such lines stay exact far beyond 10^20 units
 MICRO_DTYPE = pl.Int128
 LINE_LIMIT = 10**15  # units per line; beyond it, an input error naming the line
+MONTHLY = "monthly_amount"  # a line's own monthly amount, when it has one (subscriptions)
 AVERAGE_MONTH_DAYS = 30.436875  # 365.2425 / 12
 
 
@@ -111,8 +112,12 @@ def _converted(
         daily, left_on=["currency", "rate_day"], right_on=["currency", "date"], how="left"
     )
     rate = pl.when(pl.col("currency") == (reporting or "")).then(1.0).otherwise(pl.col("rate"))
-    amount = (pl.col("amount_micro") * rate).round(0, mode="half_away_from_zero").cast(MICRO_DTYPE)
-    return joined.with_columns(amount.alias("amount_micro")).drop("rate", "rate_day")
+    converted = [
+        (pl.col(c) * rate).round(0, mode="half_away_from_zero").cast(MICRO_DTYPE).alias(c)
+        for c in ("amount_micro", MONTHLY)
+        if c in joined.collect_schema()
+    ]
+    return joined.with_columns(converted).drop("rate", "rate_day")
 
 
 def prepared_lines(
@@ -145,6 +150,8 @@ def prepared_lines(
         "issued_at",
         start.alias("period_start"),
         *(c for c in ("currency", "due_at", "paid_at", "period_end") if c in present),
+        # lines made from subscriptions know their monthly amount (subscriptions.py)
+        *([_micro(pl.col(MONTHLY)).alias(MONTHLY)] if MONTHLY in present else []),
         recurring.alias("recurring"),
         *_group(present, params),
     )
@@ -153,7 +160,11 @@ def prepared_lines(
         lines = _converted(lines, window, params, reporting)
     valid = pl.col("period_end") > pl.col("period_start")
     counted = pl.col("recurring") & valid
-    monthly = pl.col("amount_micro") / interval_months(pl.col("period_start"), pl.col("period_end"))
+    monthly = (
+        pl.col(MONTHLY)
+        if MONTHLY in present
+        else pl.col("amount_micro") / interval_months(pl.col("period_start"), pl.col("period_end"))
+    )
     lines = lines.with_columns(
         valid.alias("valid_period"),
         pl.when(counted)
@@ -162,13 +173,13 @@ def prepared_lines(
         pl.when(counted).then(month_index(pl.col("period_start"), tz)).alias("first_month"),
         pl.when(counted).then(month_index(pl.col("period_end"), tz)).alias("end_month"),
     )
-    return lines.drop("currency", strict=False), reporting
+    return lines.drop("currency", MONTHLY, strict=False), reporting
 
 
 def _micro(amount: pl.Expr) -> pl.Expr:
     """An amount in integer millionths: exact for a decimal amount (scaled as a decimal), to the
     float's precision for a float."""
-    return (amount.cast(pl.Decimal(38, 6)) * MICRO).cast(MICRO_DTYPE)
+    return (amount.cast(pl.Decimal(38, 6)) * MICRO).round(0).cast(MICRO_DTYPE)
 
 
 def refuse_huge_lines(billing: pl.LazyFrame) -> None:

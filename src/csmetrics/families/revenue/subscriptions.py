@@ -2,7 +2,8 @@
 recurring line whose service period runs from its start (after any trial) to its end, or on
 without end while it is active, and whose monthly amount is its price x quantity over its
 interval in months. MRR, its movements, churn, NRR and GRR then come from the same code as for
-invoice lines; billed amounts, late payments and DSO need invoices and stay null."""
+invoice lines (its monthly amount carried as it is, never re-derived from amount / months);
+billed amounts, late payments and DSO need invoices and stay null."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import polars as pl
 
 from csmetrics.core.errors import InputError
 from csmetrics.families.base import Columns, Frames
-from csmetrics.families.revenue.lines import AVERAGE_MONTH_DAYS, interval_months
+from csmetrics.families.revenue.lines import AVERAGE_MONTH_DAYS, MONTHLY, interval_months
 
 # the end of a subscription that has not ended: past any window, so every month end it
 # reaches is covered (mrr.py stops at the report's last month)
@@ -33,6 +34,7 @@ LINE_COLUMNS = (
     "period_start",
     "period_end",
     "recurring",
+    MONTHLY,
 )
 
 
@@ -77,6 +79,7 @@ def subscription_lines(subscriptions: pl.LazyFrame, present: tuple[str, ...]) ->
         (pl.col("monthly") * interval_months(pl.col("period_start"), pl.col("period_end"))).alias(
             "amount"
         ),
+        pl.col("monthly").alias(MONTHLY),  # MRR reads it as it is, not amount / months
         pl.col("period_start").alias("issued_at"),
         "period_start",
         "period_end",
