@@ -139,3 +139,36 @@ def test_headers_are_shown_escaped_cut_and_at_most_twenty(tmp_path: Path) -> Non
     # 26 names: the first cut to 40 characters, then col0 .. col18, and 6 more
     assert f"Headers: {'x' * 39}…, col0, col1" in message and "col18 and 6 more" in message
     assert "col19" not in message
+
+
+def test_json_lines_with_a_byte_order_mark(tmp_path: Path) -> None:
+    path = tmp_path / "events.jsonl"
+    path.write_bytes(
+        b"\xef\xbb\xbf"
+        b'{"timestamp":"2026-11-02T10:00:00Z","user_id":"u1","event":"login"}\n'
+        b'{"timestamp":"2026-11-02T11:00:00Z","user_id":"u2","event":"login"}\n'
+    )
+    assert cm.load(events=str(path))["events"].height == 2
+
+
+def test_standard_input_and_a_named_pipe_are_read_as_streams(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+    import threading
+
+    text = "timestamp,user_id,event\n2026-11-02T10:00:00Z,u1,login\n2026-11-02T11:00:00Z,u2,x\n"
+    done = subprocess.run(
+        [sys.executable, "-m", "csmetrics", "validate", "--events", "-", "--format", "json"],
+        input=text.encode(),
+        capture_output=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert '"rows": 2' in done.stdout.decode()
+    fifo = tmp_path / "events.pipe"
+    os.mkfifo(fifo)
+    writer = threading.Thread(target=fifo.write_text, args=(text,))
+    writer.start()
+    assert cm.load(events=str(fifo))["events"].height == 2
+    writer.join(timeout=30)

@@ -3,7 +3,12 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import stat
+import sys
+import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -153,6 +158,21 @@ def _entry(
     return entry
 
 
+def spooled(path: str) -> str:
+    """`-` (standard input) or a named pipe, copied once to a temporary file (removed at exit)
+    so it can be read like any export, by its first bytes; any other path as it is."""
+    stream = path == "-" or (Path(path).exists() and stat.S_ISFIFO(Path(path).stat().st_mode))
+    if not stream:
+        return path
+    handle = tempfile.NamedTemporaryFile(prefix="csmetrics-stream-", delete=False)  # noqa: SIM115
+    with handle:
+        source = sys.stdin.buffer if path == "-" else Path(path).open("rb")  # noqa: SIM115
+        with source:
+            shutil.copyfileobj(source, handle)
+    atexit.register(Path(handle.name).unlink, missing_ok=True)
+    return handle.name
+
+
 def _source_value(value: SourceArg) -> dict[str, Any]:
     if isinstance(value, Mapping):  # billing in several files: {"lines": ..., "invoices": ...}
         unknown = sorted(set(value) - {"lines", *BILLING_PARTS})
@@ -169,7 +189,7 @@ def _source_value(value: SourceArg) -> dict[str, Any]:
     if isinstance(value, pl.DataFrame):
         return {"data": value.lazy()}
     if isinstance(value, str | os.PathLike):
-        return {"path": os.fspath(value)}
+        return {"path": spooled(os.fspath(value))}
     if is_spark_frame(value):
         return {"spark_data": value}
     if type(value).__module__.split(".")[0] == "pandas":

@@ -262,6 +262,9 @@ def scan_raw(
     ).drop("__path"), notes
 
 
+BOM = b"\xef\xbb\xbf"
+
+
 def _is_document(path: Path) -> bool:
     """Whether a .json file is one JSON document (an array, or an API page such as
     {"tickets": [...], "next_page": ...}) rather than JSON lines."""
@@ -269,6 +272,8 @@ def _is_document(path: Path) -> bool:
         return False
     with path.open("rb") as handle:
         first = handle.readline().strip()
+    if first.startswith(BOM):
+        return True  # read by _json_frames, which drops the mark (scan_ndjson cannot)
     if first.startswith(b"["):
         return True
     try:
@@ -279,7 +284,9 @@ def _is_document(path: Path) -> bool:
 
 
 def _json_rows(data: bytes, where: str) -> pl.DataFrame:
-    """JSON lines, an array of objects, or an API page holding the records."""
+    """JSON lines, an array of objects, or an API page holding the records (a UTF-8 byte-order
+    mark, which Windows tools write, is dropped first)."""
+    data = data.removeprefix(BOM)
     text = data.lstrip()
     if not text.startswith((b"[", b"{")):
         raise InputError(f"{where}: is not JSON")
