@@ -15,9 +15,9 @@ import pytest
 import csmetrics as cm
 from csmetrics import api
 from csmetrics.core.errors import ConfigError
+from csmetrics.core.readers import names
 from csmetrics.core.window import BOUNDS, CALENDAR
 from csmetrics.families.catalogue import FAMILIES
-from csmetrics.families.settings import names
 from tests.helpers import cli
 
 ROOT = Path(__file__).resolve().parents[2]

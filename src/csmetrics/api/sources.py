@@ -9,18 +9,38 @@ from pathlib import Path
 from typing import Any
 
 from csmetrics.core.engine import Engine
-from csmetrics.families.catalogue import FAMILIES
+from csmetrics.core.errors import ConfigError
+from csmetrics.families.catalogue import FAMILIES, METRICS
 from csmetrics.ingest.config import Config, load_config
 from csmetrics.ingest.inputs import Inputs
 from csmetrics.ingest.load import SourceArg
 from csmetrics.ingest.load import load as load_sources
 from csmetrics.ingest.profile import profile_inputs
+from csmetrics.results.checks import parse_checks
 
 
 def read_config(path: str | os.PathLike[str] | None = None) -> Config:
     """The config at `path`, else ./csmetrics.toml, else `[tool.csmetrics]` in ./pyproject.toml,
-    else an empty one: how the command line finds it."""
-    return load_config(Path(path) if path is not None else None)
+    else an empty one: how the command line finds it. Every value is checked against its
+    declaration as the file is read, so a wrong one is a ConfigError naming the file and key
+    before any source is read."""
+    config = load_config(Path(path) if path is not None else None)
+    check_tables(config)
+    return config
+
+
+def check_tables(config: Config) -> None:
+    """A ConfigError naming the file for a family table's or a [[checks]] entry's wrong key or
+    value (each family reads its table again when it runs; this finds the mistake first)."""
+    if config.path is None:
+        return
+    try:
+        for family in FAMILIES.values():
+            family.params(config.family, config.base)
+        if config.checks:
+            parse_checks(config.checks, [m.id for m in METRICS], "[[checks]]")
+    except ConfigError as exc:
+        raise ConfigError(f"{config.path}: {exc}") from None
 
 
 def load(

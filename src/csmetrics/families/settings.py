@@ -12,17 +12,13 @@ from __future__ import annotations
 
 import difflib
 import textwrap
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from csmetrics.core.errors import ConfigError
-from csmetrics.core.timeparts import parse_duration
-
-# (value, where it came from) -> the typed value; raises ConfigError naming `where`
-Reader = Callable[[Any, str], Any]
+from csmetrics.core.readers import Reader
 
 
 @dataclass(frozen=True)
@@ -122,78 +118,3 @@ def unknown_key(section: str, key: str, known: Iterable[str]) -> str:
 def relative_path(text: str, base: str) -> str:
     candidate = Path(text).expanduser()
     return str(candidate if candidate.is_absolute() else Path(base) / candidate)
-
-
-# Readers: each takes a value as the config (TOML), the command line (text) or a call gives it.
-
-
-def text(value: Any, where: str) -> str:
-    if isinstance(value, Mapping | list | tuple):
-        raise ConfigError(f"{where}: expected a text, got {value!r}")
-    return str(value)
-
-
-def names(value: Any, where: str) -> tuple[str, ...]:
-    """A list of names: one string is one name (never its letters)."""
-    if isinstance(value, str):
-        return (value,)
-    if isinstance(value, Iterable) and not isinstance(value, Mapping):
-        items = tuple(value)
-        if all(isinstance(item, str | int) for item in items):
-            return tuple(map(str, items))
-    raise ConfigError(
-        f'{where}: expected a name or a list of names such as ["a", "b"], got {value!r}'
-    )
-
-
-def duration(value: Any, where: str) -> timedelta:
-    if isinstance(value, timedelta):
-        return value
-    return parse_duration(text(value, where), where)
-
-
-def choice(*allowed: str) -> Reader:
-    def read(value: Any, where: str) -> str:
-        word = text(value, where)
-        if word not in allowed:
-            raise ConfigError(f"{where}: expected one of {', '.join(allowed)}, got {word!r}")
-        return word
-
-    return read
-
-
-def whole_number(minimum: int) -> Reader:
-    def read(value: Any, where: str) -> int:
-        number = value
-        if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-            number = int(value)
-        if not isinstance(number, int) or isinstance(number, bool) or number < minimum:
-            raise ConfigError(
-                f"{where}: expected a whole number of at least {minimum}, got {value!r}"
-            )
-        return number
-
-    return read
-
-
-def number(value: Any, where: str) -> float:
-    if isinstance(value, bool):
-        raise ConfigError(f"{where}: expected a number, got {value!r}")
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        raise ConfigError(f"{where}: expected a number, got {value!r}") from None
-
-
-def boolean(value: Any, where: str) -> bool:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.strip().lower() in ("true", "false"):
-        return value.strip().lower() == "true"
-    raise ConfigError(f"{where}: expected true or false, got {value!r}")
-
-
-def mapping(value: Any, where: str) -> Mapping[str, Any]:
-    if not isinstance(value, Mapping):
-        raise ConfigError(f"{where}: expected a table such as {{ key = value }}, got {value!r}")
-    return value

@@ -13,21 +13,36 @@ from pathlib import Path
 from typing import Any
 
 from csmetrics.core.errors import ConfigError
+from csmetrics.core.readers import (
+    Reader,
+    boolean,
+    choice,
+    moment,
+    strict_text,
+    text_table,
+    texts,
+    zone_name,
+)
+from csmetrics.ingest.sources.files import FORMATS
 from csmetrics.ingest.sources.rules import SURVEY_SCALES
 from csmetrics.ingest.sources.schema import SOURCE_KINDS
 from csmetrics.ingest.sources.spec import SourceSpec
 
-SETTINGS = (
-    "timezone",
-    "source_timezone",
-    "week_start",
-    "grain",
-    "period",
-    "since",
-    "until",
-    "as_of",
-    "allow_stale",  # check: judge a window outside the data (families/coverage.py) anyway
-)
+# The config's schema: each top-level key and each source key with its reader
+# (core/readers.py); a value of the wrong type or out of range is a ConfigError naming the file,
+# the key and what is expected, before anything is read.
+TOP_LEVEL: dict[str, Reader] = {
+    "timezone": zone_name,
+    "source_timezone": zone_name,
+    "week_start": choice("monday", "sunday"),
+    "grain": choice("day", "week", "month"),
+    "period": strict_text,
+    "since": moment,
+    "until": moment,
+    "as_of": moment,
+    "allow_stale": boolean,  # check: judge a window outside the data (families/coverage.py)
+}
+SETTINGS = tuple(TOP_LEVEL)
 FAMILY_TABLES = (
     "onboarding",
     "engagement",
@@ -38,22 +53,23 @@ FAMILY_TABLES = (
     "health",
     "report",
 )
-SOURCE_KEYS = (
-    "path",
-    "preset",
-    "columns",
-    "formats",
-    "amount_unit",
-    "encoding",
-    "format_in",
-    "source_timezone",
-    "decimal",
-    "null_values",
-    "survey",
+SOURCE_READERS: dict[str, Reader] = {
+    "path": strict_text,
+    "preset": strict_text,
+    "columns": text_table,
+    "formats": text_table,
+    "amount_unit": choice("units", "cents"),
+    "encoding": strict_text,
+    "format_in": choice(*FORMATS),
+    "source_timezone": zone_name,
+    "decimal": choice(".", ","),
+    "null_values": texts,
+    "survey": choice(*SURVEY_SCALES),
     # billing only: the files beside the lines (sources/billing_files.py)
-    "invoices",
-    "payments",
-)
+    "invoices": strict_text,
+    "payments": strict_text,
+}
+SOURCE_KEYS = tuple(SOURCE_READERS)
 BILLING_PARTS = ("invoices", "payments")
 
 
@@ -98,14 +114,32 @@ def find_config(
     return None
 
 
+# a config is a page of settings; a file past this is not one (and is not read into memory)
+CONFIG_BYTES_LIMIT = 4 * 1024 * 1024
+
+
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
         with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: invalid TOML: {exc}") from exc
+            raw = handle.read(CONFIG_BYTES_LIMIT + 1)
     except OSError as exc:
         raise ConfigError(f"{path}: cannot be read ({exc.strerror or exc})") from exc
+    if len(raw) > CONFIG_BYTES_LIMIT:
+        raise ConfigError(f"{path}: over {CONFIG_BYTES_LIMIT // 2**20} MB: not a config file")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ConfigError(
+            f"{path}: line {line}: byte 0x{raw[exc.start]:02x} is not UTF-8; TOML files are "
+            "UTF-8: save the file as UTF-8"
+        ) from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from exc
+    except RecursionError:  # tomllib nests a Python call per level of [[[...]]]
+        raise ConfigError(f"{path}: invalid TOML: arrays or tables nested too deep") from None
 
 
 def load_config(explicit: Path | None = None, cwd: Path | None = None) -> Config:
@@ -119,10 +153,8 @@ def load_config(explicit: Path | None = None, cwd: Path | None = None) -> Config
 def parse_config(table: dict[str, Any], path: Path) -> Config:
     config = Config(path=path)
     for key, value in table.items():
-        if key == "allow_stale" and not isinstance(value, bool):
-            raise ConfigError(f"{path}: allow_stale must be true or false, got {value!r}")
-        if key in SETTINGS:
-            config.settings[key] = value
+        if key in TOP_LEVEL:
+            config.settings[key] = TOP_LEVEL[key](value, f"{path}: {key}")
         elif key == "sources":
             config.sources = _parse_sources(value, path)
         elif key in FAMILY_TABLES:
@@ -184,11 +216,10 @@ def check_source_entry(kind: str, entry: Mapping[str, Any], where: str) -> None:
     unknown = sorted(set(entry) - set(SOURCE_KEYS))
     if unknown:
         raise ConfigError(f"{where}: unknown key {unknown[0]!r} (known: {', '.join(SOURCE_KEYS)})")
-    for mapping in ("columns", "formats"):
-        if mapping in entry and not isinstance(entry[mapping], Mapping):
-            raise ConfigError(f"{where}: {mapping} must be a table")
+    for key, value in entry.items():
+        SOURCE_READERS[key](value, f"{where} {key}")
     for column, fmt in dict(entry.get("formats") or {}).items():
-        if "%Z" in str(fmt):
+        if "%Z" in fmt:
             raise ConfigError(
                 f"{where}: formats.{column} = {fmt!r}: %Z (a zone name such as MSK) is "
                 "ambiguous and would be dropped, reading every zone as the same; write the "
@@ -198,14 +229,6 @@ def check_source_entry(kind: str, entry: Mapping[str, Any], where: str) -> None:
     parts = [key for key in BILLING_PARTS if key in entry]
     if parts and kind != "billing":
         raise ConfigError(f"{where}: {parts[0]} is a key of [sources.billing] only")
-    if entry.get("decimal") not in (None, ".", ","):
-        raise ConfigError(f'{where}: decimal must be "." or ",", got {entry["decimal"]!r}')
-    if entry.get("amount_unit") not in (None, "units", "cents"):
-        raise ConfigError(f'{where}: amount_unit must be "units" or "cents"')
-    if entry.get("survey") not in (None, *SURVEY_SCALES):
-        raise ConfigError(f"{where}: survey must be one of {', '.join(SURVEY_SCALES)}")
-    if not isinstance(entry.get("null_values", []), list | tuple):
-        raise ConfigError(f'{where}: null_values must be a list such as ["NA", "-"]')
 
 
 def spec_from_entry(kind: str, entry: Mapping[str, Any], source_timezone: str) -> SourceSpec:

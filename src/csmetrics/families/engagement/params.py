@@ -8,7 +8,8 @@ from datetime import timedelta
 from typing import Any
 
 from csmetrics.core.errors import ConfigError
-from csmetrics.families.settings import Setting, Settings, boolean, duration, names
+from csmetrics.core.readers import boolean, duration, names
+from csmetrics.families.settings import Setting, Settings
 from csmetrics.families.shared.active import INACTIVE_EVENTS
 
 ROLLING_WINDOWS = {"wau7": 7, "mau30": 30}

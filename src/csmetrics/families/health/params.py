@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from csmetrics.core.errors import ConfigError
+from csmetrics.core.readers import choice, mapping, names, number, text
 from csmetrics.families.engagement.params import SETTINGS as ENGAGEMENT_SETTINGS
 from csmetrics.families.engagement.params import EngagementParams
 from csmetrics.families.engagement.params import params_from_config as engagement_params
@@ -16,7 +17,7 @@ from csmetrics.families.revenue.params import SETTINGS as REVENUE_SETTINGS
 from csmetrics.families.revenue.params import RevenueParams
 from csmetrics.families.revenue.params import needed_columns as revenue_needed
 from csmetrics.families.revenue.params import params_from_config as revenue_params
-from csmetrics.families.settings import Setting, Settings, choice, mapping, names, number, text
+from csmetrics.families.settings import Setting, Settings
 from csmetrics.families.shared.active import INACTIVE_EVENTS
 
 # component -> (good, bad): the raw values scored 100 and 0 (metrics.md defaults)

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from csmetrics.families.settings import Setting, Settings, duration, names, text
+from csmetrics.core.readers import duration, names, text
+from csmetrics.families.settings import Setting, Settings
 from csmetrics.families.shared.signups import LEVEL, SIGNUP_EVENT, Level
 
 

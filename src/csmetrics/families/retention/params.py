@@ -6,8 +6,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from csmetrics.core.readers import choice, names, whole_number
 from csmetrics.core.timeparts import Grain
-from csmetrics.families.settings import Setting, Settings, choice, names, whole_number
+from csmetrics.families.settings import Setting, Settings
 from csmetrics.families.shared.active import INACTIVE_EVENTS
 from csmetrics.families.shared.signups import LEVEL, SIGNUP_EVENT, Level
 
@@ -35,6 +36,10 @@ class RetentionParams:
     level: Level = "user"
 
 
+# offsets after each cohort: 1000 days is past two years of daily cohorts, and a bound keeps a
+# mistyped number from building a grid of millions of columns
+MAX_PERIODS = 1000
+
 SETTINGS = Settings(
     "retention",
     (
@@ -50,7 +55,7 @@ SETTINGS = Settings(
         ),
         Setting(
             "periods",
-            whole_number(1),
+            whole_number(1, MAX_PERIODS),
             12,
             "Offsets after each cohort (default 12).",
             flag="--periods",

@@ -11,7 +11,8 @@ from typing import Any
 import polars as pl
 
 from csmetrics.core.errors import ConfigError, InputError
-from csmetrics.families.settings import Setting, Settings, number, text
+from csmetrics.core.readers import number, text
+from csmetrics.families.settings import Setting, Settings
 
 FX_COLUMNS = ("date", "currency", "rate")
 

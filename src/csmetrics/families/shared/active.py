@@ -3,7 +3,8 @@ event but the `inactive_events` (an e-mail opened is not use of the product)."""
 
 from __future__ import annotations
 
-from csmetrics.families.settings import Setting, names
+from csmetrics.core.readers import names
+from csmetrics.families.settings import Setting
 
 INACTIVE_EVENTS = Setting(
     "inactive_events",

@@ -11,9 +11,10 @@ from typing import Literal
 import polars as pl
 
 from csmetrics.core.diagnostics import DataWarning
+from csmetrics.core.readers import choice, text
 from csmetrics.core.window import Window
 from csmetrics.families.base import Columns, Frames
-from csmetrics.families.settings import Setting, choice, text
+from csmetrics.families.settings import Setting
 
 Level = Literal["user", "account"]
 LEVELS: tuple[Level, ...] = ("user", "account")

@@ -9,7 +9,8 @@ from datetime import date, timedelta
 from typing import Any
 
 from csmetrics.core.errors import ConfigError
-from csmetrics.families.settings import Setting, Settings, choice, duration, text
+from csmetrics.core.readers import choice, duration, text
+from csmetrics.families.settings import Setting, Settings
 from csmetrics.families.support.business_hours import (
     BusinessHours,
     parse_business_hours,

@@ -6,7 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from csmetrics.families.settings import Setting, Settings, boolean, text
+from csmetrics.core.readers import boolean, text
+from csmetrics.families.settings import Setting, Settings
 
 
 @dataclass(frozen=True)
