@@ -104,3 +104,36 @@ def test_folder_of_monthly_exports_read_by_name(clean: dict, tmp_path: Path) -> 
             assert found[key] == value, key
     # rows 80-119 have no account: only the accounts of rows 0-79 (a0, a1, a2) are counted
     assert found["engagement.active_accounts_count"] == 3
+
+
+# Two exports joined: one written by Excel on Windows (Windows-1252), one by a web tool (UTF-8).
+# Five users with accents, each active once in each half: 5 active users, never 10.
+ACCENTED = ["José", "Zoë", "François", "Müller", "Renée"]
+HALF = [
+    f"e{h}{i},2026-10-{2 + 10 * h + i:02d}T09:00:00Z,{name},a1,login"
+    for h in (0, 1)
+    for i, name in enumerate(ACCENTED)
+]
+
+
+@pytest.mark.parametrize(("first", "second"), [("cp1252", "utf-8"), ("utf-8", "cp1252")])
+def test_a_file_of_two_encodings_reads_each_line_in_its_own(
+    first: str, second: str, tmp_path: Path
+) -> None:
+    path = tmp_path / "events.csv"
+    top = "\n".join([HEADER, *HALF[:5]]) + "\n"
+    bottom = "\n".join(HALF[5:]) + "\n"
+    path.write_bytes(top.encode(first) + bottom.encode(second))
+    found, warnings = metrics(path)
+    assert found["engagement.active_users"] == 5  # {José, Zoë, François, Müller, Renée}
+    note = next(w.message for w in warnings if "mixed encodings" in w.message)
+    old, new = (2, 7) if first == "cp1252" else (7, 2)  # header is line 1; halves of 5 lines
+    assert f"5 lines are Windows-1252 (from line {old})" in note
+    assert f"5 UTF-8 (from line {new})" in note
+
+
+def test_an_encoding_given_that_does_not_fit_names_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "events.csv"
+    path.write_bytes(("\n".join([HEADER, *HALF]) + "\n").encode("utf-8"))
+    with pytest.raises(cm.InputError, match=r"line 2: byte 0x.. is not ascii"):
+        cm.load(events=str(path), encoding="ascii")

@@ -15,24 +15,15 @@ from datetime import date, timedelta
 from typing import Any
 
 from csmetrics.core.errors import ConfigError
-from csmetrics.core.text import printable
+from csmetrics.core.text import quoted
 from csmetrics.core.timeparts import parse_duration, zone
 
 # (value, where it came from) -> the typed value; raises ConfigError naming `where`
 Reader = Callable[[Any, str], Any]
 
-# what a message quotes of a value: a deeply nested or huge value is cut, never dumped
-SHOWN_CHARACTERS = 60
-
-
-def shown(value: Any) -> str:
-    """A value as an error message quotes it: its repr, escaped and cut."""
-    text_of = printable(repr(value))
-    return text_of if len(text_of) <= SHOWN_CHARACTERS else text_of[: SHOWN_CHARACTERS - 1] + "…"
-
 
 def refuse(where: str, expected: str, value: Any) -> ConfigError:
-    return ConfigError(f"{where}: expected {expected}, got {shown(value)}")
+    return ConfigError(f"{where}: expected {expected}, got {quoted(value)}")
 
 
 def text(value: Any, where: str) -> str:
@@ -112,6 +103,13 @@ def number(value: Any, where: str) -> float:
         raise refuse(where, "a number", value) from None
     if not math.isfinite(result):
         raise refuse(where, "a finite number", value)
+    return result
+
+
+def positive_number(value: Any, where: str) -> float:
+    result = number(value, where)
+    if result <= 0:
+        raise refuse(where, "a number above 0", value)
     return result
 
 

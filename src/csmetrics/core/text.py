@@ -16,3 +16,13 @@ def printable(text: str) -> str:
     if not _CONTROL.search(text):
         return text
     return _CONTROL.sub(lambda m: _NAMED.get(m.group(0), f"\\x{ord(m.group(0)):02x}"), text)
+
+
+QUOTED_CHARACTERS = 60
+
+
+def quoted(value: object, width: int = QUOTED_CHARACTERS) -> str:
+    """A value as a one-line message quotes it: its repr, escaped, cut to `width` characters
+    (a 5,000-character cell is named by its start, never dumped into the error)."""
+    text = printable(repr(value))
+    return text if len(text) <= width else f"{text[: width - 1]}…"

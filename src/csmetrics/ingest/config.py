@@ -18,6 +18,7 @@ from csmetrics.core.readers import (
     boolean,
     choice,
     moment,
+    positive_number,
     strict_text,
     text_table,
     texts,
@@ -65,6 +66,7 @@ SOURCE_READERS: dict[str, Reader] = {
     "decimal": choice(".", ","),
     "null_values": texts,
     "survey": choice(*SURVEY_SCALES),
+    "max_field_mb": positive_number,  # the longest line read (sources/bounds.py)
     # billing only: the files beside the lines (sources/billing_files.py)
     "invoices": strict_text,
     "payments": strict_text,
@@ -248,6 +250,7 @@ def spec_from_entry(kind: str, entry: Mapping[str, Any], source_timezone: str) -
         null_values=tuple(map(str, entry.get("null_values", ()))),
         survey=entry.get("survey"),
         parts={key: str(entry[key]) for key in BILLING_PARTS if entry.get(key)},
+        max_field_mb=entry.get("max_field_mb"),
         data=data,
         spark_data=spark_data,
     )

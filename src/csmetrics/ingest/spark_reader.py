@@ -28,6 +28,7 @@ from pyspark.sql import functions as F
 from csmetrics.core.diagnostics import DataWarning
 from csmetrics.core.errors import InputError
 from csmetrics.core.spark.session import from_polars
+from csmetrics.core.text import quoted
 from csmetrics.ingest.source import Source, empty_column_warnings
 from csmetrics.ingest.sources.findings import PLAUSIBLE_START, plausible_end
 from csmetrics.ingest.sources.mapping import missing_columns_error, with_detected_preset
@@ -141,7 +142,7 @@ def _raise_unreadable_timestamp(staged: DataFrame, label: str, header: str) -> N
     )
     value = sample.select("__raw__timestamp").limit(1).collect()[0][0]
     raise InputError(
-        f"{label}: events column {header!r} (timestamp): cannot read {value!r}; "
+        f"{label}: events column {header!r} (timestamp): cannot read {quoted(value)}; "
         f"expected {EXPECTED_TIMESTAMP}"
     )
 

@@ -17,6 +17,7 @@ import polars as pl
 
 from csmetrics.core.diagnostics import DataWarning
 from csmetrics.core.errors import InputError
+from csmetrics.core.text import quoted
 from csmetrics.ingest.sources.mapping import find_header
 from csmetrics.ingest.sources.spec import SourceSpec
 from csmetrics.ingest.sources.values import convert, detect_layout
@@ -147,7 +148,7 @@ def _time(frame: pl.LazyFrame, header: str, spec: SourceSpec, path: str) -> pl.E
     )
     if len(bad):
         raise InputError(
-            f"billing {path}: column {header!r}: cannot read {str(bad[0])!r} as a time "
+            f"billing {path}: column {header!r}: cannot read {quoted(str(bad[0]))} as a time "
             "(expected ISO 8601 such as 2026-11-02T10:00:00Z)"
         )
     return parsed

@@ -6,7 +6,6 @@ import contextlib
 import functools
 import glob
 import gzip
-import io
 import json
 import re
 import zipfile
@@ -18,6 +17,13 @@ import polars as pl
 
 from csmetrics.core.diagnostics import DataWarning
 from csmetrics.core.errors import InputError
+from csmetrics.ingest.sources.bounds import (
+    bounded_gunzip,
+    bounded_read,
+    check_plain_files,
+    field_limit,
+    gunzip_bytes,
+)
 from csmetrics.ingest.sources.messy import CsvLayout, inspect_csv, read_careful
 from csmetrics.ingest.sources.spec import SourceSpec
 
@@ -211,21 +217,26 @@ def scan_raw(
 ) -> tuple[pl.LazyFrame, list[DataWarning]]:
     """The files' rows as read (CSV: every column text), and notes on how they were read."""
     names = [f.as_posix() for f in files]
+    limit = field_limit(spec.max_field_mb)
     if fmt == "parquet":
         return pl.scan_parquet(names, hive_partitioning=root is not None, glob=False), []
     if fmt == "ndjson":
         # scan_ndjson globs its paths: a name with [ or * is read through _json_frames
         literal = any(ch in n for n in names for ch in "*?[")
         if gz or literal or any(_is_document(f) for f in files):
-            frames = [frame for f in files for frame in _json_frames(f)]
+            frames = [frame for f in files for frame in _json_frames(f, limit)]
             return pl.concat(frames, how="diagonal_relaxed").lazy(), []
+        check_plain_files(files, limit, spec.label)
         return pl.scan_ndjson(names, infer_schema_length=10000), []
     layouts = [inspect_csv(f, spec.encoding, expected) for f in files]
+    # a compressed file is checked as it is decompressed
+    plain = [f for f, lay in zip(files, layouts, strict=True) if not lay.gz]
+    check_plain_files(plain, limit, spec.label)
     if careful or any(layout.careful for layout in layouts):
         notes: list[DataWarning] = []
         read: list[pl.DataFrame] = []
         for file, layout in zip(files, layouts, strict=True):
-            frame, found = read_careful(file, layout, spec.kind)
+            frame, found = read_careful(file, layout, spec.kind, limit)
             read.append(frame)
             notes += found
         return pl.concat(read, how="diagonal_relaxed").lazy(), notes
@@ -249,7 +260,9 @@ def scan_raw(
         # compressed files, or monthly exports whose columns differ: each read on its own and
         # put together by column name (a column missing from one file is null there)
         scans = [
-            pl.read_csv(f, **options(lay)).lazy() if lay.gz else pl.scan_csv(f, **options(lay))
+            pl.read_csv(bounded_gunzip(f, limit), **options(lay)).lazy()
+            if lay.gz
+            else pl.scan_csv(f, **options(lay))
             for f, lay in zip(files, layouts, strict=True)
         ]
         return pl.concat(scans, how="diagonal_relaxed"), notes
@@ -341,22 +354,26 @@ def _records_of_page(value: object) -> list[dict[str, Any]] | None:
     return records
 
 
-def _json_frames(path: Path) -> list[pl.DataFrame]:
-    """The records of a JSON file, gzipped or not, or of every JSON file in a zip archive."""
-    raw = path.read_bytes()
+def _json_frames(path: Path, limit: int) -> list[pl.DataFrame]:
+    """The records of a JSON file, gzipped or not, or of every JSON file in a zip archive;
+    compressed content is bounded (sources/bounds.py)."""
     if path.name.lower().endswith(".zip"):
         frames = []
-        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
-            for member in sorted(archive.namelist()):
-                if member.endswith("/") or member.split("/")[-1].startswith((".", "__")):
+        with zipfile.ZipFile(path) as archive:
+            for member in sorted(archive.infolist(), key=lambda m: m.filename):
+                name = member.filename
+                if member.is_dir() or name.split("/")[-1].startswith((".", "__")):
                     continue
-                data = archive.read(member)
+                where = f"{path}:{name}"
+                with archive.open(member) as stream:
+                    data = bounded_read(stream, member.compress_size, where, limit)
                 if data[:2] == b"\x1f\x8b":
-                    data = gzip.decompress(data)
-                frames.append(_json_rows(data, f"{path}:{member}"))
+                    data = gunzip_bytes(data, where, limit)
+                frames.append(_json_rows(data, where))
         return frames
-    if raw[:2] == b"\x1f\x8b":
-        raw = gzip.decompress(raw)
+    with path.open("rb") as handle:
+        gz = handle.read(2) == b"\x1f\x8b"
+    raw = bounded_gunzip(path, limit) if gz else path.read_bytes()
     return [_json_rows(raw, str(path))]
 
 

@@ -22,6 +22,7 @@ import polars as pl
 
 from csmetrics.core.diagnostics import DataWarning
 from csmetrics.core.errors import InputError
+from csmetrics.ingest.sources.bounds import bounded_gunzip
 
 GZIP_MAGIC = b"\x1f\x8b"
 HEAD_BYTES = 65536
@@ -38,6 +39,7 @@ class CsvLayout:
     header_line: int  # lines before the header (a preamble)
     separator: str
     careful: bool  # the fast reader cannot take it (CR-only lines, another encoding)
+    detected: bool = True  # the encoding was found from the bytes, not given (--encoding)
     header: tuple[str, ...] = ()  # the header's names, normalised
     notes: list[str] = field(default_factory=list)
 
@@ -111,25 +113,19 @@ def inspect_csv(path: Path, encoding: str | None, expected: Collection[str]) -> 
         header_line=header_line,
         separator=separator,
         careful=cr_only or chosen.replace("-", "").lower() not in ("utf8", "utf8sig"),
+        detected=encoding is None,
         header=tuple(normalised(f) for f in lines[header_line].split(separator)),
         notes=notes,
     )
 
 
 def read_careful(
-    path: Path, layout: CsvLayout, kind: str
+    path: Path, layout: CsvLayout, kind: str, limit: int
 ) -> tuple[pl.DataFrame, list[DataWarning]]:
-    """Every row of the file as text, with counted warnings for the rows it skipped."""
-    raw = path.read_bytes()
-    if layout.gz:
-        raw = gzip.decompress(raw)
-    try:
-        text = raw.decode("utf-8-sig" if layout.encoding == "utf8" else layout.encoding)
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise InputError(
-            f"{path}, line {line}: not valid UTF-8; pass --encoding (e.g. cp1252 or latin-1)"
-        ) from exc
+    """Every row of the file as text, with counted warnings for the rows it skipped (`limit`:
+    the longest line a compressed file may hold, sources/bounds.py)."""
+    raw = bounded_gunzip(path, limit) if layout.gz else path.read_bytes()
+    text = decoded_text(raw, layout, path)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=layout.separator, strict=False)
     header: list[str] | None = None
     rows: list[list[str]] = []
@@ -162,6 +158,52 @@ def read_careful(
     frame = pl.DataFrame(rows, schema=dict.fromkeys(names, pl.String), orient="row")
     frame = frame.with_columns(pl.when(pl.col(n) != "").then(pl.col(n)).alias(n) for n in names)
     return frame, _warnings(path, kind, skipped, layout.notes)
+
+
+def decoded_text(raw: bytes, layout: CsvLayout, path: Path) -> str:
+    """The file's text. An encoding given is used for the whole file (a byte it cannot decode
+    is an error naming the line). A detected one is checked over the whole content, not only
+    the head: a file whose lines are partly UTF-8 and partly Windows-1252 (two exports pasted
+    together) has each line decoded in its own encoding, and a note counts the lines of each."""
+    if not layout.detected:
+        try:
+            return raw.decode(layout.encoding)
+        except UnicodeDecodeError as exc:
+            at = raw[: exc.start].count(b"\n") + 1
+            raise InputError(
+                f"{path}, line {at}: byte 0x{raw[exc.start]:02x} is not {layout.encoding}; "
+                "pass the file's --encoding (e.g. utf-8, cp1252 or latin-1)"
+            ) from exc
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    parts: list[str] = []
+    utf8_lines: list[int] = []
+    cp1252_lines: list[int] = []
+    for number, line in enumerate(raw.removeprefix(b"\xef\xbb\xbf").splitlines(True), 1):
+        if line.isascii():  # the same text in either encoding
+            parts.append(line.decode("ascii"))
+            continue
+        try:
+            parts.append(line.decode("utf-8"))
+            utf8_lines.append(number)
+        except UnicodeDecodeError:
+            parts.append(line.decode("cp1252", errors="replace"))
+            cp1252_lines.append(number)
+    layout.notes[:] = [note for note in layout.notes if "read as Windows-1252" not in note]
+    first = f"from line {cp1252_lines[0]}" if cp1252_lines else ""
+    if utf8_lines:
+        layout.notes.append(
+            f"{path}: mixed encodings: {len(cp1252_lines):,} lines are Windows-1252 ({first}) "
+            f"and {len(utf8_lines):,} UTF-8 (from line {utf8_lines[0]}); each line was read in "
+            "its own encoding (two exports joined? pass --encoding to force one)"
+        )
+    else:
+        layout.notes.append(
+            f"{path}: not UTF-8 ({first}); read as Windows-1252 (pass --encoding to choose another)"
+        )
+    return "".join(parts)
 
 
 def _rows(reader: Iterator[list[str]], path: Path) -> Iterator[list[str]]:

@@ -14,6 +14,7 @@ import polars as pl
 
 from csmetrics.core.diagnostics import DataWarning
 from csmetrics.core.errors import InputError
+from csmetrics.core.text import quoted
 from csmetrics.ingest.sources.canonical import LoadedSource, unreadable
 from csmetrics.ingest.sources.dominant import dominant_values
 from csmetrics.ingest.sources.files import head_text, resolve_files, sniff_delimiter
@@ -186,7 +187,7 @@ def check_quality(source: LoadedSource, quality: dict[str, Any]) -> list[DataWar
             where = _where(source, name, ambiguous or sample)
             if ambiguous is not None and not source.spec.formats.get(name):
                 raise InputError(
-                    f"{where}: {kind} column {header!r} ({name}): {ambiguous!r} has an ambiguous "
+                    f"{where}: {kind} column {header!r} ({name}): {quoted(ambiguous)} has an ambiguous "
                     f'day/month order; give its format, e.g. formats = {{ {name} = "%d-%m-%Y %H:%M" }} '
                     f"under [sources.{kind}]"
                 )
@@ -195,7 +196,7 @@ def check_quality(source: LoadedSource, quality: dict[str, Any]) -> list[DataWar
             expected = _expected(column_kind, sample, source.spec.formats.get(name))
             why = f": {problem}" if problem else f"; expected {expected}"
             raise InputError(
-                f"{where}: {kind} column {header!r} ({name}): cannot read {sample!r}{why}"
+                f"{where}: {kind} column {header!r} ({name}): cannot read {quoted(sample)}{why}"
             )
     for name, zero in source.zero_dates.items():
         if quality.get(f"{name}__zero"):

@@ -9,6 +9,7 @@ from typing import Any
 import polars as pl
 
 from csmetrics.core.errors import InputError
+from csmetrics.ingest.sources.bounds import content_bytes, refuse_past_memory
 from csmetrics.ingest.sources.canonical import LoadedSource, load_source
 from csmetrics.ingest.sources.quality import assess, clean_frame
 from csmetrics.ingest.sources.schema import HASHED_COLUMNS, KEY_SEED
@@ -71,7 +72,7 @@ def collect(frames: list[pl.LazyFrame], sources: Mapping[str, LoadedSource]) -> 
         pl.exceptions.ShapeError,
         pl.exceptions.NoDataError,
     ) as exc:
-        paths = ", ".join(s.label for s in sources.values())
+        paths = _labels(sources)
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise InputError(f"{paths}: cannot be read: {first}") from exc
 
@@ -92,6 +93,7 @@ def load_and_assess(
     mixed file costs a second read instead of a wrong error. `hash_keys`: see `read_sources`.
     """
     sources = {kind: load_source(spec, needed) for kind, (spec, needed) in requests.items()}
+    refuse_past_memory(sum(map(memory_estimate, sources.values())), _labels(sources))
     namespace = f"csmetrics-{uuid.uuid4().hex}"  # this run's categories
     try:
         staged = read_sources(sources, hash_keys, namespace)
@@ -134,6 +136,20 @@ def load_and_assess(
         qualities.update(more_qualities)
         repeats.update(more_repeats)
     return sources, staged, qualities, repeats
+
+
+def memory_estimate(source: LoadedSource) -> int:
+    """A lower bound of the bytes `source` takes once read: its files' content times the share
+    of their columns read (an in-memory frame: 0, it is in memory already)."""
+    if not source.files:
+        return 0
+    total = len(source.raw.collect_schema()) or 1
+    read = len(set(source.headers.values())) or total
+    return sum(content_bytes(f) for f in source.files) * min(read, total) // total
+
+
+def _labels(sources: Mapping[str, LoadedSource]) -> str:
+    return ", ".join(s.label for s in sources.values())
 
 
 CAREFUL_MAX_BYTES = 512 * 1024 * 1024  # the thorough reader holds every row as Python text

@@ -30,6 +30,7 @@ class SourceSpec:
     survey: str | None = None  # surveys of one kind without a `survey` column: nps, csat or ces
     # billing's other files beside the lines in `path`: {"invoices": PATH, "payments": PATH}
     parts: dict[str, str] = field(default_factory=dict)
+    max_field_mb: float | None = None  # the longest line read (sources/bounds.py; None: 16)
     origin: str | None = None  # what an in-memory frame was made from (joined billing files)
     data: pl.LazyFrame | None = field(default=None, compare=False, repr=False)
     spark_data: Any = field(default=None, compare=False, repr=False)  # a Spark DataFrame
