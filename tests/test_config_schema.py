@@ -50,6 +50,9 @@ WRONG_VALUES = [
     ('[sources.tickets]\npath = "t.csv"\nnull_values = "NA"', "null_values: expected a list"),
     ('[sources.tickets]\npath = "t.csv"\ndecimal = ";"', "decimal: expected one of ., ,"),
     ("[engine]\nname = 5", "[engine] name must be a string"),
+    ('[engine]\nname = "duck"', "[engine] name: expected one of polars, spark, got 'duck'"),
+    ('[sources.tickets]\npath = "t.csv"\nencoding = "nope"', "encoding: unknown encoding 'nope'"),
+    ('[sources.tickets]\npath = "t.csv"\npreset = "zendsk"', "did you mean 'zendesk'?"),
 ]
 
 

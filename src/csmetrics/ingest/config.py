@@ -6,6 +6,8 @@ are relative to the config file's folder.
 
 from __future__ import annotations
 
+import codecs
+import difflib
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -25,6 +27,7 @@ from csmetrics.core.readers import (
     zone_name,
 )
 from csmetrics.ingest.sources.files import FORMATS
+from csmetrics.ingest.sources.presets import PRESETS
 from csmetrics.ingest.sources.rules import SURVEY_SCALES
 from csmetrics.ingest.sources.schema import SOURCE_KINDS
 from csmetrics.ingest.sources.spec import SourceSpec
@@ -176,6 +179,7 @@ def parse_config(table: dict[str, Any], path: Path) -> Config:
 
 
 ENGINE_KEYS = ("name", "spark_master", "spark_memory")
+ENGINES = ("polars", "spark")
 
 
 def _parse_engine(value: Any, path: Path) -> dict[str, Any]:
@@ -190,6 +194,10 @@ def _parse_engine(value: Any, path: Path) -> dict[str, Any]:
             )
         if not isinstance(item, str):
             raise ConfigError(f"{path}: [engine] {key} must be a string, got {item!r}")
+    if value.get("name") not in (None, *ENGINES):
+        raise ConfigError(
+            f"{path}: [engine] name: expected one of {', '.join(ENGINES)}, got {value['name']!r}"
+        )
     return dict(value)
 
 
@@ -205,12 +213,35 @@ def _parse_sources(value: Any, path: Path) -> dict[str, dict[str, Any]]:
         if not isinstance(source, dict):
             raise ConfigError(f"{path}: [sources.{kind}] must be a table")
         check_source_entry(kind, source, f"{path}: [sources.{kind}]")
+        _check_names(kind, source, f"{path}: [sources.{kind}]")
         entry = dict(source)
         for key in ("path", *BILLING_PARTS):
             if key in entry:
                 entry[key] = _relative_to(str(entry[key]), path.parent)
         out[kind] = entry
     return out
+
+
+def _check_names(kind: str, entry: Mapping[str, Any], where: str) -> None:
+    """A config's preset and encoding name something that exists (said with the config's key:
+    the same names from the command line are checked where they are used, with the flag)."""
+    preset = entry.get("preset")
+    known = [name for name, found in PRESETS.items() if found.kind == kind]
+    if preset is not None and preset != "auto" and preset not in known:
+        close = difflib.get_close_matches(preset, known, n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        raise ConfigError(
+            f"{where} preset: unknown preset {preset!r} for {kind}{hint} (known: auto, "
+            f"{', '.join(known)})"
+        )
+    encoding = entry.get("encoding")
+    if encoding is not None:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise ConfigError(
+                f"{where} encoding: unknown encoding {encoding!r} (e.g. utf-8, cp1252, latin-1)"
+            ) from None
 
 
 def check_source_entry(kind: str, entry: Mapping[str, Any], where: str) -> None:
