@@ -136,3 +136,13 @@ def test_an_optional_column_never_filled_is_absent() -> None:
     assert report.metrics["engagement.active_accounts_count"] is None  # unknown, not 0
     assert any(w.code == "empty_column" for w in report.warnings)
     assert "account_activity" not in report.tables
+
+
+def test_dir_lists_the_public_api_for_tab_completion() -> None:
+    import csmetrics
+
+    names = dir(csmetrics)
+    assert names == sorted(csmetrics.__all__)
+    assert {"load", "engagement", "report", "Report", "InputError"} <= set(names)
+    for name in names:  # each one resolves (the lazy import finds it)
+        assert getattr(csmetrics, name) is not None

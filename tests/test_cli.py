@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -236,6 +237,21 @@ def test_every_command_has_help_with_an_example(capsys) -> None:
         assert code == 0
         assert command.callback.__doc__, name  # type: ignore[union-attr]
         assert "Example: csmetrics" in out, name
+
+
+def test_help_shows_placeholders_not_python_types(capsys) -> None:
+    names = [c.name or c.callback.__name__ for c in app.registered_commands]  # type: ignore[union-attr]
+    for name in ["", *names]:
+        code, out, _ = cli(capsys, *([name] if name else []), "--help")
+        assert code == 0
+        # Typer's own labels: <str>, <bool>, <path>, <list[str]>, <int>
+        assert not re.search(r"<(str|bool|path|int|float|list\[\w+\])>", out), (name, out)
+    code, out, _ = cli(capsys, "retention", "--help")
+    assert "--cohort-grain" in out and "day|week|month" in out  # a choice lists its words
+    assert re.search(r"--since\s+DATE", out) and re.search(r"--events\s+PATH", out)
+    assert re.search(r"--quiet\s+Errors only", out)  # a flag takes no value: no placeholder
+    code, out, _ = cli(capsys, "engagement", "--help")
+    assert re.search(r"--session-gap\s+DURATION", out)
 
 
 def test_version(capsys) -> None:

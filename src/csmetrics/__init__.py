@@ -104,6 +104,12 @@ __all__ = [
 ]
 
 
+def __dir__() -> list[str]:
+    """The public API only, so a notebook's tab completion offers what there is to use (the
+    names are imported on first use, so they are not in the module's namespace yet)."""
+    return sorted(__all__)
+
+
 def __getattr__(name: str) -> Any:
     module = _EXPORTS.get(name)
     if module is None:

@@ -12,10 +12,12 @@ from typing import Annotated
 import typer
 
 from csmetrics import CsMetricsError, __version__
+from csmetrics.cli.help import Group
 from csmetrics.render.values import printable
 
 app = typer.Typer(
     name="csmetrics",
+    cls=Group,
     help="Customer-success metrics from product, help-desk, billing and survey exports.",
     add_completion=False,
     no_args_is_help=True,

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from csmetrics.cli.app import app
+from csmetrics.cli.help import command_settings
 from csmetrics.cli.options import OUTPUT_PANEL, SOURCE_PATHS, SourceOptions, command
 from csmetrics.cli.wiring import read_config, setup_logging
 
@@ -42,7 +43,11 @@ def validate(
     emit_profiles(profile(inputs), output_format)
 
 
-@app.command(name="metrics", epilog="Example: csmetrics metrics --family engagement --format json")
+@app.command(
+    **command_settings(
+        name="metrics", epilog="Example: csmetrics metrics --family engagement --format json"
+    )
+)
 def metrics_command(
     family: Annotated[
         str | None, typer.Option("--family", help="Only this family's metrics.")
@@ -58,7 +63,9 @@ def metrics_command(
 
 
 @app.command(
-    epilog="Example: csmetrics sample --output-dir demo --accounts 200 --months 6 --seed 7"
+    **command_settings(
+        epilog="Example: csmetrics sample --output-dir demo --accounts 200 --months 6 --seed 7"
+    )
 )
 def sample(
     output_dir: Annotated[
@@ -104,7 +111,7 @@ def sample(
             stderr_console().print(f"wrote {path} ({rows:,} rows)", highlight=False)
 
 
-@app.command(epilog="Example: csmetrics init --output csmetrics.toml")
+@app.command(**command_settings(epilog="Example: csmetrics init --output csmetrics.toml"))
 def init(
     output: Annotated[
         Path, typer.Option("--output", "-o", help="Where to write the starter config.")

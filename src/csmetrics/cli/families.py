@@ -17,8 +17,6 @@ from csmetrics.cli.wiring import run_family_command
 if TYPE_CHECKING:
     from csmetrics.api import Family, Setting
 
-METAVARS = {str: "TEXT", int: "N", float: "NUMBER"}
-
 
 def setting_parameter(setting: Setting) -> inspect.Parameter:
     """The Typer option of a setting: its flag and help; a repeatable setting takes a list, one
@@ -26,7 +24,7 @@ def setting_parameter(setting: Setting) -> inspect.Parameter:
     kind: Any = list[str] if setting.repeatable else setting.cli_type
     help_text = f"{setting.help} Repeatable." if setting.repeatable else setting.help
     option = typer.Option(
-        setting.flag, help=help_text, metavar=METAVARS.get(setting.cli_type), show_default=False
+        setting.flag, help=help_text, metavar=setting.placeholder, show_default=False
     )
     return inspect.Parameter(
         setting.name,

@@ -20,6 +20,7 @@ from typing import Annotated, Any, get_type_hints
 import typer
 
 from csmetrics.api import ConfigError
+from csmetrics.cli.help import command_settings
 
 SOURCES_PANEL = "Sources"
 ENGINE_PANEL = "Engine"
@@ -52,8 +53,8 @@ class SourceOptions:
         list[str] | None,
         Opt(
             "--billing",
-            help="Invoice lines; with the invoices and payments in other files, repeat it: "
-            "--billing lines.csv --billing invoices=invoices.csv --billing payments=payments.csv.",
+            help="Invoice lines; repeat with invoices=PATH and payments=PATH when those are in "
+            "files of their own.",
             rich_help_panel=SOURCES_PANEL,
         ),
     ] = None
@@ -351,6 +352,6 @@ def command(
         wrapper.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
         wrapper.__annotations__ = {p.name: p.annotation for p in parameters}
         del wrapper.__wrapped__  # Typer must read the new signature, not the function's
-        return app.command(**settings)(wrapper)
+        return app.command(**command_settings(**settings))(wrapper)
 
     return decorate

@@ -67,13 +67,17 @@ def duration(value: Any, where: str) -> timedelta:
         raise refuse(where, "a duration of at most 100 years", value) from None
 
 
-def choice(*allowed: str) -> Reader:
-    def read(value: Any, where: str) -> str:
-        if not isinstance(value, str) or value not in allowed:
-            raise refuse(where, f"one of {', '.join(allowed)}", value)
-        return value
+class choice:  # noqa: N801 - read as a function: choice("day", "week")
+    """A reader of one of `allowed` words; `allowed` also gives the command line's placeholder
+    (`day|week|month`)."""
 
-    return read
+    def __init__(self, *allowed: str) -> None:
+        self.allowed = allowed
+
+    def __call__(self, value: Any, where: str) -> str:
+        if not isinstance(value, str) or value not in self.allowed:
+            raise refuse(where, f"one of {', '.join(self.allowed)}", value)
+        return value
 
 
 def whole_number(minimum: int, maximum: int | None = None) -> Reader:

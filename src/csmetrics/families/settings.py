@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from csmetrics.core.errors import ConfigError
-from csmetrics.core.readers import Reader
+from csmetrics.core.readers import Reader, duration
 
 
 @dataclass(frozen=True)
@@ -45,6 +45,27 @@ class Setting:
     # the source column whose values this setting names ("events.event": event names): a name
     # that never occurs there is a warning with the closest ones that do (families/names.py)
     values_of: str | None = None
+    # the command line's placeholder of the value (None: said by its reader, see `placeholder`)
+    metavar: str | None = None
+
+    @property
+    def placeholder(self) -> str:
+        """What `--help` shows for the value: `day|week|month` for a choice, DURATION, EVENT,
+        PATH, N, NUMBER, or nothing for a flag."""
+        allowed: tuple[str, ...] = getattr(self.read, "allowed", ())
+        if self.metavar is not None:
+            return self.metavar
+        if self.cli_type is bool:
+            return ""
+        if self.path:
+            return "PATH"
+        if allowed:
+            return "|".join(allowed)
+        if self.read is duration:
+            return "DURATION"
+        if self.values_of is not None and self.values_of.endswith(".event"):
+            return "EVENT"
+        return {int: "N", float: "NUMBER"}.get(self.cli_type, "TEXT")
 
     @property
     def option(self) -> str:

@@ -146,6 +146,7 @@ SETTINGS = Settings(
             "A component's weight, NAME=W: frequency, breadth, depth, trend, "
             "support, sentiment, billing.",
             flag="--weight",
+            metavar="NAME=WEIGHT",
             repeatable=True,
             example="{ billing = 2 }",
         ),
@@ -177,6 +178,7 @@ SETTINGS = Settings(
             None,
             "Only this owner's accounts (accounts source column owner).",
             flag="--owner",
+            metavar="NAME",
             example='"Ana Ruiz"',
             values_of="accounts.owner",
         ),

@@ -71,6 +71,7 @@ SETTINGS = Settings(
             (),
             "A funnel step, in order.",
             flag="--step",
+            metavar="EVENT",
             repeatable=True,
             example='["signed_up", "created_project", "invited_user"]',
             in_starter=True,

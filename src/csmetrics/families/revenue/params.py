@@ -105,6 +105,7 @@ SETTINGS = Settings(
             None,
             "Reporting currency (ISO 4217), e.g. EUR.",
             flag="--currency",
+            metavar="CODE",
             example='"EUR"',
         ),
         Setting(
@@ -123,6 +124,7 @@ SETTINGS = Settings(
             None,
             "A billing or accounts column to break MRR down by (default plan).",
             flag="--by",
+            metavar="COLUMN",
             example='"plan"',
         ),
     ),

@@ -88,6 +88,7 @@ SETTINGS = Settings(
             'Opening hours in --timezone, e.g. "mon-thu 08:00-18:00, fri 08:00-14:00": '
             "durations then count business time only.",
             flag="--business-hours",
+            metavar="HOURS",
             example='"mon-fri 09:00-17:00"',
         ),
         Setting(
@@ -105,6 +106,7 @@ SETTINGS = Settings(
             None,
             "Breakdown: channel, priority, group or assignee.",
             flag="--by",
+            metavar="COLUMN",
             example='"channel"',
         ),
     ),

@@ -41,6 +41,7 @@ SETTINGS = Settings(
             None,
             "A surveys or accounts column to break down by, e.g. segment.",
             flag="--by",
+            metavar="COLUMN",
             example='"segment"',
         ),
         Setting(
