@@ -1,5 +1,6 @@
 VENV := .venv
 BIN := $(VENV)/bin
+BASE_STAMP := $(VENV)/.base-stamp
 STAMP := $(VENV)/.installed-stamp
 
 .PHONY: help demo test lint format bench docs clean
@@ -7,13 +8,19 @@ STAMP := $(VENV)/.installed-stamp
 help:  ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-8s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml
+# The demo needs the package alone; the tests add the dev tools and Spark (pyspark is most of
+# the venv's size and install time).
+$(BASE_STAMP): pyproject.toml
 	python3 -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $(BASE_STAMP)
+
+$(STAMP): $(BASE_STAMP)
 	$(BIN)/pip install --quiet -e '.[dev,spark]'
 	touch $(STAMP)
 
-demo: $(STAMP)  ## set up .venv and run the engagement report on sample_data/
+demo: $(BASE_STAMP)  ## set up .venv (the package alone) and run engagement on sample_data/
 	$(BIN)/csmetrics engagement --config sample_data/csmetrics.toml
 
 test: $(STAMP)  ## set up .venv, then ruff, mypy, the import contracts and the whole test suite
