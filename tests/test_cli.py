@@ -81,7 +81,7 @@ def test_json_to_file_and_markdown(capsys, events: Path, tmp_path: Path) -> None
     )
     assert json.loads(target.read_text())["family"] == "engagement"
     code, out, _ = cli(capsys, "engagement", "--events", str(events), "--format", "markdown")
-    assert code == 0 and out.startswith("# engagement") and "| metric | value | unit |" in out
+    assert code == 0 and out.startswith("# engagement") and "| metric | value |" in out
 
 
 @pytest.mark.parametrize("fmt", ["csv", "parquet"])

@@ -20,7 +20,7 @@ def test_revenue_waterfall_and_currency(capsys) -> None:
     assert code == 0
     assert "mrr_movements" in out and "starting" in out and "ending" in out
     assert "▓" in out  # gains drawn; the sample has new accounts every month
-    assert "EUR" in out  # money in the report's currency
+    assert "€" in out  # money in the report's currency, as its symbol
     assert "\x1b[" not in out
 
 

@@ -53,7 +53,10 @@ def test_bundle_files(tmp_path: Path) -> None:
     assert engagement["previous"]["engagement.active_users"] == 2
     assert "activity" in engagement["tables"]
     assert data["previous_window"]["since"] == "2026-11-02T00:00:00Z"
-    assert "| Active users in the window | 3 | 2 | +50.0% ▲ |" in (folder / "report.md").read_text()
+    assert (
+        "| Active users in the window | 3 | 2 | +50.0% ▲ better |"
+        in (folder / "report.md").read_text()
+    )
     assert pl.read_parquet(folder / "engagement.activity.parquet").height == 7
 
 

@@ -17,10 +17,10 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from csmetrics.core.declarations import Metric
 from csmetrics.core.diagnostics import coverage_first
 from csmetrics.render.files import indented_json
-from csmetrics.render.values import MISSING, format_metric
+from csmetrics.render.units import change, verdict
+from csmetrics.render.values import format_metric
 
 if TYPE_CHECKING:
     from csmetrics.results.bundle import Bundle
@@ -110,25 +110,6 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _change(value: float | None, previous: float | None) -> str:
-    if value is None or previous is None:
-        return ""
-    if previous == 0:
-        return "new" if value else "0"
-    return f"{(value - previous) / abs(previous) * 100:+.1f}%"
-
-
-def _arrow(info: Metric, value: float | None, previous: float | None) -> tuple[str, str]:
-    """▲/▼ and a colour: green when the change goes the metric's good way."""
-    if value is None or previous is None or value == previous:
-        return "", ""
-    up = value > previous
-    direction = info.direction
-    good = (up and direction == "higher") or (not up and direction == "lower")
-    style = "" if direction == "neutral" else ("green" if good else "red")
-    return ("▲" if up else "▼"), style
-
-
 def render_summary(bundle: Bundle, console: Console) -> None:
     """Per family: value, previous value and change, with an arrow coloured by direction."""
     previous_window = next(iter(bundle.previous.values())).window
@@ -149,13 +130,13 @@ def render_summary(bundle: Bundle, console: Console) -> None:
         for key, value in report.metrics.items():
             previous = bundle.previous[name].metrics.get(key)
             info = report.metric_info(key)
-            arrow, style = _arrow(info, value, previous)
+            judged, style = verdict(value, previous, info.direction)
             table.add_row(
                 info.title,
-                format_metric(value, info),
-                format_metric(previous, info) if previous is not None else MISSING,
-                _change(value, previous),
-                Text(arrow, style=style or ""),
+                format_metric(value, info, report.currency),
+                format_metric(previous, info, report.currency),
+                change(value, previous, info.unit),
+                Text(judged, style=style),
             )
         console.print(table)
     for name, why in bundle.skipped.items():
@@ -184,11 +165,11 @@ def markdown(bundle: Bundle) -> str:
         for key, value in report.metrics.items():
             info = report.metric_info(key)
             previous = bundle.previous[name].metrics.get(key)
-            shown = format_metric(previous, info) if previous is not None else MISSING
-            arrow, _ = _arrow(info, value, previous)
+            judged, _ = verdict(value, previous, info.direction)
             lines.append(
-                f"| {info.title} | {format_metric(value, info)} | {shown} | "
-                f"{_change(value, previous)} {arrow} |"
+                f"| {info.title} | {format_metric(value, info, report.currency)} | "
+                f"{format_metric(previous, info, report.currency)} | "
+                f"{change(value, previous, info.unit)} {judged} |"
             )
         if report.warnings:
             lines += ["", *(f"- {w.message}" for w in report.warnings)]

@@ -95,14 +95,12 @@ def markdown_text(report: Report) -> str:
         f"Window: {_iso(window.since)} to {_iso(window.until)} (exclusive), time zone {window.timezone}.",
         "",
         *(f"> **Warning:** {w.message}\n" for w in coverage_first(report.warnings)),
-        "| metric | value | unit |",
-        "|---|---:|---|",
+        "| metric | value |",
+        "|---|---:|",
     ]
     for key, value in report.metrics.items():
         info = report.metric_info(key)
-        lines.append(
-            f"| {info.title} (`{key}`) | {format_metric(value, info)} | {unit_label(info, report.currency)} |"
-        )
+        lines.append(f"| {info.title} (`{key}`) | {format_metric(value, info, report.currency)} |")
     for name, frame in report.tables.items():
         lines += ["", f"## {name}", "", "| " + " | ".join(frame.columns) + " |"]
         lines.append(

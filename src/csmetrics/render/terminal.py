@@ -11,7 +11,7 @@ from rich.text import Text
 
 from csmetrics.core.diagnostics import coverage_first
 from csmetrics.render.charts import chart_for
-from csmetrics.render.values import format_cell, format_metric, sparkline, unit_label
+from csmetrics.render.values import format_cell, format_metric, sparkline
 
 if TYPE_CHECKING:
     from csmetrics.results.report import Report
@@ -63,10 +63,9 @@ def _headline(report: Report) -> Table:
     table = Table(box=box.SIMPLE_HEAVY, show_edge=False)
     table.add_column("metric")
     table.add_column("value", justify="right")
-    table.add_column("unit")
     for key, value in report.metrics.items():
         info = report.metric_info(key)
-        table.add_row(info.title, format_metric(value, info), unit_label(info, report.currency))
+        table.add_row(info.title, format_metric(value, info, report.currency))
     return table
 
 

@@ -7,8 +7,8 @@ from decimal import Decimal
 
 from csmetrics.core.declarations import Metric
 from csmetrics.core.text import printable
+from csmetrics.render.units import MISSING, format_value
 
-MISSING = "n/a"
 SPARK_BARS = "▁▂▃▄▅▆▇█"
 PERCENT_COLUMNS = (
     "share",
@@ -19,14 +19,9 @@ PERCENT_COLUMNS = (
 )
 
 
-def format_metric(value: float | None, metric: Metric) -> str:
-    if value is None:
-        return MISSING
-    if metric.unit == "share":  # a 0..1 fraction, shown as a percentage
-        return f"{value * 100:.1f}%"
-    if metric.unit in ("users", "accounts", "sessions", "count") and float(value).is_integer():
-        return f"{int(value):,}"
-    return f"{value:,.2f}"
+def format_metric(value: float | None, metric: Metric, currency: str | None = None) -> str:
+    """A metric's value with its unit, as people read it (render/units.py)."""
+    return format_value(value, metric.unit, currency)
 
 
 def unit_label(metric: Metric, currency: str | None) -> str:
