@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 Direction = Literal["higher", "lower", "neutral"]
+COUNT_UNITS = ("users", "accounts", "sessions", "count")
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,13 @@ class Metric:
     @property
     def family(self) -> str:
         return self.id.split(".", 1)[0]
+
+    @property
+    def whole(self) -> bool:
+        """A count of things (users, accounts, sessions, tickets): a whole number in every
+        output, JSON and CSV included. A mean of counts (`dau_mean`, `sessions_per_user`) is
+        not."""
+        return self.unit in COUNT_UNITS and not self.id.endswith(("_mean", "_per_user"))
 
     @property
     def needs(self) -> tuple[str, ...]:

@@ -128,14 +128,22 @@ def _iso(value: object) -> str:
     return str(value).replace("+00:00", "Z") if value is not None else "open"
 
 
-def metrics_frame(report: Report) -> pl.DataFrame:
+def metrics_frame(report: Report, fmt: str = "parquet") -> pl.DataFrame:
+    """id, value, unit. Parquet's value is a Float64 column; in CSV, which is text, a count is
+    written as a whole number (211, not 211.0) and every other value in full precision."""
+    values = [report.json_value(k) for k in report.metrics]
+    as_text = [None if v is None else repr(v) for v in values]
     return pl.DataFrame(
         {
             "id": list(report.metrics),
-            "value": [None if v is None else float(v) for v in report.metrics.values()],
+            "value": as_text if fmt == "csv" else [None if v is None else float(v) for v in values],
             "unit": [unit_label(report.metric_info(k), report.currency) for k in report.metrics],
         },
-        schema={"id": pl.String, "value": pl.Float64, "unit": pl.String},
+        schema={
+            "id": pl.String,
+            "value": pl.String if fmt == "csv" else pl.Float64,
+            "unit": pl.String,
+        },
     )
 
 
@@ -173,7 +181,7 @@ def write_tables(report: Report, folder: Path, fmt: str) -> list[Path]:
     so no reader ever sees a half-written file.
     """
     folder.mkdir(parents=True, exist_ok=True)
-    frames = {"metrics": metrics_frame(report), **report.tables}
+    frames = {"metrics": metrics_frame(report, fmt), **report.tables}
     staging = Path(tempfile.mkdtemp(prefix=".csmetrics-", dir=folder))
     written: list[Path] = []
     try:
@@ -196,13 +204,13 @@ def names_a_file(output: str) -> bool:
 
 
 def metrics_csv_text(report: Report) -> str:
-    return _csv_ready(metrics_frame(report)).write_csv()
+    return _csv_ready(metrics_frame(report, "csv")).write_csv()
 
 
 def write_metrics_file(report: Report, path: Path, fmt: str) -> list[Path]:
     """`path` holds the metrics (id, value, unit); each table goes beside it as
     `<stem>.<table><suffix>`. Each file is written atomically."""
-    frames = {"": metrics_frame(report), **report.tables}
+    frames = {"": metrics_frame(report, fmt), **report.tables}
     written: list[Path] = []
     for name, frame in frames.items():
         target = path if not name else path.with_name(f"{path.stem}.{name}{path.suffix}")

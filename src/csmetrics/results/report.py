@@ -34,6 +34,19 @@ class Report:
     # the family's declarations of its metrics (title, unit, direction) that renderers read
     declared: Mapping[str, Metric] = field(default_factory=dict, repr=False, compare=False)
 
+    def json_value(self, metric_id: str) -> float | int | None:
+        """A metric's value for JSON: a count as an integer (211, not 211.0), else the float;
+        null for a missing or non-finite value."""
+        value = number_or_null(self.metrics[metric_id])
+        if value is not None and self.declared[metric_id].whole and float(value).is_integer():
+            return int(value)
+        return value
+
+    def unit_of(self, metric_id: str) -> str:
+        """The metric's declared unit; money as the report's currency code when it has one."""
+        unit = self.declared[metric_id].unit
+        return (self.currency or unit) if unit == "money" else unit
+
     def metric_info(self, metric_id: str) -> Metric:
         """The declaration of one of this report's metrics."""
         return self.declared[metric_id]
@@ -77,7 +90,9 @@ class Report:
             "currency": self.currency,
             "parameters": self.parameters,
             "sources": {name: jsonable(info) for name, info in self.sources.items()},
-            "metrics": {key: number_or_null(value) for key, value in self.metrics.items()},
+            "metrics": {key: self.json_value(key) for key in self.metrics},
+            # each metric's unit, money as the report's currency (the numbers stay unrounded)
+            "units": {key: self.unit_of(key) for key in self.metrics},
             "tables": {name: table_records(frame) for name, frame in self.tables.items()},
             "warnings": [w.as_dict() for w in self.warnings],
         }
