@@ -27,6 +27,7 @@ FormatOpt = Annotated[
 QuietOpt = Annotated[bool, typer.Option("--quiet", help="Errors only on stderr.")]
 VerboseOpt = Annotated[bool, typer.Option("--verbose", help="Timings and tracebacks.")]
 NoProgressOpt = Annotated[bool, typer.Option("--no-progress", help="No progress bar.")]
+SUMMARY_FORMATS = ("table", "json", "markdown", "slack")
 
 
 def _config_error(message: str) -> Exception:
@@ -56,8 +57,18 @@ def report(
         Path | None,
         typer.Option("--output-dir", help="Write the dated bundle DIR/<label>/ here."),
     ] = None,
-    output_format: FormatOpt = "table",
-    quiet: QuietOpt = False,
+    output_format: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            help="table (the terminal), json, markdown (a wiki, an e-mail) or slack (mrkdwn).",
+            rich_help_panel=OUTPUT_PANEL,
+            metavar="table|json|markdown|slack",
+        ),
+    ] = "table",
+    quiet: Annotated[
+        bool, typer.Option("--quiet", help="Nothing on success (cron); errors on stderr.")
+    ] = False,
     verbose: VerboseOpt = False,
     no_progress: NoProgressOpt = False,
     sources: SourceOptions,
@@ -66,10 +77,14 @@ def report(
     """Every family whose sources are configured, with the previous window for comparison."""
     from csmetrics.api import report as compute_report
     from csmetrics.cli.emit import family_progress, stderr_console, stdout_console
-    from csmetrics.render.bundle import render_summary
     from csmetrics.render.files import indented_json
+    from csmetrics.render.summary import markdown, render_summary, slack
 
     setup_logging(verbose, quiet)
+    if output_format not in SUMMARY_FORMATS:  # said before any source is read
+        raise _config_error(
+            f"--format: expected {', '.join(SUMMARY_FORMATS)}, got {output_format!r}"
+        )
     inputs = _inputs(sources, read_config(sources.config))
     with family_progress(quiet or no_progress) as advance:
         bundle = compute_report(inputs, on_family=advance, **window_words(window))
@@ -79,10 +94,10 @@ def report(
             stderr_console().print(f"wrote {folder}", highlight=False)
     if output_format == "json":
         sys.stdout.write(indented_json(bundle.to_json_dict()) + "\n")
-    elif output_format == "table":
+    elif output_format in ("markdown", "slack"):
+        sys.stdout.write((markdown if output_format == "markdown" else slack)(bundle))
+    elif not quiet:  # cron mails what a job prints: a quiet run that went well prints nothing
         render_summary(bundle, stdout_console())
-    else:
-        raise _config_error(f"--format: expected table or json, got {output_format!r}")
 
 
 @command(

@@ -12,15 +12,8 @@ import uuid
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rich import box
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
-
-from csmetrics.core.diagnostics import coverage_first
 from csmetrics.render.files import indented_json
-from csmetrics.render.units import change, verdict
-from csmetrics.render.values import format_metric
+from csmetrics.render.summary import markdown
 
 if TYPE_CHECKING:
     from csmetrics.results.bundle import Bundle
@@ -108,69 +101,3 @@ def _alive(pid: int) -> bool:
     except PermissionError:
         return True  # another user's process, alive
     return True
-
-
-def render_summary(bundle: Bundle, console: Console) -> None:
-    """Per family: value, previous value and change, with an arrow coloured by direction."""
-    previous_window = next(iter(bundle.previous.values())).window
-    console.print(
-        Text.assemble(
-            ("report", "bold"),
-            f"  {bundle.label}  (previous: {previous_window.name}; {bundle.window.timezone})",
-        )
-    )
-    for name, report in bundle.current.items():
-        for warning in coverage_first(report.warnings):
-            console.print(f"warning: {name}: {warning.message}", style="bold red", highlight=False)
-    for name, report in bundle.current.items():
-        table = Table(title=name, box=box.SIMPLE_HEAVY, title_justify="left", show_edge=False)
-        for column, justify in (("metric", "left"), ("value", "right"), ("previous", "right"),
-                                ("change", "right"), ("", "left")):  # fmt: skip
-            table.add_column(column, justify=justify)  # type: ignore[arg-type]
-        for key, value in report.metrics.items():
-            previous = bundle.previous[name].metrics.get(key)
-            info = report.metric_info(key)
-            judged, style = verdict(value, previous, info.direction)
-            table.add_row(
-                info.title,
-                format_metric(value, info, report.currency),
-                format_metric(previous, info, report.currency),
-                change(value, previous, info.unit),
-                Text(judged, style=style),
-            )
-        console.print(table)
-    for name, why in bundle.skipped.items():
-        console.print(f"{name}: left out, {why}", style="dim", highlight=False)
-
-
-def markdown(bundle: Bundle) -> str:
-    """The bundle as Markdown for an e-mail or a wiki page: one table per family."""
-    previous_window = next(iter(bundle.previous.values())).window
-    lines = [
-        f"# csmetrics report: {bundle.label}",
-        "",
-        f"Window {bundle.window.since:%Y-%m-%d} to {bundle.window.until:%Y-%m-%d} (exclusive), "
-        f"compared with {previous_window.name}; time zone {bundle.window.timezone}.",
-    ]
-    for name, report in bundle.current.items():
-        lines += [f"\n> **Warning ({name}):** {w.message}" for w in coverage_first(report.warnings)]
-    for name, report in bundle.current.items():
-        lines += [
-            "",
-            f"## {name}",
-            "",
-            "| metric | value | previous | change |",
-            "|---|---:|---:|---:|",
-        ]
-        for key, value in report.metrics.items():
-            info = report.metric_info(key)
-            previous = bundle.previous[name].metrics.get(key)
-            judged, _ = verdict(value, previous, info.direction)
-            lines.append(
-                f"| {info.title} | {format_metric(value, info, report.currency)} | "
-                f"{format_metric(previous, info, report.currency)} | "
-                f"{change(value, previous, info.unit)} {judged} |"
-            )
-        if report.warnings:
-            lines += ["", *(f"- {w.message}" for w in report.warnings)]
-    return "\n".join(lines) + "\n"
