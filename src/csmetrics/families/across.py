@@ -9,12 +9,14 @@ from typing import Any
 
 from csmetrics.core.errors import ConfigError
 from csmetrics.core.window import Window, WindowSpec
-from csmetrics.families.catalogue import FAMILIES
+from csmetrics.families.catalogue import FAMILIES, METRICS
 from csmetrics.families.runner import compute
 from csmetrics.ingest.inputs import Inputs
 from csmetrics.results.bundle import Bundle
 from csmetrics.results.checks import Check, Outcome, evaluate
 from csmetrics.results.report import Report
+
+METRICS_BY_ID = {metric.id: metric for metric in METRICS}
 
 
 def family_params(
@@ -87,28 +89,37 @@ def breakdown(
 def run_checks(
     checks: list[Check], bundle: Bundle, inputs: Inputs, params: Mapping[str, Any]
 ) -> list[Outcome]:
-    """Evaluate every check on the bundle (and, for `by` checks, on the breakdown's rows)."""
+    """Evaluate every check on the bundle (and, for `by` checks, on the breakdown's rows); each
+    outcome carries the metric's unit, the report's currency and the two windows compared."""
     outcomes: list[Outcome] = []
+    previous_window = next(iter(bundle.previous.values())).window
+
+    def dated(outcome: Outcome) -> Outcome:
+        return replace(outcome, window=bundle.window, previous_window=previous_window)
+
     for check in checks:
         family = check.metric.split(".", 1)[0]
+        unit = METRICS_BY_ID[check.metric].unit
         if family not in bundle.current:
-            outcome = evaluate(check, check.title, None, None)
+            outcome = evaluate(check, check.title, None, None, unit)
             reason = f"{family} was not computed: its sources are not configured"
-            outcomes.append(
-                replace(outcome, reason=reason) if outcome.status == "fail" else outcome
-            )
+            if outcome.status == "fail":
+                outcome = replace(outcome, reason=reason)
+            outcomes.append(dated(outcome))
             continue
+        currency = bundle.current[family].currency
         if check.by:
             rows = breakdown(inputs, bundle, family, params[family], check.by)
             for group, (current, previous) in sorted(rows.items()):
                 subject = f"{check.title} [{check.by}={group}]"
-                outcomes.append(
-                    evaluate(check, subject, current.get(check.metric), previous.get(check.metric))
-                )
+                found = current.get(check.metric), previous.get(check.metric)
+                outcome = evaluate(check, subject, *found, unit, currency)
+                outcomes.append(dated(outcome))
             continue
         try:
             value, before = bundle.value(check.metric)
         except KeyError:  # a metric of another grain (retention.period_3_rate by week)
             value, before = None, None
-        outcomes.append(evaluate(check, check.title, value, before))
+        outcome = evaluate(check, check.title, value, before, unit, currency)
+        outcomes.append(dated(outcome))
     return outcomes

@@ -15,21 +15,37 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from csmetrics.core.json_values import iso
 from csmetrics.core.text import printable
 from csmetrics.render.files import write_text
+from csmetrics.render.summary import md
 
 if TYPE_CHECKING:
+    from csmetrics.core.window import Window
     from csmetrics.results.checks import Outcome
 
 MAX_ANNOTATIONS = 10
 STYLES = {"pass": "green", "warn": "yellow", "fail": "bold red"}
 
 
-def _number(value: float | None) -> str:
-    return "n/a" if value is None else f"{value:,.4g}"
+def period_line(outcomes: list[Outcome]) -> str:
+    """`2026-10 (compared with 2026-09-01_2026-09-30; UTC)`: what was checked."""
+    first = outcomes[0] if outcomes else None
+    if first is None or first.window is None:
+        return ""
+    before = f"compared with {first.previous_window.name}; " if first.previous_window else ""
+    return f"{first.window.name} ({before}{first.window.timezone})"
+
+
+def counts_line(outcomes: list[Outcome]) -> str:
+    counts = {s: sum(o.status == s for o in outcomes) for s in STYLES}
+    return f"{counts['pass']} passed, {counts['warn']} warned, {counts['fail']} failed"
 
 
 def render_table(outcomes: list[Outcome], console: Console) -> None:
+    period = period_line(outcomes)
+    if period:
+        console.print(Text.assemble(("check", "bold"), f"  {printable(period)}"))
     table = Table(box=box.SIMPLE_HEAVY, show_edge=False)
     for column in ("check", "value", "previous", "threshold", "status", "why"):
         table.add_column(column, justify="right" if column in ("value", "previous") else "left")
@@ -37,32 +53,52 @@ def render_table(outcomes: list[Outcome], console: Console) -> None:
         status = Text(o.status, style=STYLES[o.status])
         table.add_row(
             Text(printable(o.subject)),
-            _number(o.value),
-            _number(o.previous),
-            Text(printable(str(o.check.threshold))),
+            o.shown(o.value),
+            o.shown(o.previous),
+            Text(printable(o.threshold)),
             status,
             Text(printable(o.reason)),
         )
     console.print(table)
-    counts = {s: sum(o.status == s for o in outcomes) for s in STYLES}
-    console.print(f"{counts['pass']} passed, {counts['warn']} warned, {counts['fail']} failed")
+    console.print(counts_line(outcomes))
+
+
+def _window(window: Window | None) -> dict[str, str | None] | None:
+    if window is None:
+        return None
+    return {"label": window.name, "since": iso(window.since), "until": iso(window.until)}
 
 
 def as_json(outcomes: list[Outcome]) -> str:
+    """The period checked and compared with, and per check its value and previous value (full
+    precision, with the unit), threshold, status and message."""
     rows: list[dict[str, Any]] = [
         {
             "check": o.subject,
             "metric": o.check.metric,
+            "unit": o.unit or None,
             "value": o.value,
             "previous": o.previous,
             "threshold": dict(o.check.limits),
+            "threshold_text": o.threshold,
             "status": o.status,
-            "reason": o.reason,
+            "message": o.reason,
+            "reason": o.reason,  # the earlier name of `message`, kept for existing readers
         }
         for o in outcomes
     ]
+    first = outcomes[0] if outcomes else None
     return json.dumps(
-        {"checks": rows, "failed": sum(o.status == "fail" for o in outcomes)}, indent=2
+        {
+            "period": _window(first.window) if first else None,
+            "previous_period": _window(first.previous_window) if first else None,
+            "timezone": first.window.timezone if first and first.window else None,
+            "checks": rows,
+            "passed": sum(o.status == "pass" for o in outcomes),
+            "warned": sum(o.status == "warn" for o in outcomes),
+            "failed": sum(o.status == "fail" for o in outcomes),
+        },
+        indent=2,
     )
 
 
@@ -81,7 +117,7 @@ def junit_xml(outcomes: list[Outcome]) -> str:
         case = ET.SubElement(suite, "testcase", classname="csmetrics", name=o.subject)
         if o.status == "fail":
             failure = ET.SubElement(case, "failure", message=o.reason, type="threshold")
-            failure.text = f"value {_number(o.value)}; threshold {o.check.threshold}"
+            failure.text = f"value {o.shown(o.value)}; threshold {o.threshold}"
         elif o.status == "warn":
             ET.SubElement(case, "system-out").text = f"warning: {o.reason}"
     suites = ET.Element("testsuites")
@@ -106,16 +142,21 @@ def github_annotations(outcomes: list[Outcome]) -> list[str]:
 
 
 def step_summary(outcomes: list[Outcome]) -> str:
-    lines = [
-        "### csmetrics check",
-        "",
-        "| check | value | threshold | status |",
-        "|---|---:|---|---|",
+    """The GitHub step summary: the period, then per check its value, previous value,
+    threshold, status and message."""
+    lines = ["### csmetrics check", ""]
+    period = period_line(outcomes)
+    if period:
+        lines += [f"Period {md(period)}: {counts_line(outcomes)}.", ""]
+    lines += [
+        "| check | value | previous | threshold | status | message |",
+        "|---|---:|---:|---|---|---|",
     ]
     icons = {"pass": "✅ pass", "warn": "⚠️ warn", "fail": "❌ fail"}
     for o in outcomes:
+        cells = (o.subject, o.shown(o.value), o.shown(o.previous), o.threshold)
         lines.append(
-            f"| {o.subject} | {_number(o.value)} | {o.check.threshold} | {icons[o.status]} |"
+            "| " + " | ".join(md(c) for c in cells) + f" | {icons[o.status]} | {md(o.reason)} |"
         )
     return "\n".join(lines) + "\n"
 

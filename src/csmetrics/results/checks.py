@@ -10,9 +10,12 @@ from __future__ import annotations
 import difflib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Literal
 
 from csmetrics.core.errors import ConfigError
+from csmetrics.core.window import Window
+from csmetrics.render.units import format_value
 
 Status = Literal["pass", "warn", "fail"]
 LIMITS = ("min", "max", "warn_min", "warn_max", "max_increase_pct", "max_decrease_pct")
@@ -35,6 +38,20 @@ class Check:
     def threshold(self) -> str:
         return ", ".join(f"{k} {v:g}" for k, v in self.limits.items())
 
+    def threshold_text(self, unit: str = "", currency: str | None = None) -> str:
+        """The limits as people read them: `min 25.0%`, `max 4 h`, `max_decrease_pct 10%`."""
+        return ", ".join(
+            f"{k} {v:g}%" if k.endswith("_pct") else f"{k} {shown(v, unit, currency)}"
+            for k, v in self.limits.items()
+        )
+
+
+def shown(value: float | None, unit: str, currency: str | None) -> str:
+    """A value with its unit (render/units.py); a plain number when the unit is not known."""
+    if not unit:
+        return "n/a" if value is None else f"{value:g}"
+    return format_value(value, unit, currency)
+
 
 @dataclass(frozen=True)
 class Outcome:
@@ -44,6 +61,17 @@ class Outcome:
     previous: float | None
     status: Status
     reason: str
+    unit: str = ""  # the metric's declared unit, for showing values
+    currency: str | None = None  # the report's, for money
+    window: Window | None = None  # the period checked
+    previous_window: Window | None = None  # the period it was compared with
+
+    @property
+    def threshold(self) -> str:
+        return self.check.threshold_text(self.unit, self.currency)
+
+    def shown(self, value: float | None) -> str:
+        return shown(value, self.unit, self.currency)
 
 
 def parse_checks(
@@ -82,18 +110,30 @@ def parse_checks(
     return checks
 
 
-def evaluate(check: Check, subject: str, value: float | None, previous: float | None) -> Outcome:
-    """Pass, warn or fail, with the reason in words."""
+def evaluate(
+    check: Check,
+    subject: str,
+    value: float | None,
+    previous: float | None,
+    unit: str = "",
+    currency: str | None = None,
+) -> Outcome:
+    """Pass, warn or fail, with the reason in words (values with their `unit`)."""
+    outcome = partial(Outcome, check, subject, value, previous, unit=unit, currency=currency)
     if value is None:
         if check.allow_missing:
-            return Outcome(check, subject, value, previous, "pass", "no value (allowed)")
-        return Outcome(check, subject, value, previous, "fail", "no value (null)")
+            return outcome("pass", "no value (allowed)")
+        return outcome("fail", "no value (null)")
     limits = check.limits
+
+    def said(number: float) -> str:
+        return shown(number, unit, currency)
+
     fails = []
     if "min" in limits and value < limits["min"]:
-        fails.append(f"{value:g} < min {limits['min']:g}")
+        fails.append(f"{said(value)} < min {said(limits['min'])}")
     if "max" in limits and value > limits["max"]:
-        fails.append(f"{value:g} > max {limits['max']:g}")
+        fails.append(f"{said(value)} > max {said(limits['max'])}")
     for key, sign in (("max_increase_pct", 1), ("max_decrease_pct", -1)):
         if key not in limits:
             continue
@@ -103,17 +143,17 @@ def evaluate(check: Check, subject: str, value: float | None, previous: float | 
         change = (value - previous) / abs(previous) * 100
         if round(sign * change, 9) > limits[key]:  # 10.000000000000009% is 10%
             word = "rose" if sign > 0 else "fell"
-            fails.append(f"{word} {abs(change):.1f}% (> {limits[key]:g}%) from {previous:g}")
+            fails.append(f"{word} {abs(change):.1f}% (> {limits[key]:g}%) from {said(previous)}")
     if fails:
-        return Outcome(check, subject, value, previous, "fail", "; ".join(fails))
+        return outcome("fail", "; ".join(fails))
     warns = []
     if "warn_min" in limits and value < limits["warn_min"]:
-        warns.append(f"{value:g} < warn_min {limits['warn_min']:g}")
+        warns.append(f"{said(value)} < warn_min {said(limits['warn_min'])}")
     if "warn_max" in limits and value > limits["warn_max"]:
-        warns.append(f"{value:g} > warn_max {limits['warn_max']:g}")
+        warns.append(f"{said(value)} > warn_max {said(limits['warn_max'])}")
     if warns:
-        return Outcome(check, subject, value, previous, "warn", "; ".join(warns))
-    return Outcome(check, subject, value, previous, "pass", "within limits")
+        return outcome("warn", "; ".join(warns))
+    return outcome("pass", "within limits")
 
 
 def exit_code(outcomes: list[Outcome]) -> int:
