@@ -60,3 +60,6 @@ class Table:
     name: str
     columns: tuple[str, ...]
     definition: str
+    # the columns a terminal too narrow for the table leaves out first, in order (after them,
+    # the rightmost; the first column, the row's key, always stays): render/fit.py
+    drop_first: tuple[str, ...] = ()

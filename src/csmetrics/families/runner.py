@@ -120,6 +120,7 @@ def compute(
         currency=result.currency,
         engine="spark" if on_spark else "polars",
         declared={metric.id: metric for metric in family.metrics},
+        declared_tables={table.name: table for table in family.tables},
     )
 
 

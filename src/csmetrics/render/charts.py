@@ -16,10 +16,12 @@ from rich.table import Table
 from rich.text import Text
 
 from csmetrics.render.health import health_table
+from csmetrics.render.units import duration
 from csmetrics.render.values import MISSING
 from csmetrics.render.waterfall import movements_by_group, mrr_waterfall
 
 BAR_WIDTH = 40
+WIDE = 200  # the width a chart is drawn for when none is given
 # lifecycle series: (column, bar character, colour)
 LIFECYCLE = (
     ("new", "█", "green"),
@@ -37,10 +39,14 @@ def _shade(rate: float) -> str:
     return f"{text} on rgb({red},{green},255)"
 
 
-def cohort_heatmap(frame: pl.DataFrame) -> RenderableType:
+def cohort_heatmap(frame: pl.DataFrame, width: int = WIDE) -> RenderableType:
     """Cohorts down, offsets across; each cell its rate as %, shaded; blank when not yet
-    observable; `*` marks a partial cell, `‹` a cohort whose bucket starts before the window."""
-    offsets = sorted(frame["offset"].unique().to_list())
+    observable; `*` marks a partial cell, `‹` a cohort whose bucket starts before the window.
+    A terminal too narrow for every offset shows the first ones and says which it left out."""
+    every = sorted(frame["offset"].unique().to_list())
+    # cohort (12 + " ‹") and size columns, then 5 characters and 3 of spacing per offset
+    room = max((width - (14 + 3) - (6 + 3)) // 8, 1)
+    offsets = every[:room]
     table = Table(title="cohorts", box=box.SIMPLE_HEAVY, title_justify="left", show_edge=False)
     table.add_column("cohort", no_wrap=True, min_width=12)  # a date is never cut
     table.add_column("size", justify="right", no_wrap=True, min_width=4)
@@ -68,6 +74,9 @@ def cohort_heatmap(frame: pl.DataFrame) -> RenderableType:
         "‹ the cohort's bucket starts before the window",
         style="dim",
     )
+    if len(offsets) < len(every):
+        left_out = f"  not shown at this width: offsets {every[len(offsets)]} to {every[-1]}"
+        return Group(table, note, Text(left_out + " (all: --format csv|json)", style="dim"))
     return Group(table, note)
 
 
@@ -75,13 +84,14 @@ def _bar(count: int, scale: float, char: str, style: str) -> Text:
     return Text(char * round(count * scale), style=style)
 
 
-def lifecycle_bars(frame: pl.DataFrame) -> RenderableType:
-    """Per bucket: dormant to the left of the axis, new/returning/resurrecting stacked right."""
+def lifecycle_bars(frame: pl.DataFrame, width: int = WIDE) -> RenderableType:
+    """Per bucket: dormant to the left of the axis, new/returning/resurrecting stacked right;
+    the bars take the room the terminal leaves."""
     rows = frame.sort("bucket").to_dicts()
     right = max((sum(r[c] for c, _, _ in LIFECYCLE) for r in rows), default=0)
     left = max((-r["dormant"] for r in rows), default=0)
-    scale = BAR_WIDTH / max(right + left, 1)
-    width = round(left * scale)
+    scale = _room(width - 50, 10, BAR_WIDTH) / max(right + left, 1)
+    indent = round(left * scale)
     table = Table(title="lifecycle", box=None, title_justify="left", show_header=True)
     table.add_column("bucket", no_wrap=True)
     table.add_column("dormant", justify="right", no_wrap=True)
@@ -90,7 +100,7 @@ def lifecycle_bars(frame: pl.DataFrame) -> RenderableType:
         dormant = Text(str(row["dormant"]) + " ") + _bar(
             -row["dormant"], scale, DORMANT[1], DORMANT[2]
         )
-        dormant.pad_left(width + 8 - len(dormant))
+        dormant.pad_left(indent + 8 - len(dormant))
         stacked = Text("│")
         for column, char, style in LIFECYCLE:
             stacked += _bar(row[column], scale, char, style)
@@ -101,9 +111,12 @@ def lifecycle_bars(frame: pl.DataFrame) -> RenderableType:
     return Group(table, Text(legend, style="dim"))
 
 
-def funnel_bars(frame: pl.DataFrame) -> RenderableType:
-    """A bar per step, as long as its users; conversion from the start and the drop-off."""
+def funnel_bars(frame: pl.DataFrame, width: int = WIDE) -> RenderableType:
+    """A bar per step, as long as its users; conversion from the start, the drop-off and the
+    median time from the step before. The bars take the room the terminal leaves."""
     top = max(int(frame["users"].max() or 0), 1)  # type: ignore[arg-type]
+    step = max([4, *(len(str(name)) for name in frame["step"].to_list())])
+    bar_width = _room(width - (step + 8 + 10 + 8 + 16 + 6 * 2), 8, BAR_WIDTH)
     table = Table(title="funnel", box=None, title_justify="left")
     for name, justify in (
         ("step", "left"),
@@ -111,7 +124,7 @@ def funnel_bars(frame: pl.DataFrame) -> RenderableType:
         ("", "left"),
         ("from start", "right"),
         ("drop-off", "right"),
-        ("median h from previous", "right"),
+        ("from previous", "right"),
     ):
         table.add_column(name, justify=justify, no_wrap=True)  # type: ignore[arg-type]
     for row in frame.to_dicts():
@@ -120,17 +133,18 @@ def funnel_bars(frame: pl.DataFrame) -> RenderableType:
         table.add_row(
             row["step"],
             f"{row['users']:,}",
-            _bar(row["users"], BAR_WIDTH / top, "█", "cyan"),
+            _bar(row["users"], bar_width / top, "█", "cyan"),
             MISSING if share is None else f"{share * 100:.1f}%",
             f"-{row['drop_off']:,}" if row["drop_off"] else "",
-            MISSING if hours is None else f"{hours:,.2f}",
+            MISSING if hours is None else duration(hours, "hours"),
         )
     return table
 
 
-def nps_trend_chart(frame: pl.DataFrame) -> RenderableType:
-    """Per bucket, the NPS as `●` on a -100..100 axis with its 95% margin as `─` around it."""
-    width = BAR_WIDTH + 1
+def nps_trend_chart(frame: pl.DataFrame, width: int = WIDE) -> RenderableType:
+    """Per bucket, the NPS as `●` on a -100..100 axis with its 95% margin as `─` around it;
+    the axis takes the room the terminal leaves (odd, so 0 has its middle)."""
+    width = _room(width - (10 + 4 + 8 + 12 + 5 * 2 + 2), 11, BAR_WIDTH + 1) // 2 * 2 + 1
     table = Table(title="nps_trend", box=None, title_justify="left")
     for name, justify in (
         ("bucket", "left"),
@@ -163,7 +177,11 @@ def nps_trend_chart(frame: pl.DataFrame) -> RenderableType:
     return table
 
 
-CHARTS: dict[str, Callable[[pl.DataFrame], RenderableType]] = {
+def _room(available: int, least: int, most: int) -> int:
+    return max(least, min(most, available))
+
+
+CHARTS: dict[str, Callable[[pl.DataFrame, int], RenderableType]] = {
     "nps_trend": nps_trend_chart,
     "cohorts": cohort_heatmap,
     "lifecycle": lifecycle_bars,
@@ -171,14 +189,14 @@ CHARTS: dict[str, Callable[[pl.DataFrame], RenderableType]] = {
     "mrr_movements": mrr_waterfall,
 }
 # tables named by a breakdown column: the chart of every name starting with the prefix
-PREFIX_CHARTS: dict[str, Callable[[pl.DataFrame], RenderableType]] = {
+PREFIX_CHARTS: dict[str, Callable[[pl.DataFrame, int], RenderableType]] = {
     "mrr_by_": movements_by_group,
 }
 
 
 def chart_for(
     table: str, parameters: Mapping[str, Any] | None = None
-) -> Callable[[pl.DataFrame], RenderableType] | None:
+) -> Callable[[pl.DataFrame, int], RenderableType] | None:
     """The picture drawn instead of the table `table`, if it has one; `parameters`: the
     report's, for the cut-offs a picture colours by (health's bands)."""
     if table == "health":

@@ -4,6 +4,8 @@ reasons and MRR. Readable without colour: the band is also written out."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import polars as pl
 from rich import box
 from rich.console import Group, RenderableType
@@ -15,6 +17,8 @@ from csmetrics.render.values import MISSING
 BAND_STYLE = {"red": "bold red", "yellow": "yellow", "green": "green"}
 BAR_WIDTH = 5
 MAX_ACCOUNTS = 50
+REASONS_MIN = 24
+BAR_COLUMN = 9  # a component's header (cut to 9) or its bar
 
 
 def _bar(score: float | None, green: float, yellow: float) -> Text:
@@ -26,34 +30,55 @@ def _bar(score: float | None, green: float, yellow: float) -> Text:
     return Text("█" * filled, style=style) + Text("░" * (BAR_WIDTH - filled), style="dim")
 
 
-def health_table(frame: pl.DataFrame, green: float, yellow: float) -> RenderableType:
-    """The accounts with a bar per component; `green`/`yellow`: the report's band cut-offs."""
-    # the components the table holds, in its order (frequency_score, breadth_score, ...)
+def health_table(
+    frame: pl.DataFrame, width: int = 200, *, green: float, yellow: float
+) -> RenderableType:
+    """The accounts with a bar per component; `green`/`yellow`: the report's band cut-offs.
+    A terminal too narrow for every bar leaves out components from the last (said below the
+    table); the reasons wrap, never narrower than REASONS_MIN, else go under the table, one
+    line per account."""
     shown = [c.removesuffix("_score") for c in frame.columns if c.endswith("_score")]
+    accounts = frame.head(MAX_ACCOUNTS).iter_rows(named=True)
+    rows = list(accounts)
+    label = max([7, *(len(str(r.get("name") or r["account_id"])) for r in rows)])
+    money = "mrr" in frame.columns
+    fixed = [label, 5, 6, *([10] if money else [])]  # account, score, band, mrr
+
+    def natural(components: int, reasons: bool) -> int:
+        widths = [*fixed, *([BAR_COLUMN] * components), *([REASONS_MIN] if reasons else [])]
+        return sum(widths) + 3 * len(widths) - 1
+
+    while shown and natural(len(shown), True) > width:
+        shown.pop()
+    reasons_inline = natural(len(shown), True) <= width
+    left_out = [c.removesuffix("_score") for c in frame.columns if c.endswith("_score")]
+    left_out = left_out[len(shown) :]
     table = Table(title="health", box=box.SIMPLE, title_justify="left", show_edge=False)
     table.add_column("account", no_wrap=True)
-    table.add_column("score", justify="right")
-    table.add_column("band")
+    table.add_column("score", justify="right", no_wrap=True)
+    table.add_column("band", no_wrap=True)
     for name in shown:
         table.add_column(name[:9], no_wrap=True)
-    if "mrr" in frame.columns:
-        table.add_column("mrr", justify="right")
-    table.add_column("reasons", overflow="fold")
-    for row in frame.head(MAX_ACCOUNTS).iter_rows(named=True):
-        style = BAND_STYLE.get(row["band"] or "", "dim")
-        score = MISSING if row["score"] is None else f"{row['score']:.0f}"
-        label = row.get("name") or row["account_id"]
-        cells: list[Text | str] = [
-            Text(str(label)),
-            Text(score, style=style),
-            Text(row["band"] or MISSING, style=style),
-            *(_bar(row[f"{name}_score"], green, yellow) for name in shown),
-        ]
-        if "mrr" in frame.columns:
-            cells.append(MISSING if row["mrr"] is None else f"{row['mrr']:,.2f}")
-        cells.append(Text(row["reasons"] or ""))
-        table.add_row(*cells)
+    if money:
+        table.add_column("mrr", justify="right", no_wrap=True)
+    if reasons_inline:
+        table.add_column("reasons", overflow="fold", min_width=REASONS_MIN)
+    for row in rows:
+        table.add_row(*_cells(row, shown, money, reasons_inline, green, yellow))
     notes = [Text("  bars: each component's score, 0-100; · no data for it", style="dim")]
+    if left_out:
+        notes.append(
+            Text(
+                f"  not shown at this width: {', '.join(left_out)} (all: --format csv|json)",
+                style="dim",
+            )
+        )
+    if not reasons_inline:
+        notes += [
+            Text(f"  {row.get('name') or row['account_id']}: {row['reasons'] or ''}")
+            for row in rows
+            if row["reasons"]
+        ]
     if frame.height > MAX_ACCOUNTS:
         notes.append(
             Text(
@@ -63,3 +88,26 @@ def health_table(frame: pl.DataFrame, green: float, yellow: float) -> Renderable
             )
         )
     return Group(table, *notes)
+
+
+def _cells(
+    row: dict[str, Any],
+    shown: list[str],
+    money: bool,
+    reasons: bool,
+    green: float,
+    yellow: float,
+) -> list[Text | str]:
+    style = BAND_STYLE.get(row["band"] or "", "dim")
+    score = MISSING if row["score"] is None else f"{row['score']:.0f}"
+    cells: list[Text | str] = [
+        Text(str(row.get("name") or row["account_id"])),
+        Text(score, style=style),
+        Text(row["band"] or MISSING, style=style),
+        *(_bar(row[f"{name}_score"], green, yellow) for name in shown),
+    ]
+    if money:
+        cells.append(MISSING if row["mrr"] is None else f"{row['mrr']:,.2f}")
+    if reasons:
+        cells.append(Text(row["reasons"] or ""))
+    return cells

@@ -11,7 +11,8 @@ from rich.text import Text
 
 from csmetrics.core.diagnostics import coverage_first
 from csmetrics.render.charts import chart_for
-from csmetrics.render.values import format_cell, format_metric, sparkline
+from csmetrics.render.fit import fitted
+from csmetrics.render.values import format_metric, sparkline
 
 if TYPE_CHECKING:
     from csmetrics.results.report import Report
@@ -40,18 +41,12 @@ def render(report: Report, console: Console, max_rows: int = MAX_ROWS) -> None:
     for name, frame in report.tables.items():
         chart = chart_for(name, report.parameters)
         if chart is not None and frame.height:
-            console.print(chart(frame))
+            console.print(chart(frame, console.width))
             continue
-        table = Table(title=name, box=box.SIMPLE_HEAVY, title_justify="left", show_edge=False)
-        for column in frame.columns:
-            numeric = frame.schema[column].is_numeric()
-            table.add_column(column, justify="right" if numeric else "left", no_wrap=True)
-        for row in frame.head(max_rows).iter_rows():
-            # Text, not str: a cell from the data is never read as Rich markup
-            table.add_row(
-                *(Text(format_cell(v, c)) for v, c in zip(row, frame.columns, strict=True))
-            )
-        console.print(table)
+        fit = fitted(name, frame, report, console, max_rows)
+        console.print(fit.table)
+        if fit.dropped:
+            console.print(Text(fit.note(), style="dim"))
         if frame.height > max_rows:
             console.print(
                 f"  … {frame.height - max_rows} more rows (all rows: --format csv|parquet|json --output …)",

@@ -35,8 +35,12 @@ def _segment(low: float, high: float, scale: float, mark: tuple[str, str]) -> Te
     return Text(" " * start) + Text(mark[0] * length, style=mark[1])
 
 
-def mrr_waterfall(frame: pl.DataFrame) -> RenderableType:
+def mrr_waterfall(frame: pl.DataFrame, width: int = 200) -> RenderableType:
+    """The months' waterfalls; the bars take the room the terminal leaves."""
     rows = frame.sort("month").to_dicts()
+    amounts = [_money(r[c]) for r in rows for c in ("starting", "ending")]
+    amount_width = max([6, *(len(a) + 1 for a in amounts)])
+    bar_width = max(8, min(WIDTH, width - (7 + 12 + amount_width + 8 + 3 * 5)))
     top = max(
         (
             float(
@@ -50,7 +54,7 @@ def mrr_waterfall(frame: pl.DataFrame) -> RenderableType:
         ),
         default=0.0,
     )
-    scale = WIDTH / top if top > 0 else 0.0
+    scale = bar_width / top if top > 0 else 0.0
     table = Table(title="mrr_movements", box=box.SIMPLE, title_justify="left", show_edge=False)
     for name, justify in (
         ("month", "left"),
@@ -104,29 +108,41 @@ def _add_month(table: Table, row: dict[str, Any], scale: float) -> None:
     )
 
 
-def movements_by_group(frame: pl.DataFrame) -> RenderableType:
-    """The movements per breakdown value, money only (the account counts are in the files)."""
+# the movement columns a narrow terminal leaves out first
+DROP_FIRST = ("reactivation", "contraction", "expansion", "churn", "new", "starting")
+
+
+def movements_by_group(frame: pl.DataFrame, width: int = 200) -> RenderableType:
+    """The movements per breakdown value, money only (the account counts are in the files); a
+    terminal too narrow leaves out movements (DROP_FIRST) and says which."""
     group = frame.columns[1]
+    rows = frame.sort("month", group).iter_rows(named=True)
+    every = ("starting", "new", "expansion", "contraction", "churn", "reactivation", "ending")
+    cells = [
+        {"month": str(r["month"])[:7], group: str(r[group]), **{c: _money(r[c]) for c in every}}
+        for r in rows
+    ]
+    columns = ["month", group, *every]
+    dropped = []
+
+    def natural(name: str) -> int:
+        return max([len(name), *(len(row[name]) for row in cells)])
+
+    for name in DROP_FIRST:
+        if sum(natural(c) for c in columns) + 3 * len(columns) - 1 <= width:
+            break
+        columns.remove(name)
+        dropped.append(name)
     table = Table(
         title=f"mrr_by_{group}", box=box.SIMPLE_HEAVY, title_justify="left", show_edge=False
-    )
-    columns = (
-        "month",
-        group,
-        "starting",
-        "new",
-        "expansion",
-        "contraction",
-        "churn",
-        "reactivation",
-        "ending",
     )
     for name in columns:
         table.add_column(
             name, justify="left" if name in ("month", group) else "right", no_wrap=True
         )
-    for row in frame.sort("month", group).iter_rows(named=True):
-        table.add_row(
-            str(row["month"])[:7], str(row[group]), *(_money(row[c]) for c in columns[2:])
-        )
-    return table
+    for row in cells:
+        table.add_row(*(Text(row[name]) for name in columns))
+    if not dropped:
+        return table
+    note = f"  not shown at this width: {', '.join(dropped)} (all: --format csv|json)"
+    return Group(table, Text(note, style="dim"))

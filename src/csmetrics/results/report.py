@@ -12,7 +12,7 @@ from typing import Any
 import polars as pl
 
 from csmetrics import __version__
-from csmetrics.core.declarations import Metric
+from csmetrics.core.declarations import Metric, Table
 from csmetrics.core.diagnostics import DataWarning
 from csmetrics.core.json_values import iso, jsonable, number_or_null, table_records
 from csmetrics.core.timeparts import UTC
@@ -33,6 +33,8 @@ class Report:
     engine: str = "polars"  # what computed the events: polars or spark
     # the family's declarations of its metrics (title, unit, direction) that renderers read
     declared: Mapping[str, Metric] = field(default_factory=dict, repr=False, compare=False)
+    # and of its tables (what a narrow terminal leaves out first)
+    declared_tables: Mapping[str, Table] = field(default_factory=dict, repr=False, compare=False)
 
     def json_value(self, metric_id: str) -> float | int | None:
         """A metric's value for JSON: a count as an integer (211, not 211.0), else the float;
