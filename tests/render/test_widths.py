@@ -80,3 +80,14 @@ def test_a_breakdown_keeps_its_values_and_turns_when_narrow(reports: dict[str, c
         "22",
         "min",
     ]
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_catalogue_never_breaks_an_id(width: int) -> None:
+    from csmetrics.families.catalogue import METRICS
+    from csmetrics.render.catalogue import render_catalogue
+
+    console = Console(width=width, record=True, color_system=None)
+    render_catalogue(list(METRICS), console)
+    words = set(console.export_text().split())
+    assert all(metric.id in words for metric in METRICS)  # each id whole on one line

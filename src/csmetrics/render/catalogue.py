@@ -6,16 +6,31 @@ from collections.abc import Sequence
 
 from rich import box
 from rich.console import Console
+from rich.padding import Padding
 from rich.table import Table
+from rich.text import Text
 
 from csmetrics.core.declarations import Metric
 from csmetrics.core.declarations import Table as TableDeclaration
 
+DEFINITION_MIN = 24
+
 
 def render_catalogue(metrics: list[Metric], console: Console) -> None:
+    """id, unit, direction and definition; an id is never broken (only the definition wraps),
+    and a terminal too narrow for the columns beside a whole id gets one block per metric."""
+    longest = max((len(m.id) for m in metrics), default=2)
+    if longest + 8 + 9 + DEFINITION_MIN + 3 * 4 - 1 > console.width:
+        for metric in metrics:
+            console.print(Text(metric.id, style="bold"))
+            about = Text(f"{metric.unit}, {metric.direction}: {metric.definition}")
+            console.print(Padding(about, (0, 0, 0, 2)))
+        return
     table = Table(box=box.SIMPLE_HEAVY, show_edge=False)
-    for column in ("id", "unit", "direction", "definition"):
-        table.add_column(column, overflow="fold")
+    table.add_column("id", no_wrap=True)
+    table.add_column("unit", no_wrap=True)
+    table.add_column("direction", no_wrap=True)
+    table.add_column("definition", min_width=DEFINITION_MIN)
     for metric in metrics:
         table.add_row(metric.id, metric.unit, metric.direction, metric.definition)
     console.print(table)

@@ -122,6 +122,7 @@ TABLES = (
         "feature_adoption",
         ("feature", "users", "user_share", "accounts", "account_share", "first_seen", "last_seen"),
         "Per feature (event name, or the features mapping): users and accounts that used it in the window, as shares of the window's active users and accounts.",
+        drop_first=("last_seen", "first_seen", "accounts"),
     ),
     Table(
         "engagement",
