@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from csmetrics import __version__
-from csmetrics.core.json_values import iso, number_or_null, table_records
+from csmetrics.core.json_values import iso, table_records
 from csmetrics.core.timeparts import UTC
 from csmetrics.core.window import Window
 from csmetrics.results.report import Report
@@ -56,10 +56,11 @@ class Bundle:
             "previous_window": _window_json(previous_window),
             "families": {
                 name: {
-                    "metrics": {k: number_or_null(v) for k, v in report.metrics.items()},
+                    "metrics": {k: report.json_value(k) for k in report.metrics},
                     "previous": {
-                        k: number_or_null(v) for k, v in self.previous[name].metrics.items()
+                        k: self.previous[name].json_value(k) for k in self.previous[name].metrics
                     },
+                    "units": {k: report.unit_of(k) for k in report.metrics},
                     "tables": {t: table_records(f) for t, f in report.tables.items()},
                     "parameters": report.parameters,
                     "engine": report.engine,
