@@ -43,8 +43,9 @@ format: $(STAMP)  ## apply ruff fixes and formatting
 bench: $(STAMP)  ## 1M and 20M events: csmetrics vs the DuckDB reference (slow; not in test)
 	$(BIN)/python bench/run.py
 
-docs: $(STAMP)  ## regenerate docs/metrics.md from the registry
-	$(BIN)/csmetrics metrics --format markdown > docs/metrics.md
+docs: $(STAMP)  ## regenerate the reference pages from the code, then build the site into site/
+	$(BIN)/python -m csmetrics.cli.reference docs
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
 
 clean:  ## remove the venv and caches
-	rm -rf $(VENV) .pytest_cache .ruff_cache bench/data
+	rm -rf $(VENV) .pytest_cache .ruff_cache bench/data site

@@ -22,15 +22,15 @@ ROWS = {
 }
 
 
-def test_readme_python_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    readme = (ROOT / "README.md").read_text()
-    section = readme.split("## Python", 1)[1]
+def test_the_python_pages_example_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    readme = (ROOT / "docs" / "python.md").read_text()
+    section = readme.split("# Python", 1)[1]
     code = re.search(r"```python\n(.*?)```", section, re.S)
     assert code is not None
     shutil.copytree(ROOT / "sample_data", tmp_path / "sample_data")
     monkeypatch.chdir(tmp_path)
     namespace: dict[str, object] = {}
-    exec(compile(code.group(1), "README.md", "exec"), namespace)
+    exec(compile(code.group(1), "docs/python.md", "exec"), namespace)
     rep = namespace["rep"]
     assert isinstance(rep, cm.Report)
     assert rep.window.name == "2026-10"

@@ -172,7 +172,7 @@ def test_the_help_and_the_readme_name_every_preset() -> None:
 
     option = typing.get_type_hints(SourceOptions, include_extras=True)["preset"]
     help_text = option.__metadata__[0].help
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    readme = (Path(__file__).resolve().parents[2] / "docs" / "commands.md").read_text()
     (options_row,) = [line for line in readme.splitlines() if "`--preset SOURCE=NAME`" in line]
     for name in PRESETS:
         assert re.search(rf"\b{name}\b", help_text), name

@@ -5,7 +5,7 @@ the whole runs as is against the sample data (tests/test_report_check.py runs it
 
 SOURCES = """\
 # csmetrics configuration (`csmetrics init`). Command-line options override everything here;
-# relative paths are relative to this file. Full reference: README.md. Written next to the
+# relative paths are relative to this file. Full reference: docs/commands.md. Written next to the
 # exports of `csmetrics sample`, it runs as is: csmetrics report --config csmetrics.toml
 
 # Report time zone (IANA name) for calendar buckets; source_timezone is the zone of timestamps
@@ -41,7 +41,7 @@ path = "surveys.csv"
 path = "accounts.csv"
 
 # Events too many for this machine, or in a data lake next to a Spark cluster: compute the
-# event families on Spark (pip install 'csmetrics[spark]'); README: Beyond one machine.
+# event families on Spark (pip install 'csmetrics[spark]'); docs/spark.md.
 # [engine]
 # name = "spark"                    # polars (default) | spark
 # spark_master = "local[*]"         # spark://host:7077, yarn, k8s://...

@@ -253,7 +253,7 @@ PRESETS: dict[str, Preset] = {
     ),
     # Stripe's API invoice objects (JSON lines): cents, Unix seconds. Their service period is
     # per line item (lines.data[].period), which a flat export does not hold: periods default
-    # to a calendar month from `created`, right for monthly plans (see the README).
+    # to a calendar month from `created`, right for monthly plans (see docs/reading-exports.md).
     "stripe_api": Preset(
         "billing",
         {
