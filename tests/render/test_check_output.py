@@ -89,3 +89,22 @@ def test_the_table_shows_units(capsys: pytest.CaptureFixture[str], tmp_path: Pat
     assert code == 1
     assert "check  2026-10 (compared with 2026-09-01_2026-09-30; UTC)" in out
     assert "27.1%" in out and "min 30.0%" in out and "0.2713" not in out
+
+
+@pytest.mark.parametrize("width", (80, 120, 200))
+def test_check_names_are_whole_at_any_width(width: int) -> None:
+    from rich.console import Console
+
+    from csmetrics.render.checks import render_table
+
+    check = Check("support.tickets_created_count", {"min": 10})
+    outcomes = [
+        evaluate(check, f"support.tickets_created_count [channel={name}]", value, 5.0, "count")
+        for name, value in (("chat", 21.0), ("email", 22.0), ("phone", 6.0), ("web", 9.0))
+    ]
+    console = Console(width=width, record=True, color_system=None)
+    render_table(outcomes, console)
+    text = console.export_text()
+    for name in ("chat", "email", "phone", "web"):  # four rows told apart
+        assert f"support.tickets_created_count [channel={name}]" in text
+    assert "…" not in text and max(map(len, text.splitlines())) <= width

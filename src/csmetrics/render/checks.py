@@ -12,6 +12,7 @@ from xml.etree import ElementTree as ET
 
 from rich import box
 from rich.console import Console
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
@@ -42,13 +43,28 @@ def counts_line(outcomes: list[Outcome]) -> str:
     return f"{counts['pass']} passed, {counts['warn']} warned, {counts['fail']} failed"
 
 
+WRAPPED_MIN = 16  # threshold and why wrap, never narrower
+
+
 def render_table(outcomes: list[Outcome], console: Console) -> None:
+    """A table of the checks; on a terminal too narrow for whole check names and values, one
+    block per check instead, so no name or value is ever cut."""
     period = period_line(outcomes)
     if period:
         console.print(Text.assemble(("check", "bold"), f"  {printable(period)}"))
+    if _narrowest(outcomes) > console.width:
+        _blocks(outcomes, console)
+        console.print(counts_line(outcomes))
+        return
     table = Table(box=box.SIMPLE_HEAVY, show_edge=False)
     for column in ("check", "value", "previous", "threshold", "status", "why"):
-        table.add_column(column, justify="right" if column in ("value", "previous") else "left")
+        wraps = column in ("threshold", "why")
+        table.add_column(
+            column,
+            justify="right" if column in ("value", "previous") else "left",
+            no_wrap=not wraps,
+            min_width=WRAPPED_MIN if wraps else None,
+        )
     for o in outcomes:
         status = Text(o.status, style=STYLES[o.status])
         table.add_row(
@@ -61,6 +77,29 @@ def render_table(outcomes: list[Outcome], console: Console) -> None:
         )
     console.print(table)
     console.print(counts_line(outcomes))
+
+
+def _narrowest(outcomes: list[Outcome]) -> int:
+    """The table's width with whole names, values and statuses (threshold and why wrapped)."""
+    widths = [
+        max([5, *(len(o.subject) for o in outcomes)]),
+        max([5, *(len(o.shown(o.value)) for o in outcomes)]),
+        max([8, *(len(o.shown(o.previous)) for o in outcomes)]),
+        WRAPPED_MIN,
+        6,
+        WRAPPED_MIN,
+    ]
+    return sum(widths) + 3 * len(widths) - 1
+
+
+def _blocks(outcomes: list[Outcome], console: Console) -> None:
+    for o in outcomes:
+        console.print(
+            Text.assemble((f"{o.status:<5}", STYLES[o.status]), " ", printable(o.subject))
+        )
+        said = f"{o.shown(o.value)} (previous {o.shown(o.previous)}); {o.threshold}"
+        why = "" if o.status == "pass" else f": {o.reason}"
+        console.print(Padding(Text(printable(said + why)), (0, 0, 0, 6)))
 
 
 def _window(window: Window | None) -> dict[str, str | None] | None:
