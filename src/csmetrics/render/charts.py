@@ -186,24 +186,26 @@ CHARTS: dict[str, Callable[[pl.DataFrame, int], RenderableType]] = {
     "cohorts": cohort_heatmap,
     "lifecycle": lifecycle_bars,
     "funnel": funnel_bars,
-    "mrr_movements": mrr_waterfall,
-}
-# tables named by a breakdown column: the chart of every name starting with the prefix
-PREFIX_CHARTS: dict[str, Callable[[pl.DataFrame, int], RenderableType]] = {
-    "mrr_by_": movements_by_group,
 }
 
 
 def chart_for(
-    table: str, parameters: Mapping[str, Any] | None = None
+    table: str, parameters: Mapping[str, Any] | None = None, currency: str | None = None
 ) -> Callable[[pl.DataFrame, int], RenderableType] | None:
     """The picture drawn instead of the table `table`, if it has one; `parameters`: the
-    report's, for the cut-offs a picture colours by (health's bands)."""
+    report's, for the cut-offs a picture colours by (health's bands); `currency`: the
+    report's, for the amounts a picture writes."""
     if table == "health":
         bands = (parameters or {}).get("bands")
         if not bands:
             return None
-        return functools.partial(health_table, green=bands["green"], yellow=bands["yellow"])
+        return functools.partial(
+            health_table, green=bands["green"], yellow=bands["yellow"], currency=currency
+        )
+    if table == "mrr_movements":
+        return functools.partial(mrr_waterfall, currency=currency)
     if table in CHARTS:
         return CHARTS[table]
-    return next((c for prefix, c in PREFIX_CHARTS.items() if table.startswith(prefix)), None)
+    if table.startswith("mrr_by_"):
+        return functools.partial(movements_by_group, currency=currency)
+    return None

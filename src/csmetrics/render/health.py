@@ -12,6 +12,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from csmetrics.render.units import format_value
 from csmetrics.render.values import MISSING
 
 BAND_STYLE = {"red": "bold red", "yellow": "yellow", "green": "green"}
@@ -31,7 +32,12 @@ def _bar(score: float | None, green: float, yellow: float) -> Text:
 
 
 def health_table(
-    frame: pl.DataFrame, width: int = 200, *, green: float, yellow: float
+    frame: pl.DataFrame,
+    width: int = 200,
+    *,
+    green: float,
+    yellow: float,
+    currency: str | None = None,
 ) -> RenderableType:
     """The accounts with a bar per component; `green`/`yellow`: the report's band cut-offs.
     A terminal too narrow for every bar leaves out components from the last (said below the
@@ -64,7 +70,8 @@ def health_table(
     if reasons_inline:
         table.add_column("reasons", overflow="fold", min_width=REASONS_MIN)
     for row in rows:
-        table.add_row(*_cells(row, shown, money, reasons_inline, green, yellow))
+        cells = _cells(row, shown, money, reasons_inline, (green, yellow), currency)
+        table.add_row(*cells)
     notes = [Text("  bars: each component's score, 0-100; · no data for it", style="dim")]
     if left_out:
         notes.append(
@@ -95,9 +102,10 @@ def _cells(
     shown: list[str],
     money: bool,
     reasons: bool,
-    green: float,
-    yellow: float,
+    bands: tuple[float, float],
+    currency: str | None,
 ) -> list[Text | str]:
+    green, yellow = bands
     style = BAND_STYLE.get(row["band"] or "", "dim")
     score = MISSING if row["score"] is None else f"{row['score']:.0f}"
     cells: list[Text | str] = [
@@ -107,7 +115,7 @@ def _cells(
         *(_bar(row[f"{name}_score"], green, yellow) for name in shown),
     ]
     if money:
-        cells.append(MISSING if row["mrr"] is None else f"{row['mrr']:,.2f}")
+        cells.append(format_value(row["mrr"], "money", currency))
     if reasons:
         cells.append(Text(row["reasons"] or ""))
     return cells

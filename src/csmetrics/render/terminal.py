@@ -39,7 +39,7 @@ def render(report: Report, console: Console, max_rows: int = MAX_ROWS) -> None:
     if trend:
         console.print(trend)
     for name, frame in report.tables.items():
-        chart = chart_for(name, report.parameters)
+        chart = chart_for(name, report.parameters, report.currency)
         if chart is not None and frame.height:
             console.print(chart(frame, console.width))
             continue

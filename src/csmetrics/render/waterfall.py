@@ -13,6 +13,8 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from csmetrics.render.units import money
+
 WIDTH = 40
 STEPS = (
     ("new", 1),
@@ -24,8 +26,8 @@ STEPS = (
 LEVEL, GAIN, LOSS = ("█", "blue"), ("▓", "green"), ("░", "red")
 
 
-def _money(value: Decimal | float) -> str:
-    return f"{value:,.2f}"
+def _money(value: Decimal | float, currency: str | None = None) -> str:
+    return money(float(value), currency)
 
 
 def _segment(low: float, high: float, scale: float, mark: tuple[str, str]) -> Text:
@@ -35,10 +37,12 @@ def _segment(low: float, high: float, scale: float, mark: tuple[str, str]) -> Te
     return Text(" " * start) + Text(mark[0] * length, style=mark[1])
 
 
-def mrr_waterfall(frame: pl.DataFrame, width: int = 200) -> RenderableType:
-    """The months' waterfalls; the bars take the room the terminal leaves."""
+def mrr_waterfall(
+    frame: pl.DataFrame, width: int = 200, currency: str | None = None
+) -> RenderableType:
+    """The months' waterfalls in `currency`; the bars take the room the terminal leaves."""
     rows = frame.sort("month").to_dicts()
-    amounts = [_money(r[c]) for r in rows for c in ("starting", "ending")]
+    amounts = [_money(r[c], currency) for r in rows for c in ("starting", "ending")]
     amount_width = max([6, *(len(a) + 1 for a in amounts)])
     bar_width = max(8, min(WIDTH, width - (7 + 12 + amount_width + 8 + 3 * 5)))
     top = max(
@@ -65,7 +69,7 @@ def mrr_waterfall(frame: pl.DataFrame, width: int = 200) -> RenderableType:
     ):
         table.add_column(name, justify=justify, no_wrap=True)  # type: ignore[arg-type]
     for row in rows:
-        _add_month(table, row, scale)
+        _add_month(table, row, scale, currency)
     legend = Text(
         f"  {LEVEL[0]} MRR  {GAIN[0]} gained  {LOSS[0]} lost (steps without movement are left out)",
         style="dim",
@@ -73,7 +77,9 @@ def mrr_waterfall(frame: pl.DataFrame, width: int = 200) -> RenderableType:
     return Group(table, legend)
 
 
-def _add_month(table: Table, row: dict[str, Any], scale: float) -> None:
+def _add_month(
+    table: Table, row: dict[str, Any], scale: float, currency: str | None = None
+) -> None:
     """One month's section: the starting level, each movement from the running level, the end."""
     level = float(row["starting"])
     month = str(row["month"])[:7]
@@ -81,7 +87,7 @@ def _add_month(table: Table, row: dict[str, Any], scale: float) -> None:
         month,
         "starting",
         _segment(0, level, scale, LEVEL),
-        _money(row["starting"]),
+        _money(row["starting"], currency),
         f"{row['starting_accounts']:,}",
     )
     for name, sign in STEPS:
@@ -94,7 +100,7 @@ def _add_month(table: Table, row: dict[str, Any], scale: float) -> None:
             "",
             name,
             bar,
-            ("+" if sign > 0 else "-") + _money(row[name]),
+            ("+" if sign > 0 else "-") + _money(row[name], currency),
             f"{row[f'{name}_accounts']:,}",
         )
         level = after
@@ -102,7 +108,7 @@ def _add_month(table: Table, row: dict[str, Any], scale: float) -> None:
         "",
         "ending",
         _segment(0, float(row["ending"]), scale, LEVEL),
-        _money(row["ending"]),
+        _money(row["ending"], currency),
         f"{row['ending_accounts']:,}",
         end_section=True,
     )
@@ -112,14 +118,20 @@ def _add_month(table: Table, row: dict[str, Any], scale: float) -> None:
 DROP_FIRST = ("reactivation", "contraction", "expansion", "churn", "new", "starting")
 
 
-def movements_by_group(frame: pl.DataFrame, width: int = 200) -> RenderableType:
+def movements_by_group(
+    frame: pl.DataFrame, width: int = 200, currency: str | None = None
+) -> RenderableType:
     """The movements per breakdown value, money only (the account counts are in the files); a
     terminal too narrow leaves out movements (DROP_FIRST) and says which."""
     group = frame.columns[1]
     rows = frame.sort("month", group).iter_rows(named=True)
     every = ("starting", "new", "expansion", "contraction", "churn", "reactivation", "ending")
     cells = [
-        {"month": str(r["month"])[:7], group: str(r[group]), **{c: _money(r[c]) for c in every}}
+        {
+            "month": str(r["month"])[:7],
+            group: str(r[group]),
+            **{c: _money(r[c], currency) for c in every},
+        }
         for r in rows
     ]
     columns = ["month", group, *every]
