@@ -19,6 +19,7 @@ import io
 import json
 import os
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -122,9 +123,22 @@ hostile_values = st.one_of(
 )
 
 
+@dataclass(frozen=True)
+class Case:
+    """A mutated file: its source kind, how it was mutated, and its bytes (left out of the
+    repr Hypothesis prints for a failing example, which would be 100 kB)."""
+
+    kind: str
+    how: str
+    data: bytes = field(repr=False)
+
+    def __repr__(self) -> str:
+        return f"Case({self.kind!r}, {self.how!r}, {len(self.data)} bytes: {self.data[-300:]!r})"
+
+
 @st.composite
-def mutated(draw: st.DrawFn) -> tuple[str, bytes]:
-    """(source kind, the file's bytes after one mutation)."""
+def mutated(draw: st.DrawFn) -> Case:
+    """A source's file after one mutation."""
     kind = draw(st.sampled_from(sorted(COMMANDS)))
     rows = [list(row) for row in BASE[kind]]
     how = draw(st.sampled_from(["cell", "cells", "truncate", "encoding", "header", "ragged"]))
@@ -152,15 +166,15 @@ def mutated(draw: st.DrawFn) -> tuple[str, bytes]:
         row = draw(st.integers(1, len(rows) - 1))
         rows[row] = rows[row][:-1] if draw(st.booleans()) else [*rows[row], "extra"]
         data = as_csv(rows).encode("utf-8")
-    return kind, data
+    return Case(kind, how, data)
 
 
 @FUZZ
 @given(case=mutated())
 def test_a_mutated_export_is_read_or_refused_in_one_line(
-    case: tuple[str, bytes], tmp_path_factory: pytest.TempPathFactory
+    case: Case, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
-    kind, data = case
+    kind, data = case.kind, case.data
     path = tmp_path_factory.mktemp("fuzz") / f"{kind}.csv"
     path.write_bytes(data)
     code, _, _ = judged(kind, path, "--format", "json")
@@ -187,8 +201,8 @@ def unchanged(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, o
 
 
 @st.composite
-def kept(draw: st.DrawFn) -> tuple[str, bytes]:
-    """(source kind, the file's bytes after a mutation that keeps every value)."""
+def kept(draw: st.DrawFn) -> Case:
+    """A source's file after a mutation that keeps every value."""
     kind = draw(st.sampled_from(sorted(k for k in COMMANDS if k != "accounts")))
     rows = [list(row) for row in BASE[kind]]
     how = draw(st.sampled_from(["bom", "crlf", "quote_all", "reorder", "extra_column"]))
@@ -205,17 +219,17 @@ def kept(draw: st.DrawFn) -> tuple[str, bytes]:
     if how == "crlf":
         text = text.replace("\n", "\r\n")
     data = text.encode("utf-8-sig" if how == "bom" else "utf-8")
-    return kind, data
+    return Case(kind, how, data)
 
 
 @FUZZ
 @given(case=kept())
 def test_a_mutation_that_keeps_the_values_keeps_the_metrics(
-    case: tuple[str, bytes],
+    case: Case,
     unchanged: dict[str, dict[str, object]],
     tmp_path_factory: pytest.TempPathFactory,
 ) -> None:
-    kind, data = case
+    kind, data = case.kind, case.data
     path = tmp_path_factory.mktemp("kept") / f"{kind}.csv"
     path.write_bytes(data)
     assert metrics_of(kind, path) == unchanged[kind]
