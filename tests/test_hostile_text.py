@@ -5,6 +5,7 @@ traceback."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import polars as pl
@@ -72,3 +73,30 @@ def test_a_polars_panic_is_an_internal_error_in_one_line(
     assert code == 3 and out == ""
     assert err.startswith("csmetrics: internal error: PanicException: a 5 GB field")
     assert err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_an_epoch_past_int64_is_an_error_not_a_crash(tmp_path, capsys) -> None:
+    # found by tests/test_fuzz.py: 1e23 as epoch overflowed a cast to Int64 (exit 3)
+    path = tmp_path / "events.csv"
+    path.write_text(
+        "event_id,timestamp,user_id,account_id,event\n"
+        "e1,99999999999999999999999,u1,a1,login\ne2,2026-05-01T06:08:39Z,u1,a1,login\n"
+    )
+    code, out, err = cli(capsys, "engagement", "--events", str(path), "--format", "json")
+    assert code == 2 and out == ""
+    assert "row 1: events column 'timestamp'" in err and "cannot read '99999" in err
+
+
+def test_json_escapes_del_and_c1_controls(tmp_path, capsys) -> None:
+    # found by tests/test_fuzz.py: an account id "\x7f" reached stdout raw inside the JSON
+    path = tmp_path / "events.csv"
+    path.write_bytes(
+        b"event_id,timestamp,user_id,account_id,event\n"
+        b"e1,2026-05-01T06:08:39Z,u1,\x7f\xc2\x9b,login\ne2,2026-05-02T06:08:39Z,u2,a1,login\n"
+    )
+    code, out, _ = cli(capsys, "engagement", "--events", str(path), "--format", "json")
+    assert code == 0
+    assert "\x7f" not in out and "\x9b" not in out
+    assert "\\u007f\\u009b" in out  # the same characters, escaped
+    accounts = json.loads(out)["tables"]["account_activity"]
+    assert {row["account_id"] for row in accounts} == {"\x7f\x9b", "a1"}

@@ -67,14 +67,25 @@ def json_text(report: Report) -> str:
     return indented_json(report.to_json_dict()) + "\n"
 
 
+# DEL and the C1 controls, which JSON may hold raw but a terminal would obey: written as \u
+# escapes (they can only occur inside strings, where an escape means the same character)
+RAW_CONTROLS = {code: f"\\u{code:04x}" for code in range(0x7F, 0xA0)}
+
+
 def indented_json(value: Any, level: int = 0) -> str:
     """JSON indented by two spaces, except that a list of objects (a table's rows) holds one
     compact row per line: as readable and as easy to diff and grep, and the rows go through
-    the json module's C encoder, which `indent` turns off (0.10 s against 0.16 s for 20k rows)."""
+    the json module's C encoder, which `indent` turns off (0.10 s against 0.16 s for 20k rows).
+    No raw control character is left in it (json escapes C0; RAW_CONTROLS the rest)."""
+    text = _indented(value, level)
+    return text.translate(RAW_CONTROLS) if level == 0 else text
+
+
+def _indented(value: Any, level: int = 0) -> str:
     pad = "  " * level
     if isinstance(value, dict) and value:
         members = (
-            f"{pad}  {json.dumps(key, ensure_ascii=False)}: {indented_json(item, level + 1)}"
+            f"{pad}  {json.dumps(key, ensure_ascii=False)}: {_indented(item, level + 1)}"
             for key, item in value.items()
         )
         return "{\n" + ",\n".join(members) + f"\n{pad}}}"
@@ -82,7 +93,7 @@ def indented_json(value: Any, level: int = 0) -> str:
         if all(isinstance(item, dict) for item in value):
             rows = (f"{pad}  {json.dumps(item, ensure_ascii=False)}" for item in value)
         else:
-            rows = (f"{pad}  {indented_json(item, level + 1)}" for item in value)
+            rows = (f"{pad}  {_indented(item, level + 1)}" for item in value)
         return "[\n" + ",\n".join(rows) + f"\n{pad}]"
     return json.dumps(value, ensure_ascii=False)
 

@@ -82,7 +82,8 @@ def epoch_to_utc(number: pl.Expr, source_tz: str = "UTC") -> pl.Expr:
     value = number.cast(pl.Float64)
     size = value.abs()
     is_date = (size >= 1e7) & (size < 1e8) & (value == value.floor())
-    as_date = value.cast(pl.Int64).cast(pl.String).str.to_date("%Y%m%d", strict=False)
+    # strict=False: a number past what an Int64 holds (1e23, inf) is unreadable, read as null
+    as_date = value.cast(pl.Int64, strict=False).cast(pl.String).str.to_date("%Y%m%d", strict=False)
     micros = (
         pl.when(size >= 1e14)
         .then(value)
@@ -90,9 +91,8 @@ def epoch_to_utc(number: pl.Expr, source_tz: str = "UTC") -> pl.Expr:
         .then(value * 1e3)
         .otherwise(value * 1e6)
     )
-    instant = pl.from_epoch(micros.round(0).cast(pl.Int64), time_unit="us").dt.replace_time_zone(
-        "UTC"
-    )
+    whole = micros.round(0).cast(pl.Int64, strict=False)
+    instant = pl.from_epoch(whole, time_unit="us").dt.replace_time_zone("UTC")
     plausible = pl.when(instant.is_between(EPOCH_MIN, EPOCH_END, closed="left")).then(instant)
     return pl.when(is_date).then(to_utc_from_local(as_date, source_tz)).otherwise(plausible)
 
