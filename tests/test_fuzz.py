@@ -31,7 +31,7 @@ from csmetrics.cli import run
 SAMPLE = Path(__file__).resolve().parents[1] / "sample_data"
 LONG_RUN = int(os.environ.get("CSMETRICS_FUZZ_EXAMPLES", "0"))
 FUZZ = settings(
-    max_examples=LONG_RUN or 40,
+    max_examples=LONG_RUN or 25,
     derandomize=not LONG_RUN,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],

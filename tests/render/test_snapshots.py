@@ -21,8 +21,8 @@ FAMILIES = ("onboarding", "engagement", "retention", "support", "voice", "revenu
 
 
 @pytest.fixture(scope="module")
-def bundle() -> cm.Bundle:
-    return cm.report(cm.load(config=str(SAMPLE / "csmetrics.toml")), period="2026-10")
+def bundle(sample_bundle: cm.Bundle) -> cm.Bundle:
+    return sample_bundle
 
 
 def terminal(draw: object, width: int) -> str:

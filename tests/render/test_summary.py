@@ -19,8 +19,8 @@ PERIOD = ("--period", "2026-10")
 
 
 @pytest.fixture(scope="module")
-def bundle() -> cm.Bundle:
-    return cm.report(cm.load(config=CONFIG), period="2026-10")
+def bundle(sample_bundle: cm.Bundle) -> cm.Bundle:
+    return sample_bundle
 
 
 def test_report_md_says_each_warning_once_and_no_bookkeeping(bundle: cm.Bundle) -> None:

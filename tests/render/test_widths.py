@@ -20,8 +20,8 @@ TOLD = ("more rows", "more accounts", "more notes", "-100 … 0 … +100")
 
 
 @pytest.fixture(scope="module")
-def reports() -> dict[str, cm.Report]:
-    bundle = cm.report(cm.load(config=str(SAMPLE / "csmetrics.toml")), period="2026-10")
+def reports(sample_bundle: cm.Bundle) -> dict[str, cm.Report]:
+    bundle = sample_bundle
     by_channel = cm.support(
         cm.load(
             config=str(SAMPLE / "csmetrics.toml"), families="support", settings={"by": "channel"}
