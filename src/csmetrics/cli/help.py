@@ -58,23 +58,26 @@ def placeholder(param: Any) -> None:
     elif param.metavar is None:
         bare_type = getattr(param, "bare_type", None)
         kind = bare_type() if callable(bare_type) else ""
-        param.metavar = PLACEHOLDERS.get(param.name or "") or BY_TYPE.get(kind, "TEXT")
+        numeric = BY_TYPE.get(kind) if kind in ("int", "float") else None  # sample's --accounts N
+        param.metavar = numeric or PLACEHOLDERS.get(param.name or "") or BY_TYPE.get(kind, "TEXT")
 
 
-class Command(TyperCommand):
+class WithPlaceholders:
+    """Gives every parameter of the command its placeholder as Click collects them."""
+
     def get_params(self, ctx: Any) -> list[Any]:
-        params = super().get_params(ctx)
+        params: list[Any] = super().get_params(ctx)  # type: ignore[misc]
         for param in params:
             placeholder(param)
         return params
 
 
-class Group(TyperGroup):
-    def get_params(self, ctx: Any) -> list[Any]:
-        params = super().get_params(ctx)
-        for param in params:
-            placeholder(param)
-        return params
+class Command(WithPlaceholders, TyperCommand):
+    pass
+
+
+class Group(WithPlaceholders, TyperGroup):
+    pass
 
 
 def command_settings(**settings: Any) -> dict[str, Any]:
