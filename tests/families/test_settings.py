@@ -85,7 +85,11 @@ def test_a_misspelt_api_keyword_is_an_error_not_ignored() -> None:
 def _config(tmp_path: Path, extra: str = "", top: str = "") -> Path:
     shutil.copytree(ROOT / "sample_data", tmp_path / "data")
     config = tmp_path / "data" / "csmetrics.toml"
-    config.write_text(top + config.read_text() + extra)
+    sample = config.read_text()
+    for table in re.findall(r"^\[(\w+)\]$", extra, flags=re.MULTILINE):
+        # the extra settings replace the sample's own table of that family (TOML has one)
+        sample = re.sub(rf"^\[{table}\]\n(?:(?!\[).*\n)*", "", sample, flags=re.MULTILINE)
+    config.write_text(top + sample + extra)
     return config
 
 

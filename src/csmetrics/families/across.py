@@ -34,6 +34,7 @@ def build_bundle(
     window: WindowSpec | Window,
     params: Mapping[str, Any],
     on_family: Callable[[str], None] | None = None,
+    on_report: Callable[[Report], None] | None = None,
 ) -> Bundle:
     """Compute every family the inputs allow, for the window and the previous window."""
     current: dict[str, Report] = {}
@@ -56,6 +57,8 @@ def build_bundle(
             on_family(name)
         report = compute(family, inputs, window, params[name])
         current[name] = report
+        if on_report is not None:
+            on_report(report)
         previous[name] = compute(family, inputs, report.window.previous(), params[name])
     if not current:
         raise ConfigError(

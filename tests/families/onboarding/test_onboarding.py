@@ -74,6 +74,17 @@ def test_time_to_value_uses_the_last_activation_event_by_default(case) -> None:
     assert case.metrics["onboarding.reached_value_share"] == pytest.approx(3 / 4)
 
 
+def test_time_to_value_distribution(case) -> None:
+    # u4 2 h -> "1 to 4 h"; u1 24 h -> "1 to 3 days" (24 h is that bucket's lower edge);
+    # u2 216 h -> "7 days or more"; u3 never reached value: not counted
+    table = case.tables["time_to_value_distribution"]
+    assert table.select("bucket", "signups").rows() == [
+        ("under 1 h", 0), ("1 to 4 h", 1), ("4 to 24 h", 0),
+        ("1 to 3 days", 1), ("3 to 7 days", 0), ("7 days or more", 1),
+    ]  # fmt: skip
+    assert table["signups"].sum() == 3  # = reached_value_share 3/4 of 4 signups
+
+
 def test_value_event_parameter(tmp_path) -> None:
     report = onboarding(CASE, **ACTIVATION, value_event="created_project", **WINDOW)
     # created_project: u1 12 h, u2 6 h, u4 1 h -> median 6
@@ -199,6 +210,12 @@ def test_nothing_configured_gives_nulls_with_reasons() -> None:
     codes = {w.metric: w.code for w in report.warnings if w.metric}
     assert codes["onboarding.activation_rate"] == "not_configured"
     assert codes["onboarding.funnel_conversion_rate"] == "not_configured"
+    assert "time_to_value_distribution" not in report.tables  # no value event: no table
+    # without activation events nobody can be activated: the table says unknown, not 0 and 0%
+    cohorts = report.tables["activation_by_cohort"]
+    assert cohorts["signups"].sum() == 4  # u1, u2, u3, u4 still counted
+    for column in ("activated", "pending", "activation_rate"):
+        assert cohorts[column].null_count() == cohorts.height, column
 
 
 def test_events_at_or_after_until_are_never_used() -> None:

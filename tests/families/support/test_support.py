@@ -101,6 +101,17 @@ def test_first_response_drops_negative_durations(case) -> None:
     assert [w.count for w in negative] == [1]
 
 
+def test_first_response_distribution_counts_the_medians_tickets(case) -> None:
+    # the window's answered tickets with a duration: t2 0.5 h, t1 2 h, t7 6 h (t4's negative
+    # duration dropped, t3 unanswered, t5 created before the window) -> 1, 1, 1 of 3
+    table = case.tables["first_response_distribution"]
+    assert table.select("bucket", "tickets").rows() == [
+        ("under 1 h", 1), ("1 to 4 h", 1), ("4 to 24 h", 1),
+        ("1 to 3 days", 0), ("3 to 7 days", 0), ("7 days or more", 0),
+    ]  # fmt: skip
+    assert table["share"].to_list()[:3] == pytest.approx([1 / 3, 1 / 3, 1 / 3])
+
+
 def test_resolution_counts_solves_before_until(case) -> None:
     # t1 24 h, t2 6 h (t4 solved after until): median 15, p90 = 6 + 0.9 * 18 = 22.2
     assert case.metrics["support.resolution_median_hours"] == pytest.approx(15)
@@ -159,6 +170,14 @@ def test_missing_columns_give_nulls_with_reasons() -> None:
     codes = {w.metric: w.code for w in report.warnings if w.metric}
     assert codes["support.first_contact_resolution_rate"] == "missing_column"
     assert codes["support.sla_first_response_breach_rate"] == "not_configured"
+
+
+def test_without_response_times_the_distribution_is_unknown_not_zero() -> None:
+    rows = [("t1", "2026-11-02T10:00:00Z", "2026-11-03T10:00:00Z")]
+    report = support(rows, ["ticket_id", "created_at", "solved_at"], **WINDOW)
+    assert report.metrics["support.first_response_median_hours"] is None
+    table = report.tables["first_response_distribution"]
+    assert table["tickets"].null_count() == table.height == 6
 
 
 # --- business hours --------------------------------------------------------------------------

@@ -36,6 +36,7 @@ from csmetrics.families.shared.signups import (
     missing_account_warning,
     signups,
 )
+from csmetrics.families.shared.waits import distribution_table, plan_counts
 
 
 def lookback(window: Window, params: OnboardingParams) -> Lookback:
@@ -57,7 +58,11 @@ def plan(
     outcomes = with_outcomes(
         signup_progress(events, signed, window, params), window, params
     ).cache()
-    planned = {"summary": summary(outcomes), "cohorts": by_cohort(outcomes, window)}
+    planned = {
+        "summary": summary(outcomes),
+        "cohorts": by_cohort(outcomes, window),
+        "value_counts": plan_counts(outcomes, "hours_to_value"),
+    }
     if params.steps:
         planned["funnel"] = funnel_counts(
             funnel_steps(events, window, params.steps, params.conversion_window)
@@ -91,7 +96,13 @@ def assemble(
         "onboarding.days_to_onboard_mean": row["dto_mean"] if has_activation else None,
         "onboarding.days_to_onboard_median": row["dto_median"] if has_activation else None,
     }
-    tables: dict[str, pl.DataFrame] = {"activation_by_cohort": cohort_table(results["cohorts"])}
+    tables: dict[str, pl.DataFrame] = {
+        "activation_by_cohort": cohort_table(results["cohorts"], has_activation)
+    }
+    if has_value:
+        tables["time_to_value_distribution"] = distribution_table(
+            results["value_counts"], "signups"
+        )
     if params.steps:
         funnel = funnel_table(results["funnel"], params.steps)
         tables["funnel"] = funnel
@@ -105,14 +116,17 @@ def assemble(
     return FamilyResult(metrics, tables, warnings)
 
 
-def cohort_table(cohorts: pl.DataFrame) -> pl.DataFrame:
+def cohort_table(cohorts: pl.DataFrame, has_activation: bool = True) -> pl.DataFrame:
+    """Signups per cohort; without activation events configured, nobody can be activated or
+    pending, so those columns are null (not 0 and 0%) like the metrics."""
     decided = pl.col("signups") - pl.col("pending")
+    known = pl.lit(has_activation)
     return cohorts.sort("cohort").select(
         "cohort",
         pl.col("signups").cast(pl.Int64),
-        pl.col("activated").cast(pl.Int64),
-        pl.col("pending").cast(pl.Int64),
-        pl.when(decided > 0).then(pl.col("activated") / decided).alias("activation_rate"),
+        pl.when(known).then(pl.col("activated").cast(pl.Int64)).alias("activated"),
+        pl.when(known).then(pl.col("pending").cast(pl.Int64)).alias("pending"),
+        pl.when(known & (decided > 0)).then(pl.col("activated") / decided).alias("activation_rate"),
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import polars as pl
 
 from csmetrics.families.contract import FrameContract
+from csmetrics.families.shared.waits import COUNTS
 
 FRAMES = {
     "summary": FrameContract(
@@ -29,6 +30,7 @@ FRAMES = {
             "pending": pl.UInt32,
         },
     ),
+    "value_counts": COUNTS,  # signups by hours to value (shared/waits.py)
     "funnel": FrameContract(
         {
             "position": pl.Int32,

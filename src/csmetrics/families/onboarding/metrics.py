@@ -86,6 +86,12 @@ TABLES = (
     ),
     Table(
         "onboarding",
+        "time_to_value_distribution",
+        ("bucket", "from_hours", "to_hours", "signups", "share"),
+        "With a value event: the window's signups that reached it, by hours from signup to value, in fixed buckets (under 1 h, 1 to 4 h, 4 to 24 h, 1 to 3 days, 3 to 7 days, 7 days or more; each includes its lower edge); share of those signups.",
+    ),
+    Table(
+        "onboarding",
         "funnel",
         (
             "step",

@@ -22,6 +22,7 @@ from csmetrics.families.base import Columns
 from csmetrics.families.onboarding.activation import DAYS, HOURS, cohort_grain
 from csmetrics.families.onboarding.params import OnboardingParams
 from csmetrics.families.shared.signups_spark import entity_events, missing_account_rows, signups
+from csmetrics.families.shared.waits import EDGES_HOURS
 
 
 def plan(
@@ -32,7 +33,11 @@ def plan(
     outcomes = frames.keep(
         with_outcomes(signup_progress(events, signed, window, params), window, params)
     )
-    planned = {"summary": summary(outcomes), "cohorts": by_cohort(outcomes, window)}
+    planned = {
+        "summary": summary(outcomes),
+        "cohorts": by_cohort(outcomes, window),
+        "value_counts": value_counts(outcomes),
+    }
     if params.steps:
         planned["funnel"] = funnel_counts(events, window, params)
     missing = missing_account_rows(frames, columns, params.level)
@@ -99,6 +104,19 @@ def summary(outcomes: DataFrame) -> DataFrame:
         F.count("value_at").alias("reached_value"),
         F.mean("days_to_onboard").alias("dto_mean"),
         F.percentile("days_to_onboard", 0.5).alias("dto_median"),
+    )
+
+
+def value_counts(outcomes: DataFrame) -> DataFrame:
+    """shared/waits.py's `plan_counts` of the hours to value: (position, count)."""
+    hours = F.col("hours_to_value")
+    position = F.lit(0)
+    for edge in EDGES_HOURS:
+        position = position + (hours >= edge).cast("long")
+    return (
+        outcomes.where(hours.isNotNull())
+        .groupBy(position.cast("long").alias("position"))
+        .agg(F.count(F.lit(1)).alias("count"))
     )
 
 

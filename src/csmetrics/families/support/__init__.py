@@ -14,10 +14,11 @@ import polars as pl
 from csmetrics.core.diagnostics import DataWarning
 from csmetrics.core.window import Window
 from csmetrics.families.base import Columns, Family, FamilyResult, Frames, Lookback, RunContext
+from csmetrics.families.shared.waits import distribution_table, plan_counts
 from csmetrics.families.support.contract import FRAMES
 from csmetrics.families.support.durations import duration_notes, null_unusable
 from csmetrics.families.support.measures import counted_problems, measures
-from csmetrics.families.support.metrics import METRICS, TABLES
+from csmetrics.families.support.metrics import METRICS, RESPONDED, TABLES
 from csmetrics.families.support.params import (
     SETTINGS,
     SupportParams,
@@ -49,6 +50,10 @@ def plan(
     planned = {
         "headline": facts.select(*measures(present, params), *counted_problems()),
         "response_times": response_times(facts, window),
+        # the tickets the first-response median is over (measures.py)
+        "response_counts": plan_counts(
+            facts.filter(pl.col("in_window") & pl.col("answered")), "response_hours"
+        ),
     }
     names = (
         ["created", "solved", "open_at_start"]
@@ -86,7 +91,14 @@ def assemble(
         .join(results["response_times"], on="bucket", how="left")
         .sort("bucket")
         .select(pl.exclude("partial"), "partial"),
+        "first_response_distribution": distribution_table(results["response_counts"], "tickets"),
     }
+    responded = {need.split(".", 1)[1] for need in RESPONDED.split("|")}
+    if "support.first_response_median_hours" in unusable or not responded & set(present):
+        # no response times to count: unknown, not zero tickets in every bucket
+        tables["first_response_distribution"] = tables["first_response_distribution"].with_columns(
+            pl.lit(None, pl.Int64).alias("tickets"), pl.lit(None, pl.Float64).alias("share")
+        )
     if "support.tickets_solved_count" in unusable or not (
         {"solved_at", "resolution_minutes", "resolution_business_minutes"} & set(present)
     ):

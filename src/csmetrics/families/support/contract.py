@@ -7,6 +7,7 @@ from __future__ import annotations
 import polars as pl
 
 from csmetrics.families.contract import FrameContract
+from csmetrics.families.shared.waits import COUNTS
 from csmetrics.families.support.metrics import METRICS
 
 # the headline's columns are the declared metrics: a metric added to metrics.py and computed in
@@ -27,6 +28,7 @@ FRAMES = {
             "resolution_p90_hours": pl.Float64,
         },
     ),
+    "response_counts": COUNTS,  # answered tickets by hours to first response (shared/waits.py)
     "created": FrameContract(
         {
             "bucket": pl.Date,

@@ -170,6 +170,12 @@ TABLES = (
     ),
     Table(
         "support",
+        "first_response_distribution",
+        ("bucket", "from_hours", "to_hours", "tickets", "share"),
+        "The window's answered tickets by hours to their first response (business hours with --business-hours), in fixed buckets (under 1 h, 1 to 4 h, 4 to 24 h, 1 to 3 days, 3 to 7 days, 7 days or more; each includes its lower edge); share of the answered tickets.",
+    ),
+    Table(
+        "support",
         "by_<column>",
         ("<column>", "every headline metric"),
         "With --by channel|priority|group|assignee: one row per value, the headline metrics.",
