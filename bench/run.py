@@ -146,6 +146,8 @@ def main() -> None:
         report_rows = bench_report(ensure_data("20M", SIZES["20M"])["parquet"].parent)
     else:
         report_rows = []
+    if not ONLY or "html" in ONLY:
+        bench_html_on_sample()
     if not ONLY or ONLY & {"support", *TICKET_JOBS}:
         path = ensure_tickets()
         tickets = pl.scan_parquet(path).select(pl.len()).collect().item()
@@ -163,13 +165,14 @@ def main() -> None:
 
         spark = spark_rows(JOBS, COMMON, ensure_data("20M", SIZES["20M"])["parquet"])
     if report_rows:
-        slowest = max(stats[0] for name, stats in report_rows if name != "report")
+        slowest = max(stats[0] for name, stats in report_rows if not name.startswith("report"))
         print("\n| command (20M events, --period 2026-10) | wall s | peak RSS MB |")
         print("|---|---:|---:|")
         for name, stats in report_rows:
             print(f"| {name} | {stats[0]:.2f} ({stats[1]:.2f}) | {stats[2]:,.0f} |")
         walls = {name: stats[0] for name, stats in report_rows}
         print(f"\nreport / slowest single family: {walls['report'] / slowest:.2f}")
+        print(f"report html / report: {walls['report html'] / walls['report']:.2f} (target 1.10)")
         print(f"health / engagement (same events): {walls['health'] / walls['engagement']:.2f}")
     if rows:
         print_duckdb_table(rows)
@@ -214,20 +217,46 @@ inactive_events = ["email_opened"]
 """
 
 
+def _command(name: str, config: Path) -> list[str]:
+    """A command of the report bench; `report html` writes the bundle with its page."""
+    family, _, html = name.partition(" ")
+    output = ["--format", "html", "--output-dir", str(config.parent / "bundles")] if html else [
+        "--format", "json"]  # fmt: skip
+    return [sys.executable, "-m", "csmetrics", family, "--config", str(config),
+            "--period", "2026-10", *output, "--quiet"]  # fmt: skip
+
+
+def bench_html_on_sample() -> None:
+    """`report` on the sample (its whole six months, the largest page) with and without
+    `--format html`, alternating: the page may add at most 1 s (issue 23)."""
+    config = ROOT / "sample_data" / "csmetrics.toml"
+    out = DATA / "sample-bundles"
+    plain = [sys.executable, "-m", "csmetrics", "report", "--config", str(config), "--quiet",
+             "--output-dir", str(out)]  # fmt: skip
+    runs: dict[str, list[tuple[float, float]]] = {"report": [], "report --format html": []}
+    for _ in range(max(REPEATS, 5)):
+        runs["report"].append(measure(plain))
+        runs["report --format html"].append(measure([*plain, "--format", "html"]))
+    walls = {name: summary(found)[0] for name, found in runs.items()}
+    print("\n| the sample's report | wall s (median) |\n|---|---:|")
+    for name, wall in walls.items():
+        print(f"| {name} | {wall:.2f} |")
+    added = walls["report --format html"] - walls["report"]
+    print(f"\nthe page adds {added:.2f} s to the sample's report (target: at most 1 s)")
+
+
 def bench_report(folder: Path) -> list[tuple[str, tuple[float, float, float]]]:
     """`report` over every configured source (20M events, and the sample's tickets, surveys,
     accounts and billing) for 2026-10 and its previous month, next to each family alone on the
     same config (health among them: its target is a ratio to engagement)."""
     config = folder / "csmetrics.toml"
     config.write_text(REPORT_CONFIG)
-    commands = ["report", "onboarding", "engagement", "retention", "support", "voice", "revenue",
-                "health"]  # fmt: skip
+    commands = ["report", "report html", "onboarding", "engagement", "retention", "support",
+                "voice", "revenue", "health"]  # fmt: skip
     runs: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
     for _ in range(REPEATS):
         for name in commands:
-            command = [sys.executable, "-m", "csmetrics", name, "--config", str(config),
-                       "--period", "2026-10", "--format", "json", "--quiet"]  # fmt: skip
-            runs[name].append(measure(command))
+            runs[name].append(measure(_command(name, config)))
     rows = [(name, summary(found)) for name, found in runs.items()]
     print(
         "report: " + ", ".join(f"{n} {[round(w, 2) for w, _ in r]}s" for n, r in runs.items()),

@@ -1,3 +1,3 @@
-from csmetrics.cli import main
+from csmetrics.launch import main
 
 main()

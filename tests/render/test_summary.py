@@ -62,7 +62,8 @@ def test_slack_escapes_and_leaves_out_empty_metrics(bundle: cm.Bundle) -> None:
     text = slack(bundle)
     assert text.startswith("*csmetrics report 2026-10")
     assert "*n/a*" not in text
-    assert "_7 metrics without a value (see report.md)_" in text  # onboarding: signups only
+    # no SLA configured (support) and no churn or contraction to divide by (quick ratio)
+    assert "_1 metric without a value (see report.md)_" in text
     assert "<" not in text.replace("&lt;", "")
 
 
@@ -92,4 +93,4 @@ def test_markdown_format_is_report_md(capsys: pytest.CaptureFixture[str], tmp_pa
 def test_an_unknown_format_is_refused_before_reading(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = cli(capsys, "report", "--config", CONFIG, "--format", "html5")
     assert code == 2 and out == ""
-    assert "--format: expected table, json, markdown, slack, got 'html5'" in err
+    assert "--format: expected table, json, markdown, slack, html, got 'html5'" in err

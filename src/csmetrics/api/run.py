@@ -72,16 +72,19 @@ def report(
     *,
     params: Mapping[str, Mapping[str, Any]] | None = None,
     on_family: Callable[[str], None] | None = None,
+    on_report: Callable[[Report], None] | None = None,
     **window: Unpack[WindowArgs],
 ) -> Bundle:
     """Every family the loaded sources allow, for the window and the previous window of equal
     length (the previous whole months for a window of whole months). `params` holds each
     family's settings as in its config table (`{"support": {"sla_first_response": "4h"}}`).
     `bundle.write(folder)` writes the dated bundle atomically. `on_family(name)` is called as
-    each family starts (a progress bar's hook)."""
+    each family starts (a progress bar's hook); `on_report(report)` with each family's report
+    of the window as soon as it is computed, before its previous window (the HTML page's
+    charts are drawn from it while the rest is computed)."""
     words = window_settings((inputs.config or Config()).settings, window)
     chosen = _family_params(inputs, params, words)
-    return build_bundle(inputs, build_window(**words), chosen, on_family)
+    return build_bundle(inputs, build_window(**words), chosen, on_family, on_report)
 
 
 def check(

@@ -7,6 +7,7 @@ import contextlib
 import json
 import os
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,8 +18,9 @@ from csmetrics.api import ConfigError
 
 if TYPE_CHECKING:
     from csmetrics.api import Report
+    from csmetrics.render.html.page import Draw
 
-OUTPUT_FORMATS = ("table", "json", "csv", "parquet", "markdown")
+OUTPUT_FORMATS = ("table", "json", "csv", "parquet", "markdown", "html")
 PLAIN_WIDTH = 160
 
 
@@ -91,8 +93,18 @@ def family_progress(disabled: bool) -> Iterator[Callable[[str], None]]:
         yield advance
 
 
-def emit(report: Report, fmt: str, output: str | None, *, quiet: bool = False) -> None:
+def emit(
+    report: Report,
+    fmt: str,
+    output: str | None,
+    *,
+    quiet: bool = False,
+    draw: Draw | None = None,
+) -> None:
+    """The report as `fmt` to `output` (stdout when None or '-'); `draw`: how the html page's
+    charts are drawn (a chart worker's; default: in this process)."""
     from csmetrics.render import files, terminal
+    from csmetrics.render.html.page import report_html
 
     if fmt not in OUTPUT_FORMATS:
         raise ConfigError(f"--format: expected one of {', '.join(OUTPUT_FORMATS)}, got {fmt!r}")
@@ -103,12 +115,44 @@ def emit(report: Report, fmt: str, output: str | None, *, quiet: bool = False) -
         _text_out(files.json_text(report), path)
     elif fmt == "markdown":
         _text_out(files.markdown_text(report), path)
+    elif fmt == "html":
+        _text_out(report_html(report) if draw is None else report_html(report, draw), path)
     elif path is None:
         terminal.render(report, stdout_console())
     else:
         _text_out(_plain_table(report), path)
     if not quiet:
         terminal.render_warnings(report, stderr_console())
+
+
+def emit_page(html: str, folder: Path | None, *, open_page: bool, quiet: bool) -> None:
+    """`report --format html`: the page's path on stdout when the bundle holds it, else the
+    page itself; with `open_page`, the page opened in the default browser (written to a
+    temporary file when there is no bundle)."""
+    page = None if folder is None else folder / "report.html"
+    if page is None and open_page:
+        page = Path(tempfile.mkdtemp(prefix="csmetrics-")) / "report.html"
+        page.write_text(html, encoding="utf-8")
+    if page is None:
+        sys.stdout.write(html)
+        sys.stdout.flush()
+        return
+    if folder is not None:
+        sys.stdout.write(f"{page}\n")
+    if open_page and not webbrowser_open(page.resolve().as_uri()) and not quiet:
+        stderr_console().print(
+            f"no browser to open it in; the page is {page}", highlight=False, markup=False
+        )
+
+
+def webbrowser_open(uri: str) -> bool:
+    """Open `uri` in the default browser; False when the machine has none."""
+    import webbrowser
+
+    try:
+        return webbrowser.get().open(uri)
+    except webbrowser.Error:
+        return False
 
 
 def _emit_tables(report: Report, fmt: str, output: str | None, *, quiet: bool) -> None:

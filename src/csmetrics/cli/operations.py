@@ -16,10 +16,17 @@ from csmetrics.cli.options import (
     WindowOptions,
     command,
 )
-from csmetrics.cli.wiring import load_sources, read_config, setup_logging, window_words
+from csmetrics.cli.wiring import (
+    chart_worker,
+    load_sources,
+    read_config,
+    setup_logging,
+    window_words,
+)
 
 if TYPE_CHECKING:
-    from csmetrics.api import Config, Inputs
+    from csmetrics.api import Bundle, Config, Inputs, Report
+    from csmetrics.render.html.worker import ChartWorker
 
 FormatOpt = Annotated[
     str, typer.Option("--format", help="table or json.", rich_help_panel=OUTPUT_PANEL)
@@ -27,7 +34,7 @@ FormatOpt = Annotated[
 QuietOpt = Annotated[bool, typer.Option("--quiet", help="Errors only on stderr.")]
 VerboseOpt = Annotated[bool, typer.Option("--verbose", help="Timings and tracebacks.")]
 NoProgressOpt = Annotated[bool, typer.Option("--no-progress", help="No progress bar.")]
-SUMMARY_FORMATS = ("table", "json", "markdown", "slack")
+SUMMARY_FORMATS = ("table", "json", "markdown", "slack", "html")
 
 
 def _config_error(message: str) -> Exception:
@@ -61,11 +68,20 @@ def report(
         str,
         typer.Option(
             "--format",
-            help="table (the terminal), json, markdown (a wiki, an e-mail) or slack (mrkdwn).",
+            help="table (the terminal), json, markdown (a wiki, an e-mail), slack (mrkdwn) or "
+            "html (one self-contained page: report.html in the bundle, else on stdout).",
             rich_help_panel=OUTPUT_PANEL,
-            metavar="table|json|markdown|slack",
+            metavar="table|json|markdown|slack|html",
         ),
     ] = "table",
+    open_page: Annotated[
+        bool,
+        typer.Option(
+            "--open",
+            help="With --format html, open the page in the default browser.",
+            rich_help_panel=OUTPUT_PANEL,
+        ),
+    ] = False,
     quiet: Annotated[
         bool, typer.Option("--quiet", help="Nothing on success (cron); errors on stderr.")
     ] = False,
@@ -75,27 +91,59 @@ def report(
     window: WindowOptions,
 ) -> None:
     """Every family whose sources are configured, with the previous window for comparison."""
-    from csmetrics.api import report as compute_report
-    from csmetrics.cli.emit import family_progress, stderr_console, stdout_console
-    from csmetrics.render.files import indented_json
-    from csmetrics.render.summary import markdown, render_summary, slack
+    from csmetrics.cli.emit import stderr_console
+    from csmetrics.render.bundle import write_bundle
+    from csmetrics.render.html.page import bundle_html
 
     setup_logging(verbose, quiet)
     if output_format not in SUMMARY_FORMATS:  # said before any source is read
         raise _config_error(
             f"--format: expected {', '.join(SUMMARY_FORMATS)}, got {output_format!r}"
         )
-    inputs = _inputs(sources, read_config(sources.config))
-    with family_progress(quiet or no_progress) as advance:
-        bundle = compute_report(inputs, on_family=advance, **window_words(window))
+    if open_page and output_format != "html":
+        raise _config_error(f"--open: opens the html page; give --format html, not {output_format}")
+    config = read_config(sources.config)
+    # the worker starts first: its engine starts on the other core while the sources load
+    with chart_worker(output_format == "html") as worker:
+        bundle = _bundle(_inputs(sources, config), window, worker, quiet or no_progress)
+        page = None if worker is None else bundle_html(bundle, worker.draw)
+    folder = None
     if output_dir is not None:
-        folder = bundle.write(output_dir)
+        folder = write_bundle(bundle, output_dir, page=page)
         if not quiet:
             stderr_console().print(f"wrote {folder}", highlight=False)
-    if output_format == "json":
+    _emit_summary(bundle, output_format, page, folder, open_page=open_page, quiet=quiet)
+
+
+def _bundle(
+    inputs: Inputs, window: WindowOptions, worker: ChartWorker | None, quiet: bool
+) -> Bundle:
+    """The report's bundle; with a chart worker, each family's charts are drawn ahead."""
+    from csmetrics.api import report as compute_report
+    from csmetrics.cli.emit import family_progress
+    from csmetrics.render.html.page import specs_of
+
+    def ahead(report: Report) -> None:
+        if worker is not None:
+            worker.ahead(specs_of(report))
+
+    with family_progress(quiet) as advance:
+        return compute_report(inputs, on_family=advance, on_report=ahead, **window_words(window))
+
+
+def _emit_summary(
+    bundle: Bundle, fmt: str, page: str | None, folder: Path | None, *, open_page: bool, quiet: bool
+) -> None:
+    from csmetrics.cli.emit import emit_page, stdout_console
+    from csmetrics.render.files import indented_json
+    from csmetrics.render.summary import markdown, render_summary, slack
+
+    if page is not None:
+        emit_page(page, folder, open_page=open_page, quiet=quiet)
+    elif fmt == "json":
         sys.stdout.write(indented_json(bundle.to_json_dict()) + "\n")
-    elif output_format in ("markdown", "slack"):
-        sys.stdout.write((markdown if output_format == "markdown" else slack)(bundle))
+    elif fmt in ("markdown", "slack"):
+        sys.stdout.write((markdown if fmt == "markdown" else slack)(bundle))
     elif not quiet:  # cron mails what a job prints: a quiet run that went well prints nothing
         render_summary(bundle, stdout_console())
 

@@ -257,7 +257,7 @@ class OutputOptions:
         str,
         Opt(
             "--format",
-            help="table, json, csv, parquet or markdown.",
+            help="table, json, csv, parquet, markdown or html (one self-contained page).",
             rich_help_panel=OUTPUT_PANEL,
         ),
     ] = "table"
@@ -265,7 +265,7 @@ class OutputOptions:
         str | None,
         Opt(
             "--output",
-            help="A file: json and markdown hold everything; csv and parquet (out.csv) hold "
+            help="A file: json, markdown and html hold everything; csv and parquet (out.csv) hold "
             "the metrics, each table beside it as out.<table>.csv. A folder (a path ending "
             "in '/', an existing folder or a name without extension): one file per table. "
             "'-' or absent: stdout (csv: the metrics only).",

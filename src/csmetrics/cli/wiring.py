@@ -4,8 +4,10 @@ logic lives here."""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sys
+from collections.abc import Iterator
 from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -14,6 +16,7 @@ from csmetrics.cli.options import OutputOptions, SourceOptions, WindowOptions
 
 if TYPE_CHECKING:
     from csmetrics.api import Config, Inputs
+    from csmetrics.render.html.worker import ChartWorker
 
 
 def setup_logging(verbose: bool, quiet: bool) -> None:
@@ -48,6 +51,19 @@ def window_words(window: WindowOptions) -> dict[str, Any]:
     return asdict(window)
 
 
+@contextlib.contextmanager
+def chart_worker(wanted: bool) -> Iterator[ChartWorker | None]:
+    """With `wanted` (an html page), a child process that draws the page's charts while the
+    metrics are computed (render/html/worker.py); else None."""
+    if not wanted:
+        yield None
+        return
+    from csmetrics.render.html.worker import chart_worker as started
+
+    with started() as worker:
+        yield worker
+
+
 def run_family_command(
     name: str,
     given: dict[str, Any],
@@ -62,7 +78,9 @@ def run_family_command(
 
     setup_logging(output.verbose, output.quiet)
     config = read_config(sources.config)
-    with progress(f"computing {name}", output.quiet or output.no_progress):
-        inputs = load_sources(sources, config, name, given)
-        report = compute_family(name, inputs, given, window_words(window))
-    emit(report, output.output_format, output.output, quiet=output.quiet)
+    with chart_worker(output.output_format == "html") as worker:
+        with progress(f"computing {name}", output.quiet or output.no_progress):
+            inputs = load_sources(sources, config, name, given)
+            report = compute_family(name, inputs, given, window_words(window))
+        draw = None if worker is None else worker.draw
+        emit(report, output.output_format, output.output, quiet=output.quiet, draw=draw)

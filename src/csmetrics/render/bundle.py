@@ -19,8 +19,9 @@ if TYPE_CHECKING:
     from csmetrics.results.bundle import Bundle
 
 
-def write_bundle(bundle: Bundle, root: Path) -> Path:
-    """Write the bundle as `root/<label>/` and return that folder. The folder is filled under a
+def write_bundle(bundle: Bundle, root: Path, *, page: str | None = None) -> Path:
+    """Write the bundle as `root/<label>/` (with `page`, the HTML page as report.html) and
+    return that folder. The folder is filled under a
     hidden name, then swapped in at once (`swap_in`); hidden folders of runs that were killed
     are removed first."""
     root.mkdir(parents=True, exist_ok=True)
@@ -33,6 +34,8 @@ def write_bundle(bundle: Bundle, root: Path) -> Path:
             indented_json(bundle.to_json_dict()) + "\n", encoding="utf-8"
         )
         (staging / "report.md").write_text(markdown(bundle), encoding="utf-8")
+        if page is not None:
+            (staging / "report.html").write_text(page, encoding="utf-8")
         for name, report in bundle.current.items():
             for table, frame in report.tables.items():
                 frame.write_parquet(staging / f"{name}.{table}.parquet")

@@ -244,18 +244,18 @@ def write_text(path: Path, text: str) -> None:
     atomic_write(path, write)
 
 
-REPORT_FORMATS = ("json", "markdown", "csv", "parquet")
+REPORT_FORMATS = ("json", "markdown", "html", "csv", "parquet")
 
 
 def write_report(report: Report, output: str, fmt: str) -> list[Path]:
-    """The report as `fmt`: one file (json, markdown); csv and parquet as a file holding the
+    """The report as `fmt`: one file (json, markdown, html); csv and parquet as a file holding the
     metrics with each table beside it, or a folder of tables (see `names_a_file`)."""
     path = Path(output)
     if fmt == "json":
         write_text(path, json_text(report))
         return [path]
-    if fmt == "markdown":
-        write_text(path, markdown_text(report))
+    if fmt in ("markdown", "html"):
+        write_text(path, markdown_text(report) if fmt == "markdown" else report.to_html())
         return [path]
     if fmt in ("csv", "parquet"):
         if names_a_file(output):

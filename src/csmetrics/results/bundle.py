@@ -40,11 +40,23 @@ class Bundle:
             raise KeyError(metric)
         return self.current[family].metrics[metric], self.previous[family].metrics.get(metric)
 
-    def write(self, folder: str | os.PathLike[str]) -> Path:
-        """Write `folder/<label>/` (report.json, report.md, tables as Parquet) atomically."""
+    def write(self, folder: str | os.PathLike[str], *, html: bool = False) -> Path:
+        """Write `folder/<label>/` (report.json, report.md, tables as Parquet, and with
+        `html` the page report.html) atomically."""
         from csmetrics.render.bundle import write_bundle
 
-        return write_bundle(self, Path(folder))
+        return write_bundle(self, Path(folder), page=self.to_html() if html else None)
+
+    def to_html(self) -> str:
+        """Every family on one self-contained HTML page, the previous window beside each
+        value (`report --format html`)."""
+        from csmetrics.render.html.page import bundle_html
+
+        return bundle_html(self)
+
+    def _repr_html_(self) -> str:
+        """Jupyter shows the page inline."""
+        return self.to_html()
 
     def to_json_dict(self) -> dict[str, Any]:
         previous_window = next(iter(self.previous.values())).window

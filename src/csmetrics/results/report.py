@@ -60,6 +60,16 @@ class Report:
             f"warnings={len(self.warnings)})"
         )
 
+    def to_html(self) -> str:
+        """The report as one self-contained HTML page: cards, charts as inline SVG, tables."""
+        from csmetrics.render.html.page import report_html
+
+        return report_html(self)
+
+    def _repr_html_(self) -> str:
+        """Jupyter shows the page inline."""
+        return self.to_html()
+
     def to_json(self) -> str:
         """The JSON report (schema_version 1, cli.md), as text."""
         from csmetrics.render.files import json_text
@@ -67,7 +77,7 @@ class Report:
         return json_text(self)
 
     def write(self, path: str | os.PathLike[str], format: str = "json") -> list[Path]:
-        """Write the report: `json` or `markdown` to the file `path`. `csv` or `parquet`: to
+        """Write the report: `json`, `markdown` or `html` to the file `path`. `csv` or `parquet`: to
         `out.csv` the metrics, each table beside it as `out.<table>.csv`; to a folder (a path
         ending in `/`, an existing folder or a name without extension) one file per table.
         Every write is atomic (a temporary file, then a rename). Returns the files written."""

@@ -1,0 +1,96 @@
+"""The page as a file: self-contained (nothing fetched), escaped, small enough to mail, and
+written by every way in (API, family command, report bundle)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import polars as pl
+import pytest
+from tests.helpers import one_line_error
+from typer.testing import CliRunner
+
+import csmetrics as cm
+from csmetrics.cli import app
+from csmetrics.render.html.page import report_html
+
+SAMPLE = Path(__file__).resolve().parents[3] / "sample_data"
+CONFIG = str(SAMPLE / "csmetrics.toml")
+
+
+def test_nothing_is_fetched(sample_page: Path) -> None:
+    text = sample_page.read_text(encoding="utf-8")
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", text)
+    assert "@import" not in text
+    assert not re.search(r"url\((?!#)", text)  # only the SVG's own gradients, by fragment
+    assert text.count("<svg ") >= 20
+
+
+def test_the_full_sample_report_is_small_enough_to_mail() -> None:
+    bundle = cm.report(cm.load(config=CONFIG))  # the whole six months, the largest page
+    size = len(bundle.to_html().encode("utf-8"))
+    assert size < 1_500_000, f"{size:,} bytes"
+
+
+def test_text_from_the_data_is_escaped(sample_bundle: cm.Bundle) -> None:
+    report = sample_bundle.current["health"]
+    hostile = report.tables["health"].with_columns(
+        pl.lit("<script>alert(1)</script>").alias("name"),
+        pl.lit("a & b <img src=x onerror=alert(2)>").alias("reasons"),
+    )
+    page = report_html(cm.Report(**{**report.__dict__, "tables": {"health": hostile}}))
+    assert "<script>alert(1)" not in page and "<img src=x" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert page.count("<script>") == 1  # the page's own enhancement
+
+
+def test_a_repr_for_jupyter(sample_bundle: cm.Bundle) -> None:
+    report = sample_bundle.current["voice"]
+    assert report._repr_html_() == report.to_html()
+    assert report.to_html().startswith("<!doctype html>")
+
+
+def test_family_command_writes_the_page(tmp_path: Path) -> None:
+    out = tmp_path / "support.html"
+    result = CliRunner().invoke(
+        app, ["support", "--config", CONFIG, "--period", "2026-10", "--format", "html",
+              "--output", str(out), "--quiet"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    page = out.read_text(encoding="utf-8")
+    assert 'data-metric="support.backlog_count"' in page and 'id="support-backlog"' in page
+
+
+def test_report_html_goes_into_the_bundle(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        app, ["report", "--config", CONFIG, "--period", "2026-10", "--format", "html",
+              "--output-dir", str(tmp_path), "--quiet"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    folder = tmp_path / "2026-10"
+    assert result.stdout.strip() == str(folder / "report.html")  # the page, for a script
+    assert {"report.html", "report.json", "report.md"} <= {p.name for p in folder.iterdir()}
+
+
+def test_open_uses_the_default_browser(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    opened = tmp_path / "opened"
+    monkeypatch.setenv("BROWSER", f"sh -c 'echo %s > {opened}'")
+    result = CliRunner().invoke(
+        app, ["report", "--config", CONFIG, "--period", "2026-10", "--format", "html",
+              "--output-dir", str(tmp_path), "--open", "--quiet"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert opened.read_text().strip() == (tmp_path / "2026-10" / "report.html").as_uri()
+
+
+def test_open_needs_the_html_format(capsys: pytest.CaptureFixture[str]) -> None:
+    error = one_line_error(capsys, "report", "--config", CONFIG, "--open")
+    assert "--open" in error and "--format html" in error
+
+
+def test_every_id_on_the_page_is_its_own(sample_page: Path) -> None:
+    # Vega numbers gradient and clip ids per process; on a page each chart's are renamed
+    ids = re.findall(r'\sid="([^"]+)"', sample_page.read_text(encoding="utf-8"))
+    assert len(ids) == len(set(ids))
+    assert any(i.startswith("c") and i.endswith("-0") for i in ids)  # the heatmap's gradient
