@@ -126,8 +126,8 @@ def emit(
 
 
 def emit_page(html: str, folder: Path | None, *, open_page: bool, quiet: bool) -> None:
-    """`report --format html`: the page's path on stdout when the bundle holds it, else the
-    page itself; with `open_page`, the page opened in the default browser (written to a
+    """`report --format html`: the page's path on stdout when the bundle holds it (unless
+    `quiet`), else the page itself; with `open_page`, the page opened in the default browser (written to a
     temporary file when there is no bundle)."""
     page = None if folder is None else folder / "report.html"
     if page is None and open_page:
@@ -137,7 +137,7 @@ def emit_page(html: str, folder: Path | None, *, open_page: bool, quiet: bool) -
         sys.stdout.write(html)
         sys.stdout.flush()
         return
-    if folder is not None:
+    if folder is not None and not quiet:  # a cron job's --quiet: nothing to mail
         sys.stdout.write(f"{page}\n")
     if open_page and not webbrowser_open(page.resolve().as_uri()) and not quiet:
         stderr_console().print(

@@ -9,6 +9,7 @@ nothing, a metric not configured, a window past the data) stays under its family
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -16,6 +17,7 @@ from csmetrics.core.diagnostics import DataWarning
 
 if TYPE_CHECKING:
     from csmetrics.results.bundle import Bundle
+    from csmetrics.results.report import Report
 
 # what a reader of the summary never needs: how many rows the look-back read, or fell outside
 BOOKKEEPING = frozenset({"rows_before_window", "rows_outside_window"})
@@ -54,9 +56,14 @@ class Notes:
 
 
 def notes_of(bundle: Bundle) -> Notes:
+    return notes_of_reports(bundle.current)
+
+
+def notes_of_reports(reports: Mapping[str, Report]) -> Notes:
+    """The notes of these reports (by family), each said once where it belongs."""
     notes = Notes()
     data: dict[str, int] = {}  # message -> importance, in first-seen order
-    for name, report in bundle.current.items():
+    for name, report in reports.items():
         own: list[str] = []
         for warning in sorted(report.warnings, key=importance):
             if warning.code in BOOKKEEPING:

@@ -63,14 +63,15 @@ def test_family_command_writes_the_page(tmp_path: Path) -> None:
 
 
 def test_report_html_goes_into_the_bundle(tmp_path: Path) -> None:
-    result = CliRunner().invoke(
-        app, ["report", "--config", CONFIG, "--period", "2026-10", "--format", "html",
-              "--output-dir", str(tmp_path), "--quiet"],
-    )  # fmt: skip
+    command = ["report", "--config", CONFIG, "--period", "2026-10", "--format", "html",
+               "--output-dir", str(tmp_path), "--no-progress"]  # fmt: skip
+    result = CliRunner().invoke(app, command)
     assert result.exit_code == 0, result.output
     folder = tmp_path / "2026-10"
     assert result.stdout.strip() == str(folder / "report.html")  # the page, for a script
     assert {"report.html", "report.json", "report.md"} <= {p.name for p in folder.iterdir()}
+    quiet = CliRunner().invoke(app, [*command, "--quiet"])
+    assert quiet.exit_code == 0 and quiet.stdout == ""  # cron: nothing to mail
 
 
 def test_open_uses_the_default_browser(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -94,3 +95,11 @@ def test_every_id_on_the_page_is_its_own(sample_page: Path) -> None:
     ids = re.findall(r'\sid="([^"]+)"', sample_page.read_text(encoding="utf-8"))
     assert len(ids) == len(set(ids))
     assert any(i.startswith("c") and i.endswith("-0") for i in ids)  # the heatmap's gradient
+
+
+def test_a_window_past_the_data_is_said_at_the_top() -> None:
+    report = cm.support(cm.load(config=CONFIG), period="2027-03")
+    page = report.to_html()
+    top = page.split("<main>", 1)[0]
+    assert 'class="warning coverage" role="alert"' in top
+    assert "tickets: the data ends" in top

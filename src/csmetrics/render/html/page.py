@@ -18,7 +18,7 @@ from csmetrics.render.html.cards import Card, cards_of, sparkline_spec
 from csmetrics.render.html.charts import Chart
 from csmetrics.render.html.gallery import charts_of
 from csmetrics.render.html.vega import svg_of
-from csmetrics.render.notes import Notes, notes_of
+from csmetrics.render.notes import notes_of, notes_of_reports
 from csmetrics.render.values import format_cell
 
 if TYPE_CHECKING:
@@ -76,12 +76,11 @@ def bundle_html(bundle: Bundle, draw: Draw = svg_of) -> str:
 
 def report_html(report: Report, draw: Draw = svg_of) -> str:
     """The page of one family's report (a family command's `--format html`)."""
-    own = [w.message for w in report.warnings if w.code not in ("rows_before_window",)]
-    notes = Notes(families={report.family: own})
+    notes = notes_of_reports({report.family: report})
     return _render(
         title=f"{report.family.capitalize()}, {report.window.name}",
         subtitle=f"{report.window.name} ({report.window.timezone})",
-        sections=[section_of(report, None, own, draw)],
+        sections=[section_of(report, None, notes.families[report.family], draw)],
         notes=notes,
         skipped={},
         generated_at=report.generated_at,

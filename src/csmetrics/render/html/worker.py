@@ -14,14 +14,18 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import queue
 import subprocess
 import sys
 import threading
+import time
 from concurrent.futures import Future
 from typing import Any
 
 from csmetrics.render.html.vega import THEME, accessible, svg_of
+
+log = logging.getLogger("csmetrics")
 
 
 def _key(spec: dict[str, Any]) -> str:
@@ -36,6 +40,7 @@ class ChartWorker:
         self._by_id: dict[int, Future[str]] = {}
         self._lock = threading.Lock()
         self._broken = False
+        self._waited = 0.0  # seconds the page waited for pictures (--verbose says it)
         try:
             self._process: subprocess.Popen[str] | None = subprocess.Popen(
                 [sys.executable, "-m", "csmetrics.render.html.worker"],
@@ -79,10 +84,14 @@ class ChartWorker:
 
     def draw(self, spec: dict[str, Any], label: str) -> str:
         """The chart as `svg_of` draws it, from the child when it could."""
+        started = time.perf_counter()
         try:
-            return accessible(self.submit(spec).result(), label)
+            svg = self.submit(spec).result()
         except RuntimeError:
             return svg_of(spec, label)
+        finally:
+            self._waited += time.perf_counter() - started
+        return accessible(svg, label)
 
     def _write(self) -> None:
         assert self._process is not None and self._process.stdin is not None
@@ -118,6 +127,8 @@ class ChartWorker:
         process, self._process = self._process, None
         if process is None:
             return
+        log.debug("charts: %d drawn by the worker; the page waited %.3fs for them",
+                  len(self._by_id), self._waited)  # fmt: skip
         self._outbox.put(None)
         try:
             self._writer.join(timeout=10)
