@@ -71,7 +71,7 @@ def report(
             help="table (the terminal), json, markdown (a wiki, an e-mail), slack (mrkdwn) or "
             "html (one self-contained page: report.html in the bundle, else on stdout).",
             rich_help_panel=OUTPUT_PANEL,
-            metavar="table|json|markdown|slack|html",
+            metavar="FORMAT",
         ),
     ] = "table",
     open_page: Annotated[
