@@ -20,12 +20,12 @@ from csmetrics.render.html.vega import HEIGHT, PALETTE, WIDTH
 DAY_AXIS = {
     "timeUnit": {"unit": "yearmonthdate", "utc": True},
     "title": None,
-    "axis": {"format": "%b %d", "labelOverlap": True},
+    "axis": {"format": "%b %d", "labelOverlap": True, "labelSeparation": 8},
 }
 MONTH_AXIS = {
     "timeUnit": {"unit": "yearmonth", "utc": True},
     "title": None,
-    "axis": {"format": "%b %Y", "labelOverlap": True},
+    "axis": {"format": "%b %Y", "labelOverlap": True, "labelSeparation": 8},
 }
 
 
