@@ -103,3 +103,15 @@ def test_a_window_past_the_data_is_said_at_the_top() -> None:
     top = page.split("<main>", 1)[0]
     assert 'class="warning coverage" role="alert"' in top
     assert "tickets: the data ends" in top
+
+
+def test_report_write_as_html(sample_bundle: cm.Bundle, tmp_path: Path) -> None:
+    report = sample_bundle.current["retention"]
+    (written,) = report.write(tmp_path / "retention.html", format="html")
+    page = written.read_text(encoding="utf-8")
+    assert page == report.to_html()
+    assert 'id="retention-cohorts"' in page
+    folder = sample_bundle.write(tmp_path / "bundles", html=True)
+    assert (folder / "report.html").read_text(encoding="utf-8").count('class="family"') == len(
+        sample_bundle.current
+    )
