@@ -123,3 +123,11 @@ def test_svg_is_an_image_named_by_its_text_alternative() -> None:
     assert "<title>Bars of &lt;b&gt; &amp; &quot;c&quot;</title>" in svg
     assert ' width="' not in svg.split(">", 1)[0]  # scaled by CSS through its viewBox
     assert "role-mark" in svg  # Vega drew marks
+
+
+def test_a_missing_amount_is_said_as_missing_not_zero() -> None:
+    aging = pl.DataFrame(
+        {"bucket": ["current", "1-30"], "invoices": [1, None], "amount": [10.0, None]}
+    )
+    (chart,) = charts_of("revenue", {"ar_aging": aging}, "EUR")
+    assert chart.alt.endswith("current: €10.00; 1-30: n/a")

@@ -18,7 +18,7 @@ from csmetrics.render.html.charts import (
     lines,
     span,
 )
-from csmetrics.render.units import money
+from csmetrics.render.units import MISSING, money
 
 # health bands: vermillion, orange and bluish green (Okabe & Ito), named on the axis too
 BANDS = {"red": PALETTE[3], "yellow": PALETTE[1], "green": PALETTE[2]}
@@ -278,7 +278,7 @@ def ar_aging(frame: pl.DataFrame, currency: str | None) -> list[Chart]:
             title="Unpaid amounts by age",
             alt="Bars of the unpaid amount per age bucket: "
             + "; ".join(
-                f"{b}: {money(float(a or 0), currency)}"
+                f"{b}: {MISSING if a is None else money(float(a), currency)}"
                 for b, a in frame.select("bucket", "amount").rows()
             ),
             table="ar_aging",
