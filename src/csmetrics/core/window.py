@@ -193,12 +193,16 @@ class Window:
             and self.since == self.midnight(first)
             and self.until == self.midnight(end)
         )
+        label = None
         if whole_months:
             months = (end.year - first.year) * 12 + end.month - first.month
-            since = self.midnight(add_months(first, -months))
+            start = add_months(first, -months)
+            since = self.midnight(start)
+            # one month reads as its name (2026-09), as the window it is compared with does
+            label = f"{start:%Y-%m}" if months == 1 else None
         else:
             since = self.since - (self.until - self.since)
-        return replace(self, since=since, until=self.since, label=None)
+        return replace(self, since=since, until=self.since, label=label)
 
 
 MIN_YEAR, MAX_YEAR = 2, 9998  # a day either side stays a representable date

@@ -30,7 +30,7 @@ STYLES = {"pass": "green", "warn": "yellow", "fail": "bold red"}
 
 
 def period_line(outcomes: list[Outcome]) -> str:
-    """`2026-10 (compared with 2026-09-01_2026-09-30; UTC)`: what was checked."""
+    """`2026-10 (compared with 2026-09; UTC)`: what was checked."""
     first = outcomes[0] if outcomes else None
     if first is None or first.window is None:
         return ""
