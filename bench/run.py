@@ -148,6 +148,8 @@ def main() -> None:
         report_rows = []
     if not ONLY or "html" in ONLY:
         bench_html_on_sample()
+    if not ONLY or "explain" in ONLY:
+        bench_explain(ensure_data("20M", SIZES["20M"])["parquet"].parent)
     if not ONLY or ONLY & {"support", *TICKET_JOBS}:
         path = ensure_tickets()
         tickets = pl.scan_parquet(path).select(pl.len()).collect().item()
@@ -217,6 +219,12 @@ inactive_events = ["email_opened"]
 """
 
 
+EXPLAIN_CONFIG = """
+[onboarding]
+activation_events = ["created_project", "invited_user"]
+"""
+
+
 def _command(name: str, config: Path) -> list[str]:
     """A command of the report bench; `report html` writes the bundle with its page."""
     family, _, html = name.partition(" ")
@@ -243,6 +251,42 @@ def bench_html_on_sample() -> None:
         print(f"| {name} | {wall:.2f} |")
     added = walls["report --format html"] - walls["report"]
     print(f"\nthe page adds {added:.2f} s to the sample's report (target: at most 1 s)")
+
+
+# (explain's metric and column, the family command it is compared with): issue 24's target is
+# explain at most 1.5x the family alone, in the same run
+EXPLAINED = {
+    "engagement.stickiness": ("segment", "engagement"),
+    "engagement.active_users": ("plan", "engagement"),
+    "onboarding.activation_rate": ("segment", "onboarding"),
+}
+
+
+def bench_explain(folder: Path) -> None:
+    """`explain` on 20M events for 2026-10 (and September, its previous window) next to its
+    family alone on the same config and window, alternating."""
+    config = folder / "csmetrics.toml"
+    config.write_text(REPORT_CONFIG + EXPLAIN_CONFIG)
+    base = ["--config", str(config), "--period", "2026-10", "--quiet"]
+    commands: dict[str, list[str]] = {}
+    for metric, (column, family) in EXPLAINED.items():
+        commands[family] = [sys.executable, "-m", "csmetrics", family, *base, "--format", "json"]
+        commands[f"explain {metric}"] = [sys.executable, "-m", "csmetrics", "explain", metric,
+                                         "--by", column, *base, "--format", "json"]  # fmt: skip
+    runs: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
+    for _ in range(REPEATS):
+        for name, command in commands.items():
+            runs[name].append(measure(command))
+    walls = {name: summary(found) for name, found in runs.items()}
+    print(
+        "\n| command (20M events, --period 2026-10) | wall s | peak RSS MB | ratio to the family |"
+    )
+    print("|---|---:|---:|---:|")
+    for name, (wall, fastest, rss) in walls.items():
+        family = EXPLAINED[name.split()[1]][1] if name.startswith("explain") else name
+        ratio = wall / walls[family][0]
+        print(f"| {name} | {wall:.2f} ({fastest:.2f}) | {rss:,.0f} | {ratio:.2f} |")
+    print("(target: explain at most 1.5x its family alone)")
 
 
 def bench_report(folder: Path) -> list[tuple[str, tuple[float, float, float]]]:

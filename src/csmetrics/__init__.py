@@ -24,6 +24,7 @@ if TYPE_CHECKING:
         compute_family,
         engagement,
         exit_code,
+        explain,
         health,
         load,
         onboarding,
@@ -42,6 +43,7 @@ if TYPE_CHECKING:
     from csmetrics.ingest.inputs import Inputs
     from csmetrics.ingest.source import Source
     from csmetrics.results.bundle import Bundle
+    from csmetrics.results.explanation import Explanation
     from csmetrics.results.report import Report
 
 _EXPORTS = {
@@ -59,12 +61,14 @@ _EXPORTS = {
     "catalogue": "csmetrics.api",
     "compute_family": "csmetrics.api",
     "exit_code": "csmetrics.api",
+    "explain": "csmetrics.api",
     "profile": "csmetrics.api",
     "read_config": "csmetrics.api",
     "Bundle": "csmetrics.results.bundle",
     "Inputs": "csmetrics.ingest.inputs",
     "Source": "csmetrics.ingest.source",
     "Report": "csmetrics.results.report",
+    "Explanation": "csmetrics.results.explanation",
     "Window": "csmetrics.core.window",
     "DataWarning": "csmetrics.core.diagnostics",
     "CsMetricsError": "csmetrics.core.errors",
@@ -78,6 +82,7 @@ __all__ = [
     "ConfigError",
     "CsMetricsError",
     "DataWarning",
+    "Explanation",
     "InputError",
     "Inputs",
     "OutputError",
@@ -90,6 +95,7 @@ __all__ = [
     "compute_family",
     "engagement",
     "exit_code",
+    "explain",
     "health",
     "load",
     "onboarding",

@@ -10,6 +10,7 @@ but rendering (a contract in pyproject.toml holds it to that). Every family is o
 function of the same shape: `family(inputs, *, its settings, window) -> Report`.
 """
 
+from csmetrics.api.explanations import explain, explain_metric_family, explainable_metrics
 from csmetrics.api.families import (
     engagement,
     health,
@@ -38,6 +39,7 @@ from csmetrics.ingest.inputs import Inputs
 from csmetrics.ingest.load import SourceArg
 from csmetrics.ingest.sources.schema import SOURCE_KINDS
 from csmetrics.results.bundle import Bundle
+from csmetrics.results.explanation import Explanation
 from csmetrics.results.report import Report
 from csmetrics.sample import SampleOptions, write_sample
 
@@ -47,6 +49,7 @@ __all__ = [
     "Config",
     "ConfigError",
     "CsMetricsError",
+    "Explanation",
     "Family",
     "InputError",
     "Inputs",
@@ -62,6 +65,9 @@ __all__ = [
     "compute_family",
     "engagement",
     "exit_code",
+    "explain",
+    "explain_metric_family",
+    "explainable_metrics",
     "families",
     "family_named",
     "health",

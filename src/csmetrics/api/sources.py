@@ -63,6 +63,7 @@ def load(
     spark_master: str | None = None,
     families: str | Iterable[str] | None = None,
     settings: Mapping[str, Any] | None = None,
+    also_columns: Iterable[str] = (),
 ) -> Inputs:
     """Read, map, check, clean and deduplicate each given source once, into memory (see
     `csmetrics.ingest.load.load` for the sources and their options).
@@ -71,7 +72,9 @@ def load(
     the events only the columns they use (with one family, only its columns of every source;
     with several, the small sources whole, as a check's `by` may name any column). `settings`:
     the one family's settings as its keywords take them, when they change what it reads
-    (revenue's `by`, voice's `include_comments`).
+    (revenue's `by`, voice's `include_comments`). `also_columns`: canonical columns of the events
+    kept beside what the families read; the families' other sources and the accounts are then
+    loaded whole (explain's segments).
 
     >>> import polars as pl, csmetrics as cm
     >>> frame = pl.DataFrame({"timestamp": ["2026-11-02T10:00:00Z"], "user_id": ["u1"],
@@ -81,6 +84,14 @@ def load(
     """
     found = config if isinstance(config, Config) or config is None else read_config(config)
     keep = None if families is None else _columns_read(found or Config(), families, settings)
+    also = tuple(also_columns)
+    if keep is not None and also:
+        # the small sources whole, so that a name matching nothing is told the names there are
+        keep = {
+            kind: {*cols, *also} if kind == "events" and cols else None
+            for kind, cols in keep.items()
+        }
+        keep.setdefault("accounts", None)
     return load_sources(
         events,
         tickets,

@@ -55,11 +55,14 @@ def metrics_command(
     output_format: Annotated[
         str, typer.Option("--format", help="table, json or markdown.")
     ] = "table",
+    explainable: Annotated[
+        bool, typer.Option("--explainable", help="Only the metrics `explain` can split.")
+    ] = False,
 ) -> None:
     """The metric catalogue: id, family, unit, direction, definition."""
     from csmetrics.cli.emit import emit_catalogue
 
-    emit_catalogue(family, output_format)
+    emit_catalogue(family, output_format, explainable)
 
 
 @app.command(

@@ -216,14 +216,15 @@ def emit_profiles(profiles: list[dict[str, Any]], fmt: str) -> None:
         raise ConfigError(f"--format: expected table or json, got {fmt!r}")
 
 
-def emit_catalogue(family: str | None, fmt: str) -> None:
-    from csmetrics.api import catalogue, families
+def emit_catalogue(family: str | None, fmt: str, explainable: bool = False) -> None:
+    from csmetrics.api import catalogue, explainable_metrics, families
     from csmetrics.render.catalogue import catalogue_markdown, render_catalogue
 
     if family is not None and family not in families():
         raise ConfigError(f"--family: unknown family {family!r} (known: {', '.join(families())})")
     metrics, tables = catalogue(family)
-    chosen = list(metrics)
+    kinds = explainable_metrics()
+    chosen = [m for m in metrics if m.id in kinds or not explainable]
     if fmt == "json":
         rows = [
             {
@@ -234,6 +235,7 @@ def emit_catalogue(family: str | None, fmt: str) -> None:
                 "definition": m.definition,
                 "sources": list(m.sources),
                 "columns": list(m.needs),
+                "explain": kinds.get(m.id),  # how `explain` splits it; null: it cannot
             }
             for m in chosen
         ]

@@ -50,7 +50,11 @@ BY_TYPE = {"int": "N", "float": "NUMBER", "Path": "PATH"}
 
 
 def placeholder(param: Any) -> None:
-    """Give an option its placeholder, unless its declaration chose one."""
+    """Give an option its placeholder, unless its declaration chose one; an argument shows
+    its name alone (`METRIC`), not its Python type beside it."""
+    if getattr(param, "param_type_name", "") == "argument":
+        param.display_type_rich = lambda ctx: None
+        return
     if getattr(param, "param_type_name", "") != "option":
         return
     if param.is_flag:

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Container, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import polars as pl
 
@@ -27,6 +27,9 @@ from csmetrics.core.diagnostics import DataWarning
 from csmetrics.core.window import Observed, Window
 from csmetrics.families.contract import FrameContract
 from csmetrics.families.settings import Settings
+
+if TYPE_CHECKING:
+    from csmetrics.families.explainer import Explainer
 
 P = TypeVar("P")
 Frames = Mapping[str, pl.LazyFrame]
@@ -102,6 +105,8 @@ class Family(Generic[P]):
     # them (health: engagement's inactive_events and features, revenue's currency and fx_rates),
     # so one definition of an active event or a currency holds for both
     inherits: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # metric id -> how `explain` splits its change by segment: its explain.py
+    explainers: Mapping[str, Explainer[P]] = field(default_factory=dict)
 
     def table(self, table_of: Callable[[str], Mapping[str, Any]]) -> dict[str, Any]:
         """This family's config table with the inherited keys filled in."""

@@ -8,6 +8,7 @@ family's stages and plan, `assemble` turns the collected frames into the report.
 from csmetrics.families.base import Family
 from csmetrics.families.engagement.assemble import assemble
 from csmetrics.families.engagement.contract import FRAMES
+from csmetrics.families.engagement.explain import EXPLAINERS
 from csmetrics.families.engagement.metrics import METRICS, TABLES
 from csmetrics.families.engagement.params import (
     SETTINGS,
@@ -35,6 +36,7 @@ FAMILY: Family[EngagementParams] = Family(
     metrics=METRICS,
     tables=TABLES,
     frames=FRAMES,
+    explainers=EXPLAINERS,
 )
 
 __all__ = ["FAMILY", "EngagementParams", "params_from_config"]

@@ -10,6 +10,7 @@ from csmetrics.core.window import Window
 from csmetrics.families.base import Columns, Family, Frames, Lookback
 from csmetrics.families.revenue.assemble import assemble
 from csmetrics.families.revenue.contract import FRAMES
+from csmetrics.families.revenue.explain import EXPLAINERS
 from csmetrics.families.revenue.invoices import aging, billed, invoices, issued_months, payments
 from csmetrics.families.revenue.lines import month_index, prepared_lines, with_account_group
 from csmetrics.families.revenue.metrics import METRICS, TABLES
@@ -116,6 +117,7 @@ FAMILY: Family[RevenueParams] = Family(
     metrics=METRICS,
     tables=TABLES,
     frames=FRAMES,
+    explainers=EXPLAINERS,
 )
 
 __all__ = ["FAMILY", "RevenueParams", "params_from_config"]

@@ -120,14 +120,25 @@ def _converted(
     return joined.with_columns(converted).drop("rate", "rate_day")
 
 
+# the columns prepared_lines selects by name: a carried column is one of these or added to them
+SELECTED = (
+    *("invoice_id", "account_id", "issued_at", "period_start", "currency", "due_at"),
+    *("paid_at", "period_end", "recurring"),
+)
+
+
 def prepared_lines(
-    billing: pl.LazyFrame, present: tuple[str, ...], window: Window, params: RevenueParams
+    billing: pl.LazyFrame,
+    present: tuple[str, ...],
+    window: Window,
+    params: RevenueParams,
+    carry: tuple[str, ...] = (),
 ) -> tuple[pl.LazyFrame, str | None]:
     """The lines issued before `until` (`present`: their columns), with `amount_micro`, a
     service period, `recurring`, the breakdown `group` (when there is one) and, for recurring
     lines with a valid period, `monthly_micro`, `first_month` and `end_month` (the months
     whose end the period covers are first_month .. end_month - 1), plus the reporting
-    currency."""
+    currency; and the lines' `carry` columns as they are (explain's segments)."""
     reporting = reporting_currency(data_currencies(billing, present), params)
     refuse_huge_lines(billing)
     tz = window.timezone
@@ -154,6 +165,7 @@ def prepared_lines(
         *([_micro(pl.col(MONTHLY)).alias(MONTHLY)] if MONTHLY in present else []),
         recurring.alias("recurring"),
         *_group(present, params),
+        *(c for c in carry if c not in SELECTED),
     )
     lines = lines.with_columns(end.alias("period_end"))
     if params.fx_rates is not None:

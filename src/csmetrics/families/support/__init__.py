@@ -17,6 +17,7 @@ from csmetrics.families.base import Columns, Family, FamilyResult, Frames, Lookb
 from csmetrics.families.shared.waits import distribution_table, plan_counts
 from csmetrics.families.support.contract import FRAMES
 from csmetrics.families.support.durations import duration_notes, null_unusable
+from csmetrics.families.support.explain import EXPLAINERS
 from csmetrics.families.support.measures import counted_problems, measures
 from csmetrics.families.support.metrics import METRICS, RESPONDED, TABLES
 from csmetrics.families.support.params import (
@@ -190,6 +191,7 @@ FAMILY: Family[SupportParams] = Family(
     metrics=METRICS,
     tables=TABLES,
     frames=FRAMES,
+    explainers=EXPLAINERS,
 )
 
 __all__ = ["FAMILY", "SupportParams", "params_from_config"]

@@ -81,10 +81,15 @@ def solved_before_until(columns: tuple[str, ...], window: Window) -> pl.Expr:
 
 
 def ticket_facts(
-    tickets: pl.LazyFrame, columns: Columns, window: Window, params: SupportParams
+    tickets: pl.LazyFrame,
+    columns: Columns,
+    window: Window,
+    params: SupportParams,
+    carry: tuple[str, ...] = (),
 ) -> pl.LazyFrame:
     """Per ticket: in_window, answered, solved, solved_in_window, backlog, overdue, the hours
-    (null when negative, with `negative_*` flags), replies, reopens and the rating."""
+    (null when negative, with `negative_*` flags), replies, reopens and the rating; and the
+    ticket's `carry` columns as they are (explain's segments)."""
     present = columns["tickets"]
     created = pl.col("created_at")
     if params.business_hours is not None:
@@ -132,7 +137,11 @@ def ticket_facts(
             facts.append(pl.col(column))
     if params.by:
         facts.append(pl.col(params.by).cast(pl.String).fill_null("(none)").alias("by"))
-    return tickets.select("created_at", *(["solved_at"] if "solved_at" in present else []), *facts)
+    named = {"created_at", "solved_at", *(fact.meta.output_name() for fact in facts)}
+    kept = [column for column in carry if column not in named]
+    return tickets.select(
+        "created_at", *(["solved_at"] if "solved_at" in present else []), *facts, *kept
+    )
 
 
 def _overdue(answered: pl.Expr, params: SupportParams, window: Window) -> pl.Expr:

@@ -14,6 +14,7 @@ from csmetrics.core.timeparts import bucket_expr, local_date
 from csmetrics.core.window import Window
 from csmetrics.families.base import Columns, Family, FamilyResult, Frames, Lookback, RunContext
 from csmetrics.families.voice.contract import FRAMES
+from csmetrics.families.voice.explain import EXPLAINERS
 from csmetrics.families.voice.metrics import METRICS, TABLES
 from csmetrics.families.voice.params import (
     SETTINGS,
@@ -171,6 +172,7 @@ FAMILY: Family[VoiceParams] = Family(
     metrics=METRICS,
     tables=TABLES,
     frames=FRAMES,
+    explainers=EXPLAINERS,
 )
 
 __all__ = ["FAMILY", "VoiceParams", "params_from_config"]
