@@ -76,8 +76,15 @@ def explain_metric(
     planned: list[pl.LazyFrame] = []
     for resolved in (current, previous):
         units = explainer.plan(frames, RunContext(resolved, observed, columns), params, segments)
-        planned += [per_segment(explainer, units, list(by)), per_segment(explainer, units, [])]
-    now, now_total, before, before_total = pl.collect_all(planned)
+        planned.append(per_segment(explainer, units, list(by)))
+        if explainer.kind == "quantile":  # a quantile of the whole is not one of its segments
+            planned.append(per_segment(explainer, units, []))
+    collected = pl.collect_all(planned)
+    if explainer.kind == "quantile":
+        now, now_total, before, before_total = collected
+    else:  # a sum over the whole is the sum of the segments' sums
+        now, before = collected
+        now_total, before_total = (frame.drop(by).sum() for frame in collected)
     metric = next(m for m in family.metrics if m.id == metric_id)
     warnings = coverage_warnings(source, current) + [
         type(w)(w.code, f"the previous window: {w.message}", w.metric, w.count, w.source)

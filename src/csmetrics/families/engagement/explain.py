@@ -92,7 +92,9 @@ def stickiness_users(
 ) -> pl.LazyFrame:
     """Per user in the reach of MAU30: `sticky` (the sum of 1 / MAU30(d) over its complete
     active days) and `in_mau` (over the complete days whose MAU30 it is in)."""
-    days = _user_days(frames, ctx, params).unique()
+    # read twice (the daily weights and the spans): cached, or it is computed twice (-1 s of
+    # 3.5 s per window at 20M events)
+    days = _user_days(frames, ctx, params).unique().cache()
     weights = _daily_weights(days, ctx)
     at_start = weights.select("day", "inverse", pl.col("before").alias("p_start"))
     at_end = weights.select(pl.col("day").alias("end"), pl.col("before").alias("p_end"))

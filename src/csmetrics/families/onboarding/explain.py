@@ -22,13 +22,15 @@ def outcomes(
 ) -> pl.LazyFrame:
     """The window's signups, their outcomes and their segment columns."""
     window = ctx.window
-    events = entity_events(frames, ctx.columns, window, params.level)
+    events = entity_events(frames, ctx.columns, window, params.level).cache()
     signed = signups(events, params.signup_event, frames, ctx.columns, window, params.level)
     timed = events.select("entity", "event", "timestamp")
     progress = with_outcomes(signup_progress(timed, signed, window, params), window, params)
     carry = tuple(c for c in segments.carry if c != "account_id" or params.level == "user")
+    # the latest event of the window's signups only: a few rows, not every entity's
+    own = events.join(progress.select("entity"), on="entity", how="semi")
     units = progress.join(
-        per_unit_latest(events, "entity", "timestamp", carry), on="entity", how="left"
+        per_unit_latest(own, "entity", "timestamp", carry), on="entity", how="left"
     )
     if params.level == "account" and segments.accounts is not None:
         units = units.with_columns(account_id=pl.col("entity"))
