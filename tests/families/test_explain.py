@@ -100,3 +100,19 @@ def test_an_unknown_column_names_the_closest(inputs: cm.Inputs) -> None:
 def test_half_a_compare_window_is_a_config_error(inputs: cm.Inputs) -> None:
     with pytest.raises(cm.ConfigError, match="both --compare-since and --compare-until"):
         cm.explain(inputs, "revenue.mrr", "plan", compare_since="2026-06-01")
+
+
+@pytest.mark.parametrize(
+    "metric", ["engagement.stickiness", "engagement.dau_mean", "onboarding.activation_rate"]
+)
+def test_a_window_not_at_midnight_agrees_too(inputs: cm.Inputs, metric: str) -> None:
+    # the shared user days cover whole days: a window ending at noon computes its own
+    bounds = {"since": "2026-10-01T12:00:00", "until": "2026-10-20T12:00:00"}
+    why = cm.explain(inputs, metric, "segment", **bounds)
+    family = metric.split(".")[0]
+    assert why.value == pytest.approx(
+        cm.compute_family(family, inputs, None, bounds).metrics[metric]
+    )
+    earlier = {"since": why.previous_window.since, "until": why.previous_window.until}
+    expected = cm.compute_family(family, inputs, None, earlier).metrics[metric]
+    assert why.previous_value == pytest.approx(expected)

@@ -107,6 +107,9 @@ class Family(Generic[P]):
     inherits: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     # metric id -> how `explain` splits its change by segment: its explain.py
     explainers: Mapping[str, Explainer[P]] = field(default_factory=dict)
+    # (frames, the context of the span of every window read, params) -> frames the explainers'
+    # bases share, cached: computed once for explain's two windows or a history's twelve
+    explain_shared: Callable[[Frames, RunContext, P], dict[str, pl.LazyFrame]] | None = None
 
     def table(self, table_of: Callable[[str], Mapping[str, Any]]) -> dict[str, Any]:
         """This family's config table with the inherited keys filled in."""

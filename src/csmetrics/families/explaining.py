@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 import polars as pl
@@ -73,6 +74,7 @@ def explain_metric(
     frames = {kind: inputs[kind].lazy() for kind in kinds}
     columns = {kind: inputs.sources[kind].columns + _extra(inputs, kind) for kind in kinds}
     observed = {kind: inputs.sources[kind].observed for kind in kinds}
+    frames = with_shared(family, frames, [current, previous], observed, columns, params)
     planned: list[pl.LazyFrame] = []
     for resolved in (current, previous):
         units = explainer.plan(frames, RunContext(resolved, observed, columns), params, segments)
@@ -104,6 +106,22 @@ def explain_metric(
         currency=_currency(inputs, metric.unit, params),
         warnings=warnings + list(source.warnings),
     )
+
+
+def with_shared(
+    family: Family[Any],
+    frames: dict[str, pl.LazyFrame],
+    windows: list[Window],
+    observed: Any,
+    columns: Any,
+    params: Any,
+) -> dict[str, pl.LazyFrame]:
+    """The frames with what the family's explainers share over the span of `windows`."""
+    if family.explain_shared is None or not windows:
+        return frames
+    since = min(w.since for w in windows)
+    span = replace(windows[0], since=since, until=max(w.until for w in windows), label=None)
+    return {**frames, **family.explain_shared(frames, RunContext(span, observed, columns), params)}
 
 
 def source_of(inputs: Inputs, explainer: Explainer[Any]) -> Any:

@@ -8,7 +8,7 @@ family's stages and plan, `assemble` turns the collected frames into the report.
 from csmetrics.families.base import Family
 from csmetrics.families.engagement.assemble import assemble
 from csmetrics.families.engagement.contract import FRAMES
-from csmetrics.families.engagement.explain import EXPLAINERS
+from csmetrics.families.engagement.explain import EXPLAINERS, shared
 from csmetrics.families.engagement.metrics import METRICS, TABLES
 from csmetrics.families.engagement.params import (
     SETTINGS,
@@ -37,6 +37,7 @@ FAMILY: Family[EngagementParams] = Family(
     tables=TABLES,
     frames=FRAMES,
     explainers=EXPLAINERS,
+    explain_shared=shared,
 )
 
 __all__ = ["FAMILY", "EngagementParams", "params_from_config"]

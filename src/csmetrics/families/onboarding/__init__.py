@@ -21,7 +21,7 @@ from csmetrics.families.onboarding.activation import (
     with_outcomes,
 )
 from csmetrics.families.onboarding.contract import FRAMES
-from csmetrics.families.onboarding.explain import EXPLAINERS
+from csmetrics.families.onboarding.explain import EXPLAINERS, shared
 from csmetrics.families.onboarding.funnel import funnel_counts, funnel_steps, funnel_table
 from csmetrics.families.onboarding.metrics import METRICS, TABLES
 from csmetrics.families.onboarding.params import (
@@ -212,6 +212,7 @@ FAMILY: Family[OnboardingParams] = Family(
     tables=TABLES,
     frames=FRAMES,
     explainers=EXPLAINERS,
+    explain_shared=shared,
 )
 
 __all__ = ["FAMILY", "OnboardingParams", "params_from_config"]

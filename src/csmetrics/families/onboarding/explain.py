@@ -17,21 +17,45 @@ DECIDED = ~pl.col("pending")
 REACHED = pl.col("value_at").is_not_null()
 
 
+SIGNUPS, WANTED = "__signups", "__wanted"
+
+
+def shared(frames: Frames, ctx: RunContext, params: OnboardingParams) -> dict[str, pl.LazyFrame]:
+    """What every window of one explain or history reads, once over their span (`ctx.window`):
+    every user's signup, and the activation and value events. A window's signups are those
+    before its `until` (a first event before it is the first event of the span too). At
+    account level an account's created_at may come after its first event, so each window
+    computes its own."""
+    if params.level != "user":
+        return {}
+    span = ctx.window
+    events = entity_events(frames, ctx.columns, span, params.level)
+    signed = signups(events, params.signup_event, frames, ctx.columns, span, params.level)
+    wanted = sorted(set(params.activation_events) | ({params.value} if params.value else set()))
+    timed = events.filter(pl.col("event").is_in(wanted)).select("entity", "event", "timestamp")
+    return {SIGNUPS: signed.cache(), WANTED: timed.cache()}
+
+
 def outcomes(
     frames: Frames, ctx: RunContext, params: OnboardingParams, segments: Segments
 ) -> pl.LazyFrame:
     """The window's signups, their outcomes and their segment columns."""
     window = ctx.window
-    events = entity_events(frames, ctx.columns, window, params.level).cache()
-    signed = signups(events, params.signup_event, frames, ctx.columns, window, params.level)
-    timed = events.select("entity", "event", "timestamp")
-    progress = with_outcomes(signup_progress(timed, signed, window, params), window, params)
+    events = entity_events(frames, ctx.columns, window, params.level)
+    before = pl.col("timestamp") < window.until
+    if SIGNUPS in frames:
+        signed = frames[SIGNUPS].filter(pl.col("signup") < window.until)
+        timed = frames[WANTED].filter(before)
+    else:
+        events = events.cache()
+        signed = signups(events, params.signup_event, frames, ctx.columns, window, params.level)
+        timed = events.select("entity", "event", "timestamp")
+    units = with_outcomes(signup_progress(timed, signed, window, params), window, params)
     carry = tuple(c for c in segments.carry if c != "account_id" or params.level == "user")
-    # the latest event of the window's signups only: a few rows, not every entity's
-    own = events.join(progress.select("entity"), on="entity", how="semi")
-    units = progress.join(
-        per_unit_latest(own, "entity", "timestamp", carry), on="entity", how="left"
-    )
+    if carry:  # the latest event of the window's signups only: a few rows, not every entity's
+        own = events.join(units.select("entity"), on="entity", how="semi")
+        latest = per_unit_latest(own, "entity", "timestamp", carry)
+        units = units.join(latest, on="entity", how="left")
     if params.level == "account" and segments.accounts is not None:
         units = units.with_columns(account_id=pl.col("entity"))
     return segments.attach(units)
