@@ -202,6 +202,10 @@ class Window:
             label = f"{start:%Y-%m}" if months == 1 else None
         else:
             since = self.since - (self.until - self.since)
+            if self.label is not None and ("-W" in self.label or self.label.startswith("week-of")):
+                # a week reads as its name too (2026-W41), as the week it is compared with
+                start = local_day_of(since, self.timezone)
+                label = _week_label(start, WindowSpec(None, None, self.timezone, self.week_start))
         return replace(self, since=since, until=self.since, label=label)
 
 
