@@ -19,6 +19,53 @@ if TYPE_CHECKING:
 EXPLAIN_FORMATS = ("table", "json", "markdown", "csv")
 
 
+MetricArg = Annotated[
+    str,
+    typer.Argument(
+        help="The metric's id (csmetrics metrics --explainable lists them).",
+        metavar="METRIC",
+        show_default=False,
+    ),
+]
+ByOpt = Annotated[
+    list[str],
+    typer.Option(
+        "--by",
+        metavar="COLUMN",
+        help="A column of the metric's source or of the accounts; repeat to split by the "
+        "combinations of several.",
+    ),
+]
+CompareSinceOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--compare-since",
+        metavar="DATE",
+        help="Start of the window to compare with \\[default: the window of equal length before].",
+        show_default=False,
+    ),
+]
+CompareUntilOpt = Annotated[
+    str | None,
+    typer.Option("--compare-until", metavar="DATE", help="End of that window (exclusive)."),
+]
+FormatOpt = Annotated[
+    str,
+    typer.Option(
+        "--format",
+        metavar="FORMAT",
+        help="table, json, markdown or csv.",
+        rich_help_panel=OUTPUT_PANEL,
+    ),
+]
+OutputOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--output", metavar="PATH", help="A file instead of stdout.", rich_help_panel=OUTPUT_PANEL
+    ),
+]
+
+
 @command(
     app,
     sources=SOURCE_PATHS,
@@ -27,56 +74,13 @@ EXPLAIN_FORMATS = ("table", "json", "markdown", "csv")
     "--config csmetrics.toml",
 )
 def explain(
-    metric: Annotated[
-        str,
-        typer.Argument(
-            help="The metric's id (csmetrics metrics --explainable lists them).",
-            metavar="METRIC",
-            show_default=False,
-        ),
-    ],
+    metric: MetricArg,
     *,
-    by: Annotated[
-        list[str],
-        typer.Option(
-            "--by",
-            metavar="COLUMN",
-            help="A column of the metric's source or of the accounts; repeat to split by the "
-            "combinations of several.",
-        ),
-    ],
-    compare_since: Annotated[
-        str | None,
-        typer.Option(
-            "--compare-since",
-            metavar="DATE",
-            help="Start of the window to compare with \\[default: the window of equal length "
-            "before].",
-            show_default=False,
-        ),
-    ] = None,
-    compare_until: Annotated[
-        str | None,
-        typer.Option("--compare-until", metavar="DATE", help="End of that window (exclusive)."),
-    ] = None,
-    output_format: Annotated[
-        str,
-        typer.Option(
-            "--format",
-            metavar="FORMAT",
-            help="table, json, markdown or csv.",
-            rich_help_panel=OUTPUT_PANEL,
-        ),
-    ] = "table",
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output",
-            metavar="PATH",
-            help="A file instead of stdout.",
-            rich_help_panel=OUTPUT_PANEL,
-        ),
-    ] = None,
+    by: ByOpt,
+    compare_since: CompareSinceOpt = None,
+    compare_until: CompareUntilOpt = None,
+    output_format: FormatOpt = "table",
+    output: OutputOpt = None,
     quiet: Annotated[bool, typer.Option("--quiet", help="Errors only on stderr.")] = False,
     verbose: Annotated[
         bool, typer.Option("--verbose", help="Timings and tracebacks of internal errors.")
