@@ -41,7 +41,8 @@ def test_report_md_names_the_red_accounts_with_mrr_and_first_reason(bundle: cm.B
     assert red.height == health.metrics["health.red_accounts_count"] == 4
     text = markdown(bundle)
     assert "### Red accounts (4)" in text
-    lines = [line for line in text.splitlines() if line.startswith("- **")]
+    red_section = text.split("### Red accounts (4)")[1].split("\n## ")[0]
+    lines = [line for line in red_section.splitlines() if line.startswith("- **")]
     assert len(lines) == 4
     # most MRR first: three at €49.00, then €40.83
     assert lines[0].startswith("- **Loflow Labs** (acc\\_00003): MRR €49.00; 0 of 5 seats active")

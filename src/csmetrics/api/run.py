@@ -11,12 +11,15 @@ from typing import Any, TypedDict, Unpack
 from csmetrics.core.errors import ConfigError, InputError
 from csmetrics.core.window import WindowSpec, build_window, window_settings
 from csmetrics.families.across import build_bundle, family_params, run_checks
+from csmetrics.families.anomalies import AnomalySettings
 from csmetrics.families.base import Family
 from csmetrics.families.catalogue import FAMILIES, METRICS
 from csmetrics.families.coverage import outside_data
+from csmetrics.families.history import HISTORY_WINDOWS
 from csmetrics.families.runner import compute
-from csmetrics.ingest.config import Config
+from csmetrics.ingest.config import REPORT_TABLES, Config
 from csmetrics.ingest.inputs import Inputs
+from csmetrics.results.bands import THRESHOLD
 from csmetrics.results.bundle import Bundle
 from csmetrics.results.checks import Check, Outcome, parse_checks
 from csmetrics.results.report import Report
@@ -73,6 +76,10 @@ def report(
     params: Mapping[str, Mapping[str, Any]] | None = None,
     on_family: Callable[[str], None] | None = None,
     on_report: Callable[[Report], None] | None = None,
+    explain_by: str | Iterable[str] | None = None,
+    anomaly_bands: bool | None = None,
+    anomaly_threshold: float | None = None,
+    anomaly_windows: int | None = None,
     **window: Unpack[WindowArgs],
 ) -> Bundle:
     """Every family the loaded sources allow, for the window and the previous window of equal
@@ -81,10 +88,47 @@ def report(
     `bundle.write(folder)` writes the dated bundle atomically. `on_family(name)` is called as
     each family starts (a progress bar's hook); `on_report(report)` with each family's report
     of the window as soon as it is computed, before its previous window (the HTML page's
-    charts are drawn from it while the rest is computed)."""
-    words = window_settings((inputs.config or Config()).settings, window)
+    charts are drawn from it while the rest is computed).
+
+    Each headline gets an anomaly band from its values over the `anomaly_windows` (8 to 12,
+    default 12) earlier windows: flagged beyond `anomaly_threshold` robust z units (default 3);
+    the flagged ones are split by the `explain_by` columns ("What moved"); `anomaly_bands`
+    False skips them. Not given, the config's [anomaly] and [explain] tables apply."""
+    config = inputs.config or Config()
+    words = window_settings(config.settings, window)
     chosen = _family_params(inputs, params, words)
-    return build_bundle(inputs, build_window(**words), chosen, on_family, on_report)
+    bands = (
+        anomaly_bands
+        if anomaly_bands is not None
+        else config.tables.get("anomaly", {}).get("bands", True)
+    )
+    anomaly = (
+        anomaly_settings(config, explain_by, anomaly_threshold, anomaly_windows) if bands else None
+    )
+    return build_bundle(inputs, build_window(**words), chosen, on_family, on_report, anomaly)
+
+
+def anomaly_settings(
+    config: Config,
+    explain_by: str | Iterable[str] | None = None,
+    threshold: float | None = None,
+    windows: int | None = None,
+    metrics: Iterable[str] | None = None,
+) -> AnomalySettings:
+    """The bands' settings: the values given over the config's [anomaly] and [explain] tables
+    over the defaults; each read as the config's would be."""
+    table = config.tables.get("anomaly", {})
+    given_by = [explain_by] if isinstance(explain_by, str) else explain_by
+    by = given_by if given_by is not None else config.tables.get("explain", {}).get("by", ())
+    chosen_windows = windows if windows is not None else table.get("windows", HISTORY_WINDOWS)
+    chosen_threshold = threshold if threshold is not None else table.get("threshold", THRESHOLD)
+    return AnomalySettings(
+        windows=REPORT_TABLES["anomaly"]["windows"](chosen_windows, "anomaly_windows"),
+        threshold=REPORT_TABLES["anomaly"]["threshold"](chosen_threshold, "anomaly_threshold"),
+        explain_by=tuple(str(column) for column in by),
+        metrics=None if metrics is None else set(metrics),
+        moved=metrics is None,
+    )
 
 
 def check(
@@ -106,7 +150,9 @@ def check(
     parsed = checks_of(config) if checks is None else _parsed(list(checks), "[[checks]]")
     words = window_settings((inputs.config or Config()).settings, window)
     chosen = _family_params(inputs, params, words)
-    bundle = build_bundle(inputs, build_window(**words), chosen, on_family)
+    banded = [c.metric for c in parsed if "max_deviation" in c.limits]
+    anomaly = anomaly_settings(config, metrics=banded) if banded else None
+    bundle = build_bundle(inputs, build_window(**words), chosen, on_family, anomaly=anomaly)
     stale_ok = config.setting("allow_stale", False) if allow_stale is None else allow_stale
     if not stale_ok:
         _refuse_stale(bundle, {c.metric.split(".", 1)[0] for c in parsed})

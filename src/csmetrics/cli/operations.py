@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -35,6 +35,7 @@ QuietOpt = Annotated[bool, typer.Option("--quiet", help="Errors only on stderr."
 VerboseOpt = Annotated[bool, typer.Option("--verbose", help="Timings and tracebacks.")]
 NoProgressOpt = Annotated[bool, typer.Option("--no-progress", help="No progress bar.")]
 SUMMARY_FORMATS = ("table", "json", "markdown", "slack", "html")
+ANOMALY_PANEL = "Anomalies"
 
 
 def _config_error(message: str) -> Exception:
@@ -82,6 +83,37 @@ def report(
             rich_help_panel=OUTPUT_PANEL,
         ),
     ] = False,
+    explain_by: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--explain-by",
+            metavar="COLUMN",
+            help='Split each headline outside its usual range by this column in "What '
+            'moved" (repeatable; config: \\[explain] by).',
+            rich_help_panel=ANOMALY_PANEL,
+        ),
+    ] = None,
+    bands: Annotated[
+        bool | None,
+        typer.Option(
+            "--bands/--no-bands",
+            help="Each headline against its usual range over the earlier windows \\[default: "
+            "bands; config: \\[anomaly] bands].",
+            rich_help_panel=ANOMALY_PANEL,
+            show_default=False,
+        ),
+    ] = None,
+    anomaly_threshold: Annotated[
+        float | None,
+        typer.Option(
+            "--anomaly-threshold",
+            metavar="Z",
+            help="Robust z beyond which a headline is flagged \\[default: 3; config: "
+            "\\[anomaly] threshold].",
+            rich_help_panel=ANOMALY_PANEL,
+            show_default=False,
+        ),
+    ] = None,
     quiet: Annotated[
         bool, typer.Option("--quiet", help="Nothing on success (cron); errors on stderr.")
     ] = False,
@@ -104,8 +136,14 @@ def report(
         raise _config_error(f"--open: opens the html page; give --format html, not {output_format}")
     config = read_config(sources.config)
     # the worker starts first: its engine starts on the other core while the sources load
+    anomaly = {
+        "explain_by": explain_by or None,
+        "anomaly_bands": bands,
+        "anomaly_threshold": anomaly_threshold,
+    }
     with chart_worker(output_format == "html") as worker:
-        bundle = _bundle(_inputs(sources, config), window, worker, quiet or no_progress)
+        inputs = _inputs(sources, config)
+        bundle = _bundle(inputs, window, worker, quiet or no_progress, anomaly)
         page = None if worker is None else bundle_html(bundle, worker.draw)
     folder = None
     if output_dir is not None:
@@ -116,7 +154,11 @@ def report(
 
 
 def _bundle(
-    inputs: Inputs, window: WindowOptions, worker: ChartWorker | None, quiet: bool
+    inputs: Inputs,
+    window: WindowOptions,
+    worker: ChartWorker | None,
+    quiet: bool,
+    anomaly: dict[str, Any],
 ) -> Bundle:
     """The report's bundle; with a chart worker, each family's charts are drawn ahead."""
     from csmetrics.api import report as compute_report
@@ -128,7 +170,9 @@ def _bundle(
             worker.ahead(specs_of(report))
 
     with family_progress(quiet) as advance:
-        return compute_report(inputs, on_family=advance, on_report=ahead, **window_words(window))
+        return compute_report(
+            inputs, on_family=advance, on_report=ahead, **anomaly, **window_words(window)
+        )
 
 
 def _emit_summary(

@@ -9,6 +9,7 @@ from typing import Any
 
 from csmetrics.core.errors import ConfigError
 from csmetrics.core.window import Window, WindowSpec
+from csmetrics.families.anomalies import Anomalies, AnomalySettings, family_anomalies
 from csmetrics.families.catalogue import FAMILIES, METRICS
 from csmetrics.families.runner import compute
 from csmetrics.ingest.inputs import Inputs
@@ -35,11 +36,14 @@ def build_bundle(
     params: Mapping[str, Any],
     on_family: Callable[[str], None] | None = None,
     on_report: Callable[[Report], None] | None = None,
+    anomaly: AnomalySettings | None = None,
 ) -> Bundle:
-    """Compute every family the inputs allow, for the window and the previous window."""
+    """Compute every family the inputs allow, for the window and the previous window; with
+    `anomaly`, each headline's band over the earlier windows and what moved the flagged ones."""
     current: dict[str, Report] = {}
     previous: dict[str, Report] = {}
     skipped: dict[str, str] = {}
+    found = Anomalies()
     for name, family in FAMILIES.items():
         if not family.can_run(inputs):
             continue
@@ -60,12 +64,24 @@ def build_bundle(
         if on_report is not None:
             on_report(report)
         previous[name] = compute(family, inputs, report.window.previous(), params[name])
+        if anomaly is not None:
+            more = family_anomalies(family, inputs, report, previous[name], params[name], anomaly)
+            found.bands.update(more.bands)
+            found.moved.update(more.moved)
+            found.notes.extend(more.notes)
     if not current:
         raise ConfigError(
             "report: no family can run on the given sources; configure [sources.events], "
             "[sources.tickets] or [sources.surveys]"
         )
-    return Bundle(current, previous, skipped)
+    return Bundle(
+        current,
+        previous,
+        skipped,
+        bands=found.bands,
+        moved=found.moved,
+        anomaly_notes=found.notes,
+    )
 
 
 def breakdown(
@@ -123,6 +139,7 @@ def run_checks(
             value, before = bundle.value(check.metric)
         except KeyError:  # a metric of another grain (retention.period_3_rate by week)
             value, before = None, None
-        outcome = evaluate(check, check.title, value, before, unit, currency)
+        band = bundle.bands.get(check.metric)
+        outcome = evaluate(check, check.title, value, before, unit, currency, band)
         outcomes.append(dated(outcome))
     return outcomes

@@ -60,7 +60,7 @@ def explain_metric(
     family, explainer = explainer_of(metric_id)
     if not by:
         raise InputError("explain: name at least one column to split by (--by COLUMN)")
-    unready = explainer.ready(params)
+    unready = explainer.ready(params) or unmet_columns(family, metric_id, inputs)
     if unready is not None:
         raise InputError(f"explain {metric_id}: {unready}")
     source = _source(inputs, explainer, metric_id)
@@ -106,6 +106,18 @@ def explain_metric(
         currency=_currency(inputs, metric.unit, params),
         warnings=warnings + list(source.warnings),
     )
+
+
+def unmet_columns(family: Family[Any], metric_id: str, inputs: Inputs) -> str | None:
+    """Why the metric is null whatever the window: a column it needs is in no loaded source
+    (families/needs.py says the same in the family's report)."""
+    metric = next(m for m in family.metrics if m.id == metric_id)
+    present = {kind: inputs.sources[kind].columns for kind in inputs.sources}
+    unmet = metric.unmet(present)
+    if not unmet:
+        return None
+    needs = " or ".join(f"{source}.{column}" for source, column in unmet[0])
+    return f"needs {needs}, which the loaded sources lack, so it is null in every window"
 
 
 def with_shared(

@@ -22,7 +22,7 @@ from csmetrics.core.timeparts import local_day_of
 from csmetrics.core.window import Window
 from csmetrics.families.base import Family, RunContext
 from csmetrics.families.explainer import Explainer, Segments
-from csmetrics.families.explaining import with_shared
+from csmetrics.families.explaining import unmet_columns, with_shared
 from csmetrics.ingest.inputs import Inputs
 
 log = logging.getLogger("csmetrics")
@@ -99,9 +99,12 @@ def family_history(
     groups: dict[Any, list[tuple[str, Explainer[Any]]]] = {}
     for metric, explainer in family.explainers.items():
         source = inputs.sources.get(explainer.source)
-        if metric not in wanted or source is None or source.spark is not None:
+        if metric not in wanted or source is None:
             continue
-        reason = explainer.ready(params)
+        if source.spark is not None:
+            out[metric] = History((), "no band: the history is computed on Polars, not Spark, yet")
+            continue
+        reason = explainer.ready(params) or unmet_columns(family, metric, inputs)
         if reason is not None:
             out[metric] = History((), reason)
             continue

@@ -24,6 +24,7 @@ from csmetrics.core.readers import (
     strict_text,
     text_table,
     texts,
+    whole_number,
     zone_name,
 )
 from csmetrics.ingest.sources.files import FORMATS
@@ -57,6 +58,14 @@ FAMILY_TABLES = (
     "health",
     "report",
 )
+# tables of whole-report settings, each key with its reader
+REPORT_TABLES: dict[str, dict[str, Reader]] = {
+    # what `report`'s "What moved" splits a flagged headline by (explain)
+    "explain": {"by": texts},
+    # anomaly bands (metrics.md): the earlier windows read and the robust z beyond which a
+    # headline is flagged
+    "anomaly": {"bands": boolean, "windows": whole_number(8, 12), "threshold": positive_number},
+}
 SOURCE_READERS: dict[str, Reader] = {
     "path": strict_text,
     "preset": strict_text,
@@ -86,6 +95,8 @@ class Config:
     families: dict[str, dict[str, Any]] = field(default_factory=dict)
     checks: list[dict[str, Any]] = field(default_factory=list)
     engine: dict[str, Any] = field(default_factory=dict)  # [engine]: name, spark_master, ...
+    # [explain] and [anomaly], their values read (REPORT_TABLES)
+    tables: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def family(self, name: str) -> dict[str, Any]:
         return self.families.get(name, {})
@@ -168,14 +179,31 @@ def parse_config(table: dict[str, Any], path: Path) -> Config:
             config.families[key] = value
         elif key == "engine":
             config.engine = _parse_engine(value, path)
+        elif key in REPORT_TABLES:
+            config.tables[key] = _parse_table(key, value, path)
         elif key == "checks":
             if not isinstance(value, list):
                 raise ConfigError(f"{path}: checks must be an array of tables ([[checks]])")
             config.checks = value
         else:
-            known = ", ".join((*SETTINGS, "sources", *FAMILY_TABLES, "checks", "engine"))
+            known = ", ".join(
+                (*SETTINGS, "sources", *FAMILY_TABLES, *REPORT_TABLES, "checks", "engine")
+            )
             raise ConfigError(f"{path}: unknown key {key!r} (known: {known})")
     return config
+
+
+def _parse_table(name: str, value: Any, path: Path) -> dict[str, Any]:
+    """A [explain] or [anomaly] table, each value read by its reader."""
+    if not isinstance(value, dict):
+        raise ConfigError(f"{path}: [{name}] must be a table")
+    readers = REPORT_TABLES[name]
+    unknown = sorted(set(value) - set(readers))
+    if unknown:
+        raise ConfigError(
+            f"{path}: [{name}]: unknown key {unknown[0]!r} (known: {', '.join(readers)})"
+        )
+    return {key: readers[key](item, f"{path}: [{name}] {key}") for key, item in value.items()}
 
 
 ENGINE_KEYS = ("name", "spark_master", "spark_memory")

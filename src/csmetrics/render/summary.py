@@ -18,6 +18,13 @@ from rich.table import Table
 from rich.text import Text
 
 from csmetrics.core.text import printable
+from csmetrics.render.anomalies import (
+    FLAG,
+    NO_DIMENSIONS,
+    band_note,
+    unbanded_note,
+    what_moved,
+)
 from csmetrics.render.notes import notes_of
 from csmetrics.render.units import MISSING, change, format_value, verdict
 
@@ -39,6 +46,9 @@ def _rows(bundle: Bundle, name: str) -> list[tuple[str, str, str, str, str, str]
         info = report.metric_info(key)
         previous = previous_report.metrics.get(key)
         judged, style = verdict(value, previous, info.direction)
+        band = bundle.bands.get(key)
+        if band is not None and band.flagged:
+            judged = f"{judged}  {FLAG}".strip()
         rows.append(
             (
                 info.title,
@@ -71,12 +81,47 @@ def render_summary(bundle: Bundle, console: Console) -> None:
         for title, value, previous, moved, judged, style in _rows(bundle, name):
             table.add_row(title, value, previous, moved, Text(judged, style=style))
         console.print(table)
+        for line in _band_lines(bundle, name):
+            console.print(Text(f"  {FLAG_MARK} {line}", style="bold yellow"))
         _print_notes(console, notes.families[name], TERMINAL_NOTES, "  ")
+        unbanded = unbanded_note(
+            [b for k, b in bundle.bands.items() if k in bundle.current[name].metrics]
+        )
+        if unbanded:
+            console.print(Text(f"  {printable(unbanded)}", style="dim"))
+    _print_moved(bundle, console)
     if notes.data:
         console.print(Text("data notes", style="bold"))
         _print_notes(console, notes.data, TERMINAL_DATA_NOTES, "  ")
     for name, why in bundle.skipped.items():
         console.print(Text(f"{name}: left out, {printable(why)}", style="dim"))
+
+
+FLAG_MARK = "⚑"
+
+
+def _band_lines(bundle: Bundle, name: str) -> list[str]:
+    """The family's flagged headlines in words."""
+    report = bundle.current[name]
+    return [
+        band_note(bundle.bands[key], report.metric_info(key), report.currency)
+        for key in report.metrics
+        if key in bundle.bands and bundle.bands[key].flagged
+    ]
+
+
+def _print_moved(bundle: Bundle, console: Console) -> None:
+    """ "What moved": each flagged headline's contributors per [explain] dimension."""
+    moved = what_moved(bundle)
+    if not moved:
+        return
+    console.print(Text("what moved", style="bold"))
+    for item in moved:
+        console.print(Text(f"  {printable(item.title)}", style="bold"))
+        for line in item.lines or (NO_DIMENSIONS,):
+            console.print(Text(f"    {printable(line)}"))
+    for note in bundle.anomaly_notes:
+        console.print(Text(f"  ! {printable(note)}", style="yellow"))
 
 
 def _print_notes(console: Console, messages: list[str], most: int, indent: str) -> None:
@@ -120,12 +165,27 @@ def markdown(bundle: Bundle) -> str:
             lines.append(f"| {md(title)} | {md(value)} | {md(previous)} | {md(moved)} {judged} |")
         if name == "health":
             lines += _red_accounts(bundle.current[name])
-        if notes.families[name]:
-            lines += ["", *(f"- {md(message)}" for message in notes.families[name])]
+        flagged = [f"**{FLAG_MARK} {md(line)}**" for line in _band_lines(bundle, name)]
+        family_notes = [md(message) for message in notes.families[name]]
+        if flagged or family_notes:
+            lines += ["", *(f"- {note}" for note in (*flagged, *family_notes))]
+    lines += _moved_markdown(bundle)
     if notes.data:
         lines += ["", "## Data notes", "", *(f"- {md(message)}" for message in notes.data)]
     lines += [f"\n{name}: left out, {md(why)}" for name, why in bundle.skipped.items()]
     return "\n".join(lines) + "\n"
+
+
+def _moved_markdown(bundle: Bundle) -> list[str]:
+    moved = what_moved(bundle)
+    if not moved:
+        return []
+    lines = ["", "## What moved"]
+    for item in moved:
+        lines += ["", f"**{md(item.title)}**: {md(item.note)}", ""]
+        lines += [f"- {md(line)}" for line in item.lines or (NO_DIMENSIONS,)]
+    lines += [f"\n> {md(note)}" for note in bundle.anomaly_notes]
+    return lines
 
 
 def _red_accounts(report: Report) -> list[str]:
@@ -171,6 +231,12 @@ def slack(bundle: Bundle) -> str:
         unset = len(bundle.current[name].metrics) - len(rows)
         if unset:
             lines.append(f"_{unset} metric{'s' * (unset > 1)} without a value (see report.md)_")
+    flagged = what_moved(bundle)
+    if flagged:
+        lines += ["", "*What moved*"]
+        for item in flagged:
+            lines.append(f"• {_slack_text(item.note)}")
+            lines += [f"    ◦ {_slack_text(line)}" for line in item.lines or (NO_DIMENSIONS,)]
     if notes.data:
         lines += ["", f"_{len(notes.data)} data notes in report.md_"]
     return "\n".join(lines) + "\n"

@@ -13,7 +13,11 @@ from csmetrics import __version__
 from csmetrics.core.json_values import iso, table_records
 from csmetrics.core.timeparts import UTC
 from csmetrics.core.window import Window
+from csmetrics.results.bands import Band
+from csmetrics.results.explanation import Explanation
 from csmetrics.results.report import Report
+
+TOP_SEGMENTS = 3  # the contributors "What moved" lists per dimension
 
 
 @dataclass
@@ -24,6 +28,11 @@ class Bundle:
     previous: dict[str, Report]
     skipped: dict[str, str] = field(default_factory=dict)  # family -> why it was left out
     generated_at: datetime = field(default_factory=lambda: datetime.now(UTC))
+    # metric -> its anomaly band (results/bands.py); metric -> explain's split of a headline
+    # outside its band, one per [explain] dimension ("What moved"); notes about those
+    bands: dict[str, Band] = field(default_factory=dict)
+    moved: dict[str, list[Explanation]] = field(default_factory=dict)
+    anomaly_notes: list[str] = field(default_factory=list)
 
     @property
     def window(self) -> Window:
@@ -77,10 +86,17 @@ class Bundle:
                     "parameters": report.parameters,
                     "engine": report.engine,
                     "warnings": [w.as_dict() for w in report.warnings],
+                    "bands": {
+                        k: self.bands[k].as_dict() for k in report.metrics if k in self.bands
+                    },
                 }
                 for name, report in self.current.items()
             },
             "skipped_families": dict(self.skipped),
+            "what_moved": [
+                _moved_json(metric, self.bands[metric], why) for metric, why in self.moved.items()
+            ],
+            "anomaly_notes": list(self.anomaly_notes),
         }
 
 
@@ -90,4 +106,20 @@ def _window_json(window: Window) -> dict[str, Any]:
         "until": iso(window.until),
         "timezone": window.timezone,
         "label": window.name,
+    }
+
+
+def _moved_json(metric: str, band: Band, explanations: list[Explanation]) -> dict[str, Any]:
+    """A flagged headline: its band, and per dimension its change's largest contributors."""
+    return {
+        "metric": metric,
+        "band": band.as_dict(),
+        "by": [
+            {
+                "by": why.by[0],
+                "change": why.to_json_dict()["change"],
+                "segments": why.to_json_dict()["segments"][:TOP_SEGMENTS],
+            }
+            for why in explanations
+        ],
     }

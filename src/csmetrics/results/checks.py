@@ -1,14 +1,16 @@
 """`check`: thresholds from the config's [[checks]] (cli.md), evaluated on a Bundle.
 
 Each check names a metric and any of `min`, `max` (fail), `warn_min`, `warn_max` (warn),
-`max_increase_pct`, `max_decrease_pct` (fail, against the previous window); `by` makes it hold
-for every value of a breakdown; a null value fails unless `allow_missing`.
+`max_increase_pct`, `max_decrease_pct` (fail, against the previous window), `max_deviation`
+(fail: the value lies more than that many robust z units from its band's median, results/
+bands.py); `by` makes it hold for every value of a breakdown; a null value, or a band that
+cannot be drawn for want of history, fails unless `allow_missing`.
 """
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any, Literal
@@ -16,9 +18,13 @@ from typing import Any, Literal
 from csmetrics.core.errors import ConfigError
 from csmetrics.core.window import Window
 from csmetrics.render.units import format_value
+from csmetrics.results.bands import Band
 
 Status = Literal["pass", "warn", "fail"]
-LIMITS = ("min", "max", "warn_min", "warn_max", "max_increase_pct", "max_decrease_pct")
+LIMITS = (
+    *("min", "max", "warn_min", "warn_max", "max_increase_pct", "max_decrease_pct"),
+    "max_deviation",
+)
 KEYS = ("metric", *LIMITS, "by", "allow_missing", "name")
 
 
@@ -40,10 +46,15 @@ class Check:
 
     def threshold_text(self, unit: str = "", currency: str | None = None) -> str:
         """The limits as people read them: `min 25.0%`, `max 4 h`, `max_decrease_pct 10%`."""
-        return ", ".join(
-            f"{k} {v:g}%" if k.endswith("_pct") else f"{k} {shown(v, unit, currency)}"
-            for k, v in self.limits.items()
-        )
+        return ", ".join(_limit_text(k, v, unit, currency) for k, v in self.limits.items())
+
+
+def _limit_text(key: str, value: float, unit: str, currency: str | None) -> str:
+    if key.endswith("_pct"):
+        return f"{key} {value:g}%"
+    if key == "max_deviation":  # robust z units, whatever the metric's unit
+        return f"{key} {value:g} z"
+    return f"{key} {shown(value, unit, currency)}"
 
 
 def shown(value: float | None, unit: str, currency: str | None) -> str:
@@ -98,6 +109,11 @@ def parse_checks(
         for key, value in limits.items():
             if isinstance(value, bool) or not isinstance(value, int | float):
                 raise ConfigError(f"{place}: {key} must be a number, got {value!r}")
+        if "max_deviation" in limits and entry.get("by"):
+            raise ConfigError(
+                f"{place}: max_deviation needs the metric's history, which a breakdown by "
+                f"{entry['by']!r} has none of; give it without by"
+            )
         checks.append(
             Check(
                 metric,
@@ -117,8 +133,10 @@ def evaluate(
     previous: float | None,
     unit: str = "",
     currency: str | None = None,
+    band: Band | None = None,
 ) -> Outcome:
-    """Pass, warn or fail, with the reason in words (values with their `unit`)."""
+    """Pass, warn or fail, with the reason in words (values with their `unit`); `band`: the
+    metric's anomaly band, for max_deviation."""
     outcome = partial(Outcome, check, subject, value, previous, unit=unit, currency=currency)
     if value is None:
         if check.allow_missing:
@@ -130,6 +148,14 @@ def evaluate(
         return shown(number, unit, currency)
 
     fails = []
+    allowed = ""  # a band missing for want of history, with allow_missing
+    if "max_deviation" in limits:
+        unusual = _deviation(limits["max_deviation"], band, said)
+        banded = band is not None and band.median is not None
+        if unusual is not None and (banded or not check.allow_missing):
+            fails.append(unusual)
+        elif unusual is not None:
+            allowed = f"; {unusual} (allowed)"
     if "min" in limits and value < limits["min"]:
         fails.append(f"{said(value)} < min {said(limits['min'])}")
     if "max" in limits and value > limits["max"]:
@@ -153,7 +179,19 @@ def evaluate(
         warns.append(f"{said(value)} > warn_max {said(limits['warn_max'])}")
     if warns:
         return outcome("warn", "; ".join(warns))
-    return outcome("pass", "within limits")
+    return outcome("pass", f"within limits{allowed}")
+
+
+def _deviation(limit: float, band: Band | None, said: Callable[[float], str]) -> str | None:
+    """Why a value is too far from its band's median (or has no band), or None."""
+    if band is None or band.median is None or band.scale is None:
+        return band.reason if band is not None and band.reason else "no anomaly band"
+    usual = f"usual {said(band.low or 0)} to {said(band.high or 0)}, median {said(band.median)}"
+    if band.z is None:  # a constant history: any other value
+        return f"{band.reason} ({usual})" if band.flagged else None
+    if abs(band.z) > limit:
+        return f"robust z {band.z:+.1f} beyond max_deviation {limit:g} ({usual})"
+    return None
 
 
 def exit_code(outcomes: list[Outcome]) -> int:

@@ -4,16 +4,19 @@ and a sparkline of the metric's trend where one of the report's tables holds it.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
 from csmetrics.core.json_values import table_records
+from csmetrics.render.anomalies import band_note, usual_range
 from csmetrics.render.html.vega import PALETTE
 from csmetrics.render.units import change, format_value, verdict
 
 if TYPE_CHECKING:
+    from csmetrics.results.bands import Band
     from csmetrics.results.report import Report
 
 # metric -> (table, column) of its series over the window's buckets; a filter where the table
@@ -52,12 +55,17 @@ class Card:
     verdict: str  # "▲ better", "▼ worse", "▲ up", "= same" or ""
     tone: str  # better, worse or neutral: the CSS class (the words say it without colour)
     trend: list[dict[str, Any]] | None  # the sparkline's rows, from the trend's table
+    usual: str = ""  # the anomaly band's range ("€5,191.78 to €7,274.57"), when there is one
+    flag: str = ""  # why the value is outside it, when it is
 
 
-def cards_of(report: Report, previous: Report | None) -> list[Card]:
+def cards_of(
+    report: Report, previous: Report | None, bands: Mapping[str, Band] | None = None
+) -> list[Card]:
     out = []
     for key, value in report.metrics.items():
         info = report.metric_info(key)
+        band = (bands or {}).get(key)
         before = None if previous is None else previous.metrics.get(key)
         judged, colour = verdict(value, before, info.direction)
         tone = {"green": "better", "red": "worse"}.get(colour, "neutral")
@@ -74,6 +82,8 @@ def cards_of(report: Report, previous: Report | None) -> list[Card]:
                 verdict=judged,
                 tone=tone,
                 trend=trend_of(report, key),
+                usual="" if band is None else usual_range(band, info.unit, report.currency),
+                flag=band_note(band, info, report.currency) if band and band.flagged else "",
             )
         )
     return out

@@ -5,7 +5,7 @@ autoescaping on, so text from the data is always escaped."""
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from typing import TYPE_CHECKING, Any
@@ -14,6 +14,7 @@ import jinja2
 import polars as pl
 
 from csmetrics import __version__
+from csmetrics.render.anomalies import NO_DIMENSIONS, what_moved
 from csmetrics.render.html.cards import Card, cards_of, sparkline_spec
 from csmetrics.render.html.charts import Chart
 from csmetrics.render.html.gallery import charts_of
@@ -22,6 +23,7 @@ from csmetrics.render.notes import notes_of, notes_of_reports
 from csmetrics.render.values import format_cell
 
 if TYPE_CHECKING:
+    from csmetrics.results.bands import Band
     from csmetrics.results.bundle import Bundle
     from csmetrics.results.report import Report
 
@@ -61,10 +63,14 @@ def bundle_html(bundle: Bundle, draw: Draw = svg_of) -> str:
     notes = notes_of(bundle)
     previous = next(iter(bundle.previous.values())).window
     sections = [
-        section_of(report, bundle.previous.get(name), notes.families.get(name, []), draw)
+        section_of(
+            report, bundle.previous.get(name), notes.families.get(name, []), draw, bundle.bands
+        )
         for name, report in bundle.current.items()
     ]
     return _render(
+        moved=what_moved(bundle),
+        moved_notes=bundle.anomaly_notes,
         title=f"Customer-success report, {bundle.label}",
         subtitle=f"{bundle.label}, compared with {previous.name} ({bundle.window.timezone})",
         sections=sections,
@@ -96,11 +102,15 @@ def specs_of(report: Report) -> list[dict[str, Any]]:
 
 
 def section_of(
-    report: Report, previous: Report | None, notes: list[str], draw: Draw = svg_of
+    report: Report,
+    previous: Report | None,
+    notes: list[str],
+    draw: Draw = svg_of,
+    bands: Mapping[str, Band] | None = None,
 ) -> Section:
     cards = [
         (card, draw(sparkline_spec(card.trend), f"Trend of {card.title}") if card.trend else "")
-        for card in cards_of(report, previous)
+        for card in cards_of(report, previous, bands)
     ]
     figures = [
         Figure(chart, draw(chart.vega_lite(), f"{chart.title}. {chart.alt}"))
@@ -171,6 +181,7 @@ def _asset(name: str) -> str:
 
 def _render(**context: Any) -> str:
     template = _environment().get_template("page.html.j2")
+    context = {"moved": [], "moved_notes": [], "no_dimensions": NO_DIMENSIONS, **context}
     return template.render(
         css=_asset("page.css"), script=_asset("page.js"), version=__version__, **context
     )
