@@ -174,11 +174,13 @@ def voice(
     *,
     by: str | None = None,
     include_comments: bool | None = None,
+    cxi_scale: str | None = None,
     **window: Unpack[WindowArgs],
 ) -> Report:
-    """NPS with its margin of error, CSAT and CES (metrics.md), from the surveys; CSAT from
-    ticket ratings when no CSAT survey is given. `by`: a surveys or accounts column to break
-    down by; `include_comments`: add the free-text comments table (never by default).
+    """NPS with its margin of error, CSAT, CES and the CX index (metrics.md), from the surveys;
+    CSAT from ticket ratings when no CSAT survey is given. `by`: a surveys or accounts column
+    to break down by; `include_comments`: add the free-text comments table (never by default);
+    `cxi_scale`: the CX index survey's scale, "1-5" (default), "1-7" or "0-10".
 
     >>> import polars as pl, csmetrics as cm
     >>> answers = pl.DataFrame({"submitted_at": ["2026-11-02", "2026-11-03", "2026-11-04"],
@@ -186,7 +188,7 @@ def voice(
     >>> cm.voice(cm.load(surveys=answers)).metrics["voice.nps"]  # 100 * (2 - 1) / 3
     33.33333333333333
     """
-    given = {"by": by, "include_comments": include_comments}
+    given = {"by": by, "include_comments": include_comments, "cxi_scale": cxi_scale}
     return compute_family(VOICE, inputs, given, window)
 
 

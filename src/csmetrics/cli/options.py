@@ -129,7 +129,7 @@ class SourceOptions:
         str | None,
         Opt(
             "--survey",
-            help="Survey kind of a single-kind export without a survey column: nps, csat or ces.",
+            help="Survey kind of a single-kind export without a survey column: nps, csat, ces or cxi.",
             rich_help_panel=SOURCES_PANEL,
         ),
     ] = None

@@ -102,8 +102,48 @@ def make_surveys(
         "account_id",
         pl.lit(None, pl.String).alias("comment"),
     )
-    columns = ["submitted_at", "survey", "score", "respondent_id", "account_id", "comment"]
+    columns = [
+        "submitted_at",
+        "survey",
+        "component",
+        "score",
+        "respondent_id",
+        "account_id",
+        "comment",
+    ]
+    frames = (nps, ces, csat, _cxi(nps))
     frame = pl.concat(
-        [f.select(columns).with_columns(pl.col("score").cast(pl.Int64)) for f in (nps, ces, csat)]
+        [
+            (f if "component" in f.columns else f.with_columns(component=pl.lit(None, pl.String)))
+            .select(columns)
+            .with_columns(pl.col("score").cast(pl.Int64))
+            for f in frames
+        ]
     )
-    return frame.filter(pl.col("submitted_at") < until).sort("submitted_at", "survey", "account_id")
+    return frame.filter(pl.col("submitted_at") < until).sort(
+        "submitted_at", "survey", "account_id", "component"
+    )
+
+
+CXI_COMPONENTS = ("effort", "empathy", "understanding", "efficiency")
+
+
+def _cxi(nps: pl.DataFrame) -> pl.DataFrame:
+    """A CX index survey (1-5) of a fifth of the NPS respondents, a day after their NPS answer:
+    one answer per component. Its own random stream, so the other sources stay as they were."""
+    rng = np.random.default_rng(2024)
+    asked = nps.filter(pl.Series(rng.random(nps.height) < 0.2))
+    shares = [0.05, 0.1, 0.2, 0.4, 0.25]  # 1 to 5
+    parts = [
+        asked.select(
+            (pl.col("submitted_at") + pl.duration(days=1)).alias("submitted_at"),
+            pl.lit("cxi").alias("survey"),
+            pl.lit(component).alias("component"),
+            pl.Series("score", rng.choice(5, size=asked.height, p=shares) + 1),
+            "respondent_id",
+            "account_id",
+            pl.lit(None, pl.String).alias("comment"),
+        )
+        for component in CXI_COMPONENTS
+    ]
+    return pl.concat(parts)

@@ -14,6 +14,12 @@ from csmetrics.core.timeparts import bucket_expr, local_date
 from csmetrics.core.window import Window
 from csmetrics.families.base import Columns, Family, FamilyResult, Frames, Lookback, RunContext
 from csmetrics.families.voice.contract import FRAMES
+from csmetrics.families.voice.cxi import (
+    component_counts,
+    components_table,
+    cxi_measures,
+    dropped_counts,
+)
 from csmetrics.families.voice.explain import EXPLAINERS
 from csmetrics.families.voice.metrics import METRICS, TABLES
 from csmetrics.families.voice.params import (
@@ -60,8 +66,13 @@ def plan(
     if "surveys" not in frames:
         return planned
     surveys = frames["surveys"]
+    if "component" not in columns["surveys"]:  # no CX index answers can name their component
+        surveys = surveys.with_columns(component=pl.lit(None, pl.String))
     answers = latest_answers(surveys, window).cache()
-    planned["headline"] = answers.select(*nps_measures(), *scale_measures())
+    cxi = cxi_measures(params.cxi_scale)
+    planned["headline"] = answers.select(*nps_measures(), *scale_measures(), *cxi)
+    planned["cxi_counts"] = component_counts(answers, params.cxi_scale)
+    planned["cxi_dropped"] = dropped_counts(answers, params.cxi_scale)
     planned["distribution"] = answers.group_by("survey", "score").agg(pl.len().alias("responses"))
     bucket = bucket_expr(
         local_date(pl.col("submitted_at"), window.timezone), window.grain, window.week_start
@@ -75,7 +86,7 @@ def plan(
         planned["by"] = by.group_by("by").agg(
             *(
                 e.name.map(lambda n: n.removeprefix("voice."))
-                for e in (*nps_measures(), *scale_measures())
+                for e in (*nps_measures(), *scale_measures(), *cxi)
             )
         )
     if params.include_comments and "comment" in columns["surveys"]:
@@ -106,6 +117,44 @@ def _trend_table(trend: pl.DataFrame, ctx: RunContext) -> pl.DataFrame:
             "partial",
         )
     )
+
+
+def cxi_warnings(
+    components: pl.DataFrame, dropped: pl.DataFrame, params: VoiceParams
+) -> list[DataWarning]:
+    """Why the CX index is null (a component without answers), and the answers left out."""
+    answered = int(components["answers"].sum())
+    row = dropped.row(0, named=True)
+    out = []
+    if row["outside_scale"]:
+        out.append(DataWarning(
+            "cxi_outside_scale",
+            f"{row['outside_scale']} CX index answers outside the declared scale {params.cxi_scale} "
+            "(cxi_scale) were left out",
+            "voice.cxi",
+            int(row["outside_scale"]),
+        ))  # fmt: skip
+    if row["unknown_component"]:
+        out.append(DataWarning(
+            "cxi_unknown_component",
+            f"{row['unknown_component']} CX index answers without a known component (effort, "
+            "empathy, understanding, efficiency) were left out",
+            "voice.cxi",
+            int(row["unknown_component"]),
+        ))  # fmt: skip
+    missing = components.filter(pl.col("answers") == 0)["component"].to_list()
+    if answered and missing:
+        why = (
+            f"no CX index answers for {', '.join(missing)} in the window: the index needs all four"
+        )
+        out.append(DataWarning("cxi_component_missing", why, "voice.cxi"))
+        out += [
+            DataWarning(
+                "empty_denominator", f"no CX index answers for {c} in the window", f"voice.cxi_{c}"
+            )
+            for c in missing
+        ]
+    return out
 
 
 def assemble(
@@ -142,6 +191,9 @@ def assemble(
             .rename({"by": params.by, "nps_margin_of_error": "margin"})
             .sort("bucket", params.by)
         )
+    if "cxi_counts" in results:
+        tables["cxi_components"] = components_table(results["cxi_counts"])
+        warnings += cxi_warnings(tables["cxi_components"], results["cxi_dropped"], params)
     if "comments" in results:
         tables["comments"] = results["comments"].sort("submitted_at", descending=True)
     for metric, value in metrics.items():

@@ -43,6 +43,10 @@ FRAMES = {
     "by": FrameContract(
         {"by": pl.String, **{k.removeprefix("voice."): t for k, t in HEADLINE.items()}}
     ),
+    "cxi_counts": FrameContract(
+        {"component": pl.String, "answers": pl.UInt32, "positive": pl.UInt32, "negative": pl.UInt32}
+    ),
+    "cxi_dropped": FrameContract({"outside_scale": pl.UInt32, "unknown_component": pl.UInt32}),
     # made only with include_comments and a comment column
     "comments": FrameContract(
         {"submitted_at": TIMESTAMP, "survey": pl.String, "score": pl.Float64, "comment": pl.String}

@@ -2,6 +2,9 @@
 
 from csmetrics.core.declarations import Metric, Table
 
+# the CX index's needs: its answers name the component they rate
+NEEDS = ("surveys.submitted_at", "surveys.score", "surveys.survey", "surveys.component")
+
 METRICS = (
     Metric(
         "voice.nps",
@@ -66,6 +69,51 @@ METRICS = (
         ("surveys.submitted_at", "surveys.score", "surveys.survey"),
         "CES easy",
     ),
+    Metric(
+        "voice.cxi",
+        "score",
+        "higher",
+        "Customer Experience Index: the mean of its four components' indexes (effort, empathy, understanding, efficiency); null when a component has no answers; -100..100.",
+        ("surveys",),
+        NEEDS,
+        "CX index",
+    ),
+    Metric(
+        "voice.cxi_effort",
+        "score",
+        "higher",
+        "CX index component effort: 100 x (positive - negative answers) / answers, positive the top boxes and negative the bottom ones of the cxi_scale (1-5 and 1-7: top two minus bottom two; 0-10: 9-10 minus 0-6).",
+        ("surveys",),
+        NEEDS,
+        "CXI effort",
+    ),
+    Metric(
+        "voice.cxi_empathy",
+        "score",
+        "higher",
+        "CX index component empathy: 100 x (positive - negative answers) / answers, positive the top boxes and negative the bottom ones of the cxi_scale (1-5 and 1-7: top two minus bottom two; 0-10: 9-10 minus 0-6).",
+        ("surveys",),
+        NEEDS,
+        "CXI empathy",
+    ),
+    Metric(
+        "voice.cxi_understanding",
+        "score",
+        "higher",
+        "CX index component understanding: 100 x (positive - negative answers) / answers, positive the top boxes and negative the bottom ones of the cxi_scale (1-5 and 1-7: top two minus bottom two; 0-10: 9-10 minus 0-6).",
+        ("surveys",),
+        NEEDS,
+        "CXI understanding",
+    ),
+    Metric(
+        "voice.cxi_efficiency",
+        "score",
+        "higher",
+        "CX index component efficiency: 100 x (positive - negative answers) / answers, positive the top boxes and negative the bottom ones of the cxi_scale (1-5 and 1-7: top two minus bottom two; 0-10: 9-10 minus 0-6).",
+        ("surveys",),
+        NEEDS,
+        "CXI efficiency",
+    ),
 )
 
 TABLES = (
@@ -80,6 +128,12 @@ TABLES = (
         "score_distribution",
         ("survey", "score", "responses", "share"),
         "Per survey kind and score: answers counted and their share of the kind's answers.",
+    ),
+    Table(
+        "voice",
+        "cxi_components",
+        ("component", "answers", "positive", "negative", "index"),
+        "Per CX index component: the window's answers (latest per respondent), positive and negative ones, and its index.",
     ),
     Table(
         "voice",

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from csmetrics.core.readers import boolean, text
+from csmetrics.core.readers import boolean, choice, text
 from csmetrics.families.settings import Setting, Settings
 
 
@@ -17,15 +17,20 @@ class VoiceParams:
 
     by: str | None = None
     include_comments: bool = False
+    cxi_scale: str = "1-5"  # the CX index survey's scale: 1-5, 1-7 or 0-10 (cxi.CUTS)
 
 
 def parameters(params: VoiceParams) -> dict[str, Any]:
-    return {"by": params.by, "include_comments": params.include_comments}
+    return {
+        "by": params.by,
+        "include_comments": params.include_comments,
+        "cxi_scale": params.cxi_scale,
+    }
 
 
 def needed_columns(source: str, params: VoiceParams) -> set[str]:
     if source == "surveys":
-        columns = {"submitted_at", "score", "survey", "respondent_id", "account_id"}
+        columns = {"submitted_at", "score", "survey", "component", "respondent_id", "account_id"}
         return columns | ({"comment"} if params.include_comments else set())
     if source == "tickets":
         return {"ticket_id", "created_at", "satisfaction"}
@@ -52,6 +57,16 @@ SETTINGS = Settings(
             flag="--include-comments",
             cli_type=bool,
             example="false",
+        ),
+        Setting(
+            "cxi_scale",
+            choice("1-5", "1-7", "0-10"),
+            "1-5",
+            "The CX index survey's scale: 1-5 (top two boxes minus bottom two), 1-7 (the same) "
+            "or 0-10 (9-10 minus 0-6).",
+            flag="--cxi-scale",
+            metavar="SCALE",
+            example='"1-5"',
         ),
     ),
 )

@@ -19,9 +19,11 @@ def latest_answers(surveys: pl.LazyFrame, window: Window, *keys: str) -> pl.Lazy
     answers = surveys.filter(
         pl.col("submitted_at").is_between(window.since, window.until, closed="left")
     )
-    if "respondent_id" not in answers.collect_schema():
+    schema = answers.collect_schema()
+    if "respondent_id" not in schema:
         return answers
-    group = ["survey", "respondent_id", *keys]
+    # a CX index respondent answers each component once: the latest per component counts
+    group = ["survey", "respondent_id", *(["component"] if "component" in schema else []), *keys]
     known = pl.col("respondent_id").is_not_null()
     last = pl.col("submitted_at") == pl.col("submitted_at").max().over(group)
     latest = answers.filter(known).filter(last)

@@ -14,11 +14,20 @@ from typing import Literal
 
 import polars as pl
 
-SURVEY_SCALES: dict[str, tuple[int, int]] = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7)}
+# the widest scale each kind may use; a CX index survey declares its own (1-5, 1-7 or 0-10:
+# voice's cxi_scale), which voice holds its answers to
+SURVEY_SCALES: dict[str, tuple[int, int]] = {
+    "nps": (0, 10),
+    "csat": (1, 5),
+    "ces": (1, 7),
+    "cxi": (0, 10),
+}
 SURVEY_ALIASES = {
     "net promoter score": "nps",
     "customer satisfaction": "csat",
     "customer effort score": "ces",
+    "customer experience index": "cxi",
+    "cx index": "cxi",
 }
 INVOICE_STATUSES = ("paid", "open", "void", "uncollectible", "draft")
 # Vendor spellings of the canonical statuses (Chargebee: posted, payment_due, not_paid, voided,
@@ -65,6 +74,8 @@ def normalised(kind: str, columns: Collection[str]) -> list[pl.Expr]:
     out: list[pl.Expr] = []
     if kind == "surveys" and "survey" in columns:
         out.append(_lower("survey").replace(SURVEY_ALIASES).alias("survey"))
+    if kind == "surveys" and "component" in columns:
+        out.append(_lower("component"))
     if kind == "billing" and "status" in columns:
         out.append(_lower("status").replace(STATUS_ALIASES).alias("status"))
     if kind == "billing" and "recurring" in columns:
@@ -86,14 +97,15 @@ RULES: tuple[Rule, ...] = (
         "surveys",
         ("survey",),
         pl.col("survey").is_not_null() & ~pl.col("survey").is_in(list(SURVEY_SCALES)),
-        "{count} survey answers of an unknown kind (not nps, csat or ces) were dropped",
+        "{count} survey answers of an unknown kind (not nps, csat, ces or cxi) were dropped",
     ),
     Rule(
         "score_out_of_scale",
         "surveys",
         ("survey", "score"),
         _outside_scale(),
-        "{count} survey scores outside their scale (nps 0-10, csat 1-5, ces 1-7) were dropped",
+        "{count} survey scores outside their scale (nps 0-10, csat 1-5, ces 1-7, cxi 0-10) were "
+        "dropped",
     ),
     Rule(
         "rating_out_of_scale",

@@ -83,6 +83,7 @@ SCHEMAS: dict[str, dict[str, Column]] = {
         Column("submitted_at", "datetime", required=True),
         Column("score", "number", required=True),
         Column("survey", "string", required=True),
+        Column("component", "string"),  # a CX index answer's part: effort, empathy, ...
         Column("respondent_id", "string"),
         Column("account_id", "string"),
         Column("comment", "string"),

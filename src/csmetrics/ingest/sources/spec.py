@@ -27,7 +27,9 @@ class SourceSpec:
     source_timezone: str = "UTC"
     decimal: str | None = None  # "." or ","; None: each number column decides from its values
     null_values: tuple[str, ...] = ()  # tokens read as missing besides empty cells
-    survey: str | None = None  # surveys of one kind without a `survey` column: nps, csat or ces
+    survey: str | None = (
+        None  # surveys of one kind without a `survey` column: nps, csat, ces or cxi
+    )
     # billing's other files beside the lines in `path`: {"invoices": PATH, "payments": PATH}
     parts: dict[str, str] = field(default_factory=dict)
     max_field_mb: float | None = None  # the longest line read (sources/bounds.py; None: 16)
