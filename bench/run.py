@@ -150,6 +150,8 @@ def main() -> None:
         bench_html_on_sample()
     if not ONLY or "explain" in ONLY:
         bench_explain(ensure_data("20M", SIZES["20M"])["parquet"].parent)
+    if not ONLY or "voice" in ONLY:
+        bench_comment_terms()
     if not ONLY or ONLY & {"support", *TICKET_JOBS}:
         path = ensure_tickets()
         tickets = pl.scan_parquet(path).select(pl.len()).collect().item()
@@ -292,6 +294,34 @@ def bench_explain(folder: Path) -> None:
         ratio = wall / walls[family][0]
         print(f"| {name} | {wall:.2f} ({fastest:.2f}) | {rss:,.0f} | {ratio:.2f} |")
     print("(target: explain at most 1.5x its family alone)")
+
+
+SURVEY_ANSWERS = 1_000_000
+
+
+def bench_comment_terms() -> None:
+    """voice on 1M NPS answers with comments (its comment terms) and on the same answers
+    without the comment column, alternating: issue 26's target is at most 2x."""
+    folder = DATA / "surveys-1M"
+    with_comments, without = folder / "surveys.parquet", folder / "surveys-no-comments.parquet"
+    if not with_comments.exists():
+        print("generating 1M survey answers ...", file=sys.stderr, flush=True)
+        generate(
+            "from pathlib import Path; from bench.surveys import write_surveys; "
+            f"write_surveys(Path({str(folder)!r}), {SURVEY_ANSWERS})"
+        )
+    runs: dict[str, list[tuple[float, float]]] = {"voice": [], "voice with comment terms": []}
+    base = [sys.executable, "-m", "csmetrics", "voice", "--since", SINCE, "--until", UNTIL,
+            "--format", "json", "--quiet", "--surveys"]  # fmt: skip
+    for _ in range(REPEATS):
+        runs["voice"].append(measure([*base, str(without)]))
+        runs["voice with comment terms"].append(measure([*base, str(with_comments)]))
+    walls = {name: summary(found) for name, found in runs.items()}
+    print("\n| command (1M NPS answers) | wall s | peak RSS MB |\n|---|---:|---:|")
+    for name, (wall, fastest, rss) in walls.items():
+        print(f"| {name} | {wall:.2f} ({fastest:.2f}) | {rss:,.0f} |")
+    ratio = walls["voice with comment terms"][0] / walls["voice"][0]
+    print(f"\nvoice with comment terms / without: {ratio:.2f} (target 2.0)")
 
 
 def bench_report(folder: Path) -> list[tuple[str, tuple[float, float, float]]]:

@@ -114,7 +114,12 @@ def test_voice_command_trend_chart_and_no_comments(capsys) -> None:
     )  # fmt: skip
     assert code == 0
     assert "nps_trend" in out and "●" in out  # the trend with its margin
-    assert "comment" not in out
+    # what comments say, in terms; no comment's text without --include-comments
+    assert "comment_terms" in out and "slow" in out
+    from csmetrics.sample.service import COMMENTS
+
+    assert not any(text in out for bank in COMMENTS.values() for text in bank)
+    assert "\ncomments" not in out
 
 
 def test_voice_comments_on_request(capsys, tmp_path: Path) -> None:

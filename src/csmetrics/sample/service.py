@@ -111,7 +111,7 @@ def make_surveys(
         "account_id",
         "comment",
     ]
-    frames = (nps, ces, csat, _cxi(nps))
+    frames = (_commented(nps), ces, csat, _cxi(nps))
     frame = pl.concat(
         [
             (f if "component" in f.columns else f.with_columns(component=pl.lit(None, pl.String)))
@@ -126,6 +126,47 @@ def make_surveys(
 
 
 CXI_COMPONENTS = ("effort", "empathy", "understanding", "efficiency")
+# what detractors, passives and promoters write, in English and Indonesian (the teams these
+# surveys come from often ask in Indonesian): the comment terms have something to find
+COMMENTS = {
+    "low": (
+        "Support is slow and the dashboard keeps breaking",
+        "Too slow, support took days to answer",
+        "Slow support, export broken again",
+        "Dukungan lambat sekali, dashboard sering error",
+        "Pricing too expensive for what we get",
+        "Export broken, support slow to reply",
+    ),
+    "middle": (
+        "Good product but the reports could be faster",
+        "Fine overall, dashboard is ok",
+        "Cukup bagus, tapi laporan lambat",
+    ),
+    "high": (
+        "Easy to use, the team loves the dashboard",
+        "Great support, very fast answers",
+        "Sangat mudah digunakan, tim support cepat",
+        "Easy setup and great integrations",
+        "Fast and easy reports",
+    ),
+}
+
+
+def _commented(nps: pl.DataFrame) -> pl.DataFrame:
+    """Most NPS answers without a comment get one from COMMENTS, by their score. Its own
+    random stream, so the other sources and the scores stay as they were."""
+    rng = np.random.default_rng(2025)
+    n = nps.height
+    scores = nps["score"].to_numpy()
+    banks = {key: np.array(bank, dtype=object) for key, bank in COMMENTS.items()}
+    drawn = {key: bank[rng.integers(0, len(bank), n)] for key, bank in banks.items()}
+    written = np.where(
+        scores <= 6, drawn["low"], np.where(scores <= 8, drawn["middle"], drawn["high"])
+    )
+    wanted = pl.Series(rng.random(n) < 0.8)
+    extra = pl.Series("extra", written, dtype=pl.String)
+    comment = pl.coalesce(pl.col("comment"), pl.when(wanted).then(extra))
+    return nps.with_columns(comment.alias("comment"))
 
 
 def _cxi(nps: pl.DataFrame) -> pl.DataFrame:

@@ -115,3 +115,23 @@ def test_report_write_as_html(sample_bundle: cm.Bundle, tmp_path: Path) -> None:
     assert (folder / "report.html").read_text(encoding="utf-8").count('class="family"') == len(
         sample_bundle.current
     )
+
+
+def test_comment_terms_sit_beside_the_nps_chart_escaped(sample_bundle: cm.Bundle) -> None:
+    report = sample_bundle.current["voice"]
+    terms = pl.DataFrame(
+        {
+            "survey": ["nps", "nps"],
+            "term": ["<b>slow</b>", "easy"],
+            "group": ["detractors", "promoters"],
+            "score": [2.5, -1.7],
+        }
+    )
+    page = report_html(
+        cm.Report(**{**report.__dict__, "tables": {**report.tables, "comment_terms": terms}})
+    )
+    block = page.split('id="voice-comment-terms"')[1].split("</figure>")[0]
+    assert "<strong>NPS detractors</strong>: &lt;b&gt;slow&lt;/b&gt;" in block
+    assert "<strong>NPS promoters</strong>: easy" in block
+    # beside the first voice chart: it follows that chart's figure
+    assert page.index('id="voice-comment-terms"') < page.index('id="voice-nps-scores"')

@@ -13,6 +13,13 @@ from csmetrics.core.errors import InputError
 from csmetrics.core.timeparts import bucket_expr, local_date
 from csmetrics.core.window import Window
 from csmetrics.families.base import Columns, Family, FamilyResult, Frames, Lookback, RunContext
+from csmetrics.families.voice.comments import (
+    MIN_RESPONDENTS,
+    answer_counts,
+    commented,
+    term_uses,
+    terms_table,
+)
 from csmetrics.families.voice.contract import FRAMES
 from csmetrics.families.voice.cxi import (
     component_counts,
@@ -89,6 +96,10 @@ def plan(
                 for e in (*nps_measures(), *scale_measures(), *cxi)
             )
         )
+    if "comment" in columns["surveys"]:  # terms only: no comment text leaves the family
+        grouped = commented(answers)
+        planned["term_uses"] = term_uses(grouped)
+        planned["term_answers"] = answer_counts(grouped)
     if params.include_comments and "comment" in columns["surveys"]:
         planned["comments"] = answers.filter(pl.col("comment").is_not_null()).select(
             "submitted_at", "survey", "score", "comment"
@@ -194,6 +205,16 @@ def assemble(
     if "cxi_counts" in results:
         tables["cxi_components"] = components_table(results["cxi_counts"])
         warnings += cxi_warnings(tables["cxi_components"], results["cxi_dropped"], params)
+    if "term_uses" in results:
+        tables["comment_terms"] = terms_table(results["term_uses"], results["term_answers"])
+        if tables["comment_terms"].height == 0 and results["term_answers"].height:
+            warnings.append(
+                DataWarning(
+                    "few_comment_terms",
+                    f"comment terms: no term is used by {MIN_RESPONDENTS} or more of the window's "
+                    "low or high answers (the privacy floor), so none is shown",
+                )
+            )
     if "comments" in results:
         tables["comments"] = results["comments"].sort("submitted_at", descending=True)
     for metric, value in metrics.items():

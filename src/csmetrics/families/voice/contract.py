@@ -47,6 +47,11 @@ FRAMES = {
         {"component": pl.String, "answers": pl.UInt32, "positive": pl.UInt32, "negative": pl.UInt32}
     ),
     "cxi_dropped": FrameContract({"outside_scale": pl.UInt32, "unknown_component": pl.UInt32}),
+    # made with a comment column: terms only (comments.py)
+    "term_uses": FrameContract(
+        {"survey": pl.String, "group": pl.String, "term": pl.String, "uses": pl.UInt32}
+    ),
+    "term_answers": FrameContract({"survey": pl.String, "group": pl.String, "answers": pl.UInt32}),
     # made only with include_comments and a comment column
     "comments": FrameContract(
         {"submitted_at": TIMESTAMP, "survey": pl.String, "score": pl.Float64, "comment": pl.String}

@@ -137,6 +137,23 @@ TABLES = (
     ),
     Table(
         "voice",
+        "comment_terms",
+        (
+            "survey",
+            "term",
+            "group",
+            "low_uses",
+            "high_uses",
+            "low_share",
+            "high_share",
+            "log_odds",
+            "score",
+        ),
+        "With a comment column: per survey, the words and two-word phrases used by at least five answers, by how over-represented they are among the low answers (NPS 0-6, CSAT 1-2, CES 1-3) against the high ones (9-10, 4-5, 5-7): the weighted log-odds with an informative Dirichlet prior (Monroe et al. 2008) and its z score, positive for the low group; the strongest of either group first. Terms only; no comment text.",
+        drop_first=("log_odds", "low_share", "high_share"),
+    ),
+    Table(
+        "voice",
         "by_<column>",
         ("<column>", "every headline metric"),
         "With --by: one row per value of a surveys or accounts column.",

@@ -30,8 +30,10 @@ def parameters(params: VoiceParams) -> dict[str, Any]:
 
 def needed_columns(source: str, params: VoiceParams) -> set[str]:
     if source == "surveys":
-        columns = {"submitted_at", "score", "survey", "component", "respondent_id", "account_id"}
-        return columns | ({"comment"} if params.include_comments else set())
+        # comments are read for their terms (comments.py); their text is written only with
+        # include_comments
+        return {"submitted_at", "score", "survey", "component", "respondent_id", "account_id",
+                "comment"}  # fmt: skip
     if source == "tickets":
         return {"ticket_id", "created_at", "satisfaction"}
     return {"account_id", "name", "segment", "plan", "owner"}

@@ -55,6 +55,8 @@ class Section:
     notes: list[str]
     at_risk: HtmlTable | None
     tables: list[HtmlTable] = field(default_factory=list)
+    # voice: the comment terms of each group, shown beside the NPS chart
+    terms: list[tuple[str, list[str]]] = field(default_factory=list)
 
 
 def bundle_html(bundle: Bundle, draw: Draw = svg_of) -> str:
@@ -124,7 +126,26 @@ def section_of(
         notes=notes,
         at_risk=_at_risk(report),
         tables=[html_table(name, frame) for name, frame in report.tables.items()],
+        terms=comment_terms(report),
     )
+
+
+TERMS_SHOWN = 6
+
+
+def comment_terms(report: Report) -> list[tuple[str, list[str]]]:
+    """Per survey and group, its most over-represented comment terms (voice's comment_terms:
+    terms only, never comment text)."""
+    table = report.tables.get("comment_terms")
+    if table is None or table.height == 0:
+        return []
+    out = []
+    for (survey, group), rows in table.filter(pl.col("group").is_not_null()).group_by(
+        "survey", "group"
+    ):
+        ranked = rows.sort(pl.col("score").abs(), descending=True).head(TERMS_SHOWN)
+        out.append((f"{str(survey).upper()} {group}", ranked["term"].to_list()))
+    return sorted(out)
 
 
 def _at_risk(report: Report) -> HtmlTable | None:
