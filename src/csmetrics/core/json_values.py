@@ -10,6 +10,7 @@ from typing import Any
 import polars as pl
 
 from csmetrics.core.timeparts import UTC
+from csmetrics.core.window import Window
 
 
 def iso(value: datetime | None) -> str | None:
@@ -58,3 +59,13 @@ def table_records(frame: pl.DataFrame) -> list[dict[str, Any]]:
         for name in temporal:
             row[name] = jsonable(row[name])
     return rows
+
+
+def window_json(window: Window) -> dict[str, Any]:
+    """A window as the bundle's and explain's JSON give it: its bounds, zone and label."""
+    return {
+        "since": iso(window.since),
+        "until": iso(window.until),
+        "timezone": window.timezone,
+        "label": window.name,
+    }

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from csmetrics import __version__
-from csmetrics.core.json_values import iso, table_records
+from csmetrics.core.json_values import iso, table_records, window_json
 from csmetrics.core.timeparts import UTC
 from csmetrics.core.window import Window
 from csmetrics.results.bands import Band
@@ -73,8 +73,8 @@ class Bundle:
             "schema_version": 1,
             "tool": {"name": "csmetrics", "version": __version__},
             "generated_at": iso(self.generated_at),
-            "window": _window_json(self.window),
-            "previous_window": _window_json(previous_window),
+            "window": window_json(self.window),
+            "previous_window": window_json(previous_window),
             "families": {
                 name: {
                     "metrics": {k: report.json_value(k) for k in report.metrics},
@@ -98,15 +98,6 @@ class Bundle:
             ],
             "anomaly_notes": list(self.anomaly_notes),
         }
-
-
-def _window_json(window: Window) -> dict[str, Any]:
-    return {
-        "since": iso(window.since),
-        "until": iso(window.until),
-        "timezone": window.timezone,
-        "label": window.name,
-    }
 
 
 def _moved_json(metric: str, band: Band, explanations: list[Explanation]) -> dict[str, Any]:

@@ -11,7 +11,7 @@ import polars as pl
 from csmetrics import __version__
 from csmetrics.core.declarations import Metric
 from csmetrics.core.diagnostics import DataWarning
-from csmetrics.core.json_values import iso, jsonable, number_or_null
+from csmetrics.core.json_values import jsonable, number_or_null, window_json
 from csmetrics.core.window import Window
 
 KINDS = {
@@ -66,8 +66,8 @@ class Explanation:
             "metric": self.metric.id,
             "kind": self.kind,
             "unit": self.unit,
-            "window": _window(self.window),
-            "previous_window": _window(self.previous_window),
+            "window": window_json(self.window),
+            "previous_window": window_json(self.previous_window),
             "value": number_or_null(self.value),
             "previous_value": number_or_null(self.previous_value),
             "change": number_or_null(self.change),
@@ -89,12 +89,3 @@ class Explanation:
             f"Explanation({self.metric.id!r}, {self.previous_window.name} -> {self.window.name}, "
             f"by={list(self.by)}, segments={self.segments.height})"
         )
-
-
-def _window(window: Window) -> dict[str, Any]:
-    return {
-        "since": iso(window.since),
-        "until": iso(window.until),
-        "timezone": window.timezone,
-        "label": window.name,
-    }
