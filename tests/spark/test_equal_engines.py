@@ -49,12 +49,16 @@ def _frame(rows: list[tuple[Any, ...]], session_id: bool) -> pl.DataFrame:
     return frame if session_id else frame.drop("session_id")
 
 
-def _both(frame: pl.DataFrame, spark: Any) -> tuple[cm.Inputs, cm.Inputs]:
-    """The same rows read by each engine's loader: Polars from a Parquet file, Spark too."""
+def _both(frame: pl.DataFrame, spark: Any, **others: pl.DataFrame) -> tuple[cm.Inputs, cm.Inputs]:
+    """The same rows read by each engine's loader: Polars from a Parquet file, Spark too (the
+    `others` sources, Polars on both)."""
     folder = Path(tempfile.mkdtemp())
     path = folder / "events.parquet"
     frame.write_parquet(path)
-    return cm.load(events=path, engine="polars"), cm.load(events=str(path), engine=spark)
+    return (
+        cm.load(events=path, engine="polars", **others),
+        cm.load(events=str(path), engine=spark, **others),
+    )
 
 
 @settings(max_examples=5)
@@ -108,4 +112,28 @@ def test_retention_is_the_same_on_both_engines(spark, rows, window, mode, kind, 
     assert_same_outcome(
         lambda: cm.retention(spark_inputs, **options, **window, **WINDOW),
         lambda: cm.retention(polars_inputs, **options, **window, **WINDOW),
+    )
+
+
+# a1 and a2 pay through the window, a3 pays too but has no events (ARPU's warning)
+BILLING = pl.DataFrame(
+    {
+        "invoice_id": ["i1", "i2", "i3"],
+        "account_id": ["a1", "a2", "a3"],
+        "amount": ["100", "40", "10"],
+        "issued_at": ["2026-10-01"] * 3,
+        "period_start": ["2026-10-01"] * 3,
+        "period_end": ["2027-10-01"] * 3,
+    }
+)
+
+
+@settings(max_examples=3)
+@given(LOGS, SETTINGS)
+def test_revenue_arpu_is_the_same_on_both_engines(spark, rows, window) -> None:
+    polars_inputs, spark_inputs = _both(_frame(rows, False), spark, billing=BILLING)
+    options: dict[str, Any] = {"inactive_events": ["invited_user"], "timezone": window["timezone"]}
+    assert_same_outcome(
+        lambda: cm.revenue(spark_inputs, **options, **WINDOW),
+        lambda: cm.revenue(polars_inputs, **options, **WINDOW),
     )

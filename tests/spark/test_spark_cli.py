@@ -87,6 +87,6 @@ def test_report_runs_its_event_families_on_spark(capsys, spark) -> None:
     on_spark = json.loads(out)
     code, out, err = cli(capsys, *args)
     on_polars = json.loads(out)
-    for family in ("engagement", "onboarding", "retention", "health"):
+    for family in ("engagement", "onboarding", "retention", "health", "revenue"):
         ours, theirs = on_spark["families"][family], on_polars["families"][family]
         assert all(close(ours["metrics"][k], v) for k, v in theirs["metrics"].items()), family

@@ -199,13 +199,16 @@ def revenue(
     currency: str | None = None,
     fx_rates: str | os.PathLike[str] | None = None,
     by: str | None = None,
+    inactive_events: str | Iterable[str] | None = None,
     **window: Unpack[WindowArgs],
 ) -> Report:
-    """MRR and its movements, ARR, ARPA, churn, NRR/GRR, quick ratio, LTV (times
+    """MRR and its movements, ARR, ARPA, ARPU, churn, NRR/GRR, quick ratio, LTV (times
     `gross_margin`), billed amount, late payments, overdue amount, DSO and AR aging
     (metrics.md), from invoice lines. Amounts in several currencies need `fx_rates` (a CSV of
     date, currency, rate) and `currency`, the reporting currency; `by` breaks MRR down by a
-    billing or accounts column (default the plan).
+    billing or accounts column (default the plan). ARPU needs events with account_id: its
+    users are active as engagement counts them (every event but `inactive_events`, taken
+    from the config's [engagement] when [revenue] does not set it).
 
     >>> import polars as pl, csmetrics as cm
     >>> lines = pl.DataFrame({"invoice_id": ["i1", "i2"], "account_id": ["a", "b"],
@@ -216,7 +219,13 @@ def revenue(
     >>> rep.metrics["revenue.mrr"]  # 1200 / 12 (an annual plan) + 50 (30 days: one month)
     150.0
     """
-    given = {"gross_margin": gross_margin, "currency": currency, "fx_rates": fx_rates, "by": by}
+    given = {
+        "gross_margin": gross_margin,
+        "currency": currency,
+        "fx_rates": fx_rates,
+        "by": by,
+        "inactive_events": inactive_events,
+    }
     return compute_family(REVENUE, inputs, given, window)
 
 

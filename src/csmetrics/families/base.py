@@ -62,8 +62,10 @@ class Lookback:
     start: datetime | None
     reason: str
     after: str | None = None
-    # other sources whose every row before the window is read too -> what for
+    # other sources whose rows before the window are read too -> what for; from the start in
+    # `other_starts` when it has one, else every row before the window
     others: Mapping[str, str] = field(default_factory=dict)
+    other_starts: Mapping[str, datetime] = field(default_factory=dict)
 
 
 # (frames, source columns, window, params) -> frames: the shape of `plan` and of every stage

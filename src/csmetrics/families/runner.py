@@ -187,7 +187,7 @@ def describe_source(
     if primary:
         first_read = min(lookback.start, window.since) if lookback.start else None
     else:
-        first_read = None if history else window.since
+        first_read = lookback.other_starts.get(source.kind) if history else window.since
     reason = lookback.others[source.kind] if history else lookback.reason
     counts = _window_counts(source, column, first_read, window)
     outside = counts["unused_before"] + counts["lookback"] + counts["after"]

@@ -23,6 +23,7 @@ from csmetrics.families.engagement import spark as engagement
 from csmetrics.families.health import spark as health
 from csmetrics.families.onboarding import spark as onboarding
 from csmetrics.families.retention import spark as retention
+from csmetrics.families.revenue import spark as revenue
 from csmetrics.ingest.inputs import Inputs
 from csmetrics.ingest.source import Source
 
@@ -34,7 +35,10 @@ PLANS: dict[str, SparkPlan] = {
     "retention": retention.plan,
 }
 # families whose first stage (their one pass over the events) runs on Spark, the rest on Polars
-FIRST_STAGES: dict[str, SparkPlan] = {"health": health.event_stage}
+FIRST_STAGES: dict[str, SparkPlan] = {
+    "health": health.event_stage,
+    "revenue": revenue.event_stage,
+}
 PolarsResults = Callable[[Mapping[str, pl.LazyFrame], int], dict[str, pl.DataFrame]]
 
 
@@ -90,6 +94,8 @@ def _collect(
         )
         try:
             planned = plan(frames, columns, window, params)
+            if not planned:
+                return {}
             # one Spark job per frame, submitted together: each is small, and a job's fixed
             # cost (planning, scheduling, shuffle set-up) overlaps with the others'
             with ThreadPoolExecutor(max_workers=len(planned)) as pool:

@@ -126,10 +126,27 @@ FROM movements JOIN window_months USING (month) ORDER BY month
 """
 
 
+# ARPU's users: distinct users of the accounts paying at `until`, with an event other than the
+# inactive ones in the calendar month before `until` (UTC)
+ARPU_USERS = """
+SELECT count(DISTINCT e.user_id) AS users
+FROM {events} e
+WHERE CAST(e.timestamp AS TIMESTAMPTZ) >= CAST($until AS TIMESTAMPTZ) - INTERVAL 1 MONTH
+  AND CAST(e.timestamp AS TIMESTAMPTZ) < $until
+  AND e.event NOT IN (SELECT unnest($inactive::VARCHAR[]))
+  AND e.account_id IN (SELECT account_id FROM now_accounts WHERE mrr > 0)
+"""
+
+
 def revenue_reference(
-    path: str, since: datetime, until: datetime, gross_margin: float = 1.0
+    path: str,
+    since: datetime,
+    until: datetime,
+    gross_margin: float = 1.0,
+    events: str | None = None,
+    inactive: tuple[str, ...] = (),
 ) -> dict[str, Any]:
-    """Revenue's headline metrics of a billing file."""
+    """Revenue's headline metrics of a billing file (ARPU with an events file)."""
     con = connect()
     row = con.execute(SQL.format(scan=_scan(path)), {"since": since, "until": until}).fetchone()
     assert row is not None
@@ -137,6 +154,12 @@ def revenue_reference(
     v = dict(zip(names, row, strict=True))
     mrr, paying = v["mrr"] or 0.0, v["paying"]
     arpa = mrr / paying if paying else None
+    users = None
+    if events is not None:
+        sql = SQL.format(scan=_scan(path)).split("\nSELECT head.mrr")[0]
+        sql += ARPU_USERS.format(events=_scan(events))
+        found = con.execute(sql, {"since": since, "until": until, "inactive": list(inactive)})
+        users = found.fetchone()[0]  # type: ignore[index]
     days = (until - since).total_seconds() / 86400
     billed = v["billed"]
     return {
@@ -144,6 +167,7 @@ def revenue_reference(
         "revenue.arr": 12 * mrr,
         "revenue.paying_accounts_count": paying,
         "revenue.arpa": arpa,
+        "revenue.arpu": mrr / users if users and paying else None,
         "revenue.logo_churn_rate": v["logo_churn"],
         "revenue.gross_mrr_churn_rate": v["gross_churn"],
         "revenue.nrr": v["nrr"],

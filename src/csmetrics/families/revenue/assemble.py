@@ -23,6 +23,7 @@ from csmetrics.families.revenue.months import (
 from csmetrics.families.revenue.mrr import MOVEMENTS
 from csmetrics.families.revenue.params import RevenueParams
 from csmetrics.families.revenue.subscriptions import line_columns
+from csmetrics.families.revenue.users import arpu
 
 MONEY_COLUMNS = ("starting", *MOVEMENTS, "ending", "amount")
 COUNT_COLUMNS = ("starting_accounts", *(f"{m}_accounts" for m in MOVEMENTS), "ending_accounts")
@@ -75,11 +76,16 @@ def assemble(
     tables: dict[str, pl.DataFrame] = {}
     months = window_months(ctx.window)
     metrics.update(_snapshot(results))
+    paying = int(metrics["revenue.paying_accounts_count"] or 0)
+    metrics["revenue.arpu"], warnings = arpu(
+        results.get("arpu"), ctx, metrics["revenue.mrr"], paying
+    )
     if months:
         metrics.update(_movement_metrics(results, months, params, metrics["revenue.arpa"]))
         tables.update(_movement_tables(results, months, params))
-    billing, warnings = _billing(results, ctx)
+    billing, more = _billing(results, ctx)
     metrics.update(billing)
+    warnings += more
     if "aging" in results:
         tables["ar_aging"] = _aging(results["aging"])
     warnings += preflight(results, ctx, months)
@@ -277,7 +283,7 @@ def missing_reasons(
     out = []
     for key, value in metrics.items():
         name = key.removeprefix("revenue.")
-        if value is None:
+        if value is None and key != "revenue.arpu":  # users.arpu gives its own reason
             reason = reasons.get(name) or defaults.get(name, "not computable")
             out.append(DataWarning("empty_denominator", reason, key))
     return out

@@ -73,6 +73,8 @@ FRAMES = {
         # made only with a due_at column
         optional=("due", "late", "days_late_mean", "overdue"),
     ),
+    # ARPU's users: the month's active users of the accounts paying at the window's end
+    "arpu": FrameContract({"active_users": pl.Int64, "accounts": pl.Int64}),
     "aging": FrameContract(
         {
             "bucket": pl.String,
@@ -81,3 +83,6 @@ FRAMES = {
         },
     ),
 }
+
+# what the first stage (the one pass over the events, on either engine) hands on
+STAGE_FRAMES = {"month_users": FrameContract({"account_id": pl.String, "user_id": pl.String})}

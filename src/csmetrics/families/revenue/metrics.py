@@ -56,6 +56,21 @@ METRICS = (
         "ARPA",
     ),
     Metric(
+        "revenue.arpu",
+        "money",
+        "higher",
+        "MRR / distinct active users (events, every event but inactive_events) of the accounts paying at the window's last instant, over the calendar month that ends with the window.",
+        ("billing", "subscriptions", "events"),
+        (
+            "billing.account_id|subscriptions.account_id",
+            "billing.amount|subscriptions.amount",
+            "billing.issued_at|subscriptions.started_at",
+            "events.user_id",
+            "events.account_id",
+        ),
+        "ARPU",
+    ),
+    Metric(
         "revenue.logo_churn_rate",
         "share",
         "lower",

@@ -13,6 +13,7 @@ import polars as pl
 from csmetrics.core.errors import ConfigError, InputError
 from csmetrics.core.readers import number, text
 from csmetrics.families.settings import Setting, Settings
+from csmetrics.families.shared.active import INACTIVE_EVENTS
 
 FX_COLUMNS = ("date", "currency", "rate")
 
@@ -29,6 +30,7 @@ class RevenueParams:
     fx_rates: pl.DataFrame | None = field(default=None, compare=False)
     fx_rates_path: str | None = None
     by: str | None = None
+    inactive_events: tuple[str, ...] = ()
 
 
 def parameters(params: RevenueParams) -> dict[str, Any]:
@@ -37,6 +39,7 @@ def parameters(params: RevenueParams) -> dict[str, Any]:
         "currency": params.currency,
         "fx_rates": params.fx_rates_path,
         "by": params.by,
+        "inactive_events": list(params.inactive_events),
     }
 
 
@@ -72,6 +75,8 @@ def needed_columns(source: str, params: RevenueParams) -> set[str]:
             "currency",
             "plan",
         }
+    if source == "events":
+        return {"timestamp", "user_id", "account_id", "event"}
     return {"account_id"} | ({params.by} if params.by else set())
 
 
@@ -127,6 +132,7 @@ SETTINGS = Settings(
             metavar="COLUMN",
             example='"plan"',
         ),
+        INACTIVE_EVENTS,
     ),
 )
 
@@ -146,6 +152,7 @@ def params_from_config(table: Mapping[str, Any], base: str = ".", **given: Any) 
         fx_rates=read_fx_rates(path) if path else None,
         fx_rates_path=path,
         by=values["by"],
+        inactive_events=values["inactive_events"],
     )
 
 
