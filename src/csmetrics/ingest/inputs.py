@@ -22,6 +22,7 @@ from csmetrics.ingest.sources.quality import check_quality, clean_frame
 from csmetrics.ingest.sources.read import load_and_assess
 from csmetrics.ingest.sources.schema import SCHEMAS
 from csmetrics.ingest.sources.spec import SourceSpec
+from csmetrics.ingest.sources.wide import COMPONENT_COLUMNS, wide_columns
 
 
 @dataclass(frozen=True)
@@ -132,12 +133,23 @@ def _source(
         rows=int(quality["rows"]),
         first=quality.get("first"),
         last=quality.get("last"),
-        headers={k: v for k, v in loaded.headers.items() if k in frame.columns},
+        headers=_headers(loaded.headers, frame.columns),
         quality=quality,
         warnings=tuple(warnings),
         preset=loaded.spec.preset,
         fallbacks={k: v for k, v in loaded.fallbacks.items() if k in frame.columns},
     )
+
+
+def _headers(read: Mapping[str, str], columns: list[str]) -> dict[str, str]:
+    """Each column's header in the export. A wide CX index export's component columns were
+    read (and stay listed) though its rows are long now: its scores come from them."""
+    headers = {k: v for k, v in read.items() if k in columns or k in COMPONENT_COLUMNS}
+    wide = wide_columns(read)
+    if wide:
+        headers["score"] = ", ".join(read[c] for c in wide)
+        headers["component"] = "(the column of each score)"
+    return headers
 
 
 def _with_events_on_spark(

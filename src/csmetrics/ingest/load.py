@@ -143,7 +143,7 @@ def _entry(
     if value is not None:
         for key in ("path", *BILLING_PARTS):  # the argument replaces the config's files
             entry.pop(key, None)
-        entry.update(_source_value(value))
+        entry.update(_source_value(kind, value))
     if not ("path" in entry or "data" in entry or "spark_data" in entry):
         return {}
     for key, item in (options or {}).get(kind, {}).items():
@@ -173,7 +173,12 @@ def spooled(path: str) -> str:
     return handle.name
 
 
-def _source_value(value: SourceArg) -> dict[str, Any]:
+def _source_value(kind: str, value: SourceArg) -> dict[str, Any]:
+    if isinstance(value, Mapping) and kind != "billing":
+        raise ConfigError(
+            f"{kind}: expected a path or a frame, got a mapping (map headers with "
+            f"columns={{{kind!r}: {{...}}}} and set other keys with options={{{kind!r}: {{...}}}})"
+        )
     if isinstance(value, Mapping):  # billing in several files: {"lines": ..., "invoices": ...}
         unknown = sorted(set(value) - {"lines", *BILLING_PARTS})
         if unknown or "lines" not in value:

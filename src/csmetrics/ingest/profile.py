@@ -56,6 +56,7 @@ def profile_inputs(inputs: Inputs) -> list[dict[str, Any]]:
                     name
                     for name in schema
                     if name not in source.columns
+                    and name not in source.headers  # read, then reshaped (sources/wide.py)
                     and not (name == key and quality.get("duplicates_by"))
                 ],
                 "warnings": [w.message for w in source.warnings],

@@ -8,6 +8,10 @@ from typing import Any
 
 from csmetrics.core.readers import boolean, choice, text
 from csmetrics.families.settings import Setting, Settings
+from csmetrics.families.voice.cxi import COMPONENTS
+
+# a CX index exported wide: one column per component (loading makes its rows long)
+CXI_COLUMNS = tuple(f"cxi_{component}" for component in COMPONENTS)
 
 
 @dataclass(frozen=True)
@@ -33,7 +37,7 @@ def needed_columns(source: str, params: VoiceParams) -> set[str]:
         # comments are read for their terms (comments.py); their text is written only with
         # include_comments
         return {"submitted_at", "score", "survey", "component", "respondent_id", "account_id",
-                "comment"}  # fmt: skip
+                "comment", *CXI_COLUMNS}  # fmt: skip
     if source == "tickets":
         return {"ticket_id", "created_at", "satisfaction"}
     return {"account_id", "name", "segment", "plan", "owner"}

@@ -13,6 +13,7 @@ from csmetrics.ingest.sources.mapping import column_mapping
 from csmetrics.ingest.sources.presets import PRESETS
 from csmetrics.ingest.sources.schema import DEDUP_COLUMN, DEDUP_ONLY, SCHEMAS
 from csmetrics.ingest.sources.spec import SourceSpec
+from csmetrics.ingest.sources.wide import wide_columns
 
 # a column missing from the export: (canonical name, the headers tried, whether the user named it)
 Missing = tuple[str, tuple[str, ...], bool]
@@ -97,6 +98,8 @@ def mapping_plan(
         columns[name] = ColumnPlan(
             name, found, nulls, words=words, format=spec.formats.get(name), in_hours=in_hours
         )
+    if spec.kind == "surveys" and wide_columns(columns):
+        missing = _with_wide_cxi(columns, missing)
     key_with = tuple(c for c in (preset.dedup_with if preset else ()) if c in columns)
     return MappingPlan(
         columns,
@@ -106,3 +109,11 @@ def mapping_plan(
         frozenset(DEDUP_ONLY.get(spec.kind, ())),
         tuple(missing),
     )
+
+
+def _with_wide_cxi(columns: dict[str, ColumnPlan], missing: list[Missing]) -> list[Missing]:
+    """A wide CX index export (sources/wide.py) needs no score or survey column: its answers
+    are the component columns, of survey cxi (unless the rows name their survey)."""
+    if "survey" not in columns:
+        columns["survey"] = ColumnPlan("survey", constant="cxi")
+    return [m for m in missing if m[0] not in ("score", "survey") or m[2]]

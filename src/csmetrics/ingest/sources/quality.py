@@ -38,6 +38,7 @@ from csmetrics.ingest.sources.values import (
     ZONE_ABBREVIATION,
     number_problem,
 )
+from csmetrics.ingest.sources.wide import long_columns, long_rows
 
 
 def repeated_keys(staged: pl.LazyFrame) -> pl.LazyFrame | None:
@@ -75,14 +76,16 @@ def clean_frame(
 ) -> pl.LazyFrame:
     """Rows with every required value, each id once, only the columns asked for."""
     schema = SCHEMAS[source.spec.kind]
-    required = [n for n in source.columns if schema[n].required]
     frame = staged
     if repeated is not None and repeated.len():
         # Rows repeating an id are copies of one record; the first copy stays.
         row = pl.int_range(pl.len(), dtype=pl.UInt32)
         frame = frame.filter(~row.is_in(repeated.implode()))
+    columns = long_columns(source.columns)
+    frame = long_rows(frame)  # a wide CX index export: one row per answer from here on
+    required = [n for n in columns if schema[n].required]
     frame = frame.filter(pl.all_horizontal(pl.col(c).is_not_null() for c in required))
-    return apply_rules(source.spec.kind, frame, source.columns).select(source.columns)
+    return apply_rules(source.spec.kind, frame, columns).select(columns)
 
 
 def quality_frame(source: LoadedSource, staged: pl.LazyFrame) -> pl.LazyFrame:
@@ -103,8 +106,14 @@ def quality_frame(source: LoadedSource, staged: pl.LazyFrame) -> pl.LazyFrame:
     for name in source.zero_dates:
         aggs.append(pl.col(f"__zero__{name}").sum().alias(f"{name}__zero"))
         aggs += implausible_times(pl.col(name), name)
-    for rule in rules_for(spec.kind, names):
-        aggs.append(rule.hits.fill_null(False).sum().alias(f"rule__{rule.code}"))
+    # the value rules are counted on the rows as cleaning sees them (a wide CX index export's
+    # answers one per row), so the counts are of what it drops
+    answers = long_rows(staged)
+    answer_names = answers.collect_schema().names()
+    rule_counts = [
+        rule.hits.fill_null(False).sum().alias(f"rule__{rule.code}")
+        for rule in rules_for(spec.kind, answer_names)
+    ]
     if "__key" in names:
         preset = PRESETS.get(spec.preset) if spec.preset else None
         others = preset.dedup_with if preset else ()
@@ -121,7 +130,11 @@ def quality_frame(source: LoadedSource, staged: pl.LazyFrame) -> pl.LazyFrame:
         rows = pl.struct(*canonical).hash(seed=7).filter(complete)
         aggs.append((complete.sum() - rows.n_unique()).alias("duplicates"))
         aggs.append(pl.lit(None, pl.String).alias("duplicates_by"))
-    return staged.with_columns(normalised(spec.kind, names)).select(aggs)
+    if answers is staged or not rule_counts:  # the usual case: one pass
+        return staged.with_columns(normalised(spec.kind, names)).select(*aggs, *rule_counts)
+    counted = staged.with_columns(normalised(spec.kind, names)).select(aggs)
+    ruled = answers.with_columns(normalised(spec.kind, answer_names)).select(rule_counts)
+    return pl.concat([counted, ruled], how="horizontal")
 
 
 def assess(
@@ -204,7 +217,8 @@ def check_quality(source: LoadedSource, quality: dict[str, Any]) -> list[DataWar
             sample = source.raw.select(text.filter(zero).first()).collect().item()
             quality[f"{name}__zero_sample"] = sample
     warnings += minor_units_hint(source)
-    return warnings + quality_warnings(kind, source.headers, source.columns, quality)
+    columns = long_columns(source.columns)  # the value rules apply to the cleaned rows
+    return warnings + quality_warnings(kind, source.headers, columns, quality)
 
 
 # Why rows that repeat another in every mapped column are kept: nothing tells copies apart.

@@ -84,6 +84,11 @@ SCHEMAS: dict[str, dict[str, Column]] = {
         Column("score", "number", required=True),
         Column("survey", "string", required=True),
         Column("component", "string"),  # a CX index answer's part: effort, empathy, ...
+        # a CX index exported wide: one column per component (sources/wide.py makes it long)
+        Column("cxi_effort", "number"),
+        Column("cxi_empathy", "number"),
+        Column("cxi_understanding", "number"),
+        Column("cxi_efficiency", "number"),
         Column("respondent_id", "string"),
         Column("account_id", "string"),
         Column("comment", "string"),
