@@ -61,6 +61,7 @@ def load(
     config: Config | str | os.PathLike[str] | None = None,
     engine: str | Engine | Any | None = None,
     spark_master: str | None = None,
+    spark_remote: str | None = None,
     families: str | Iterable[str] | None = None,
     settings: Mapping[str, Any] | None = None,
     also_columns: Iterable[str] = (),
@@ -109,6 +110,7 @@ def load(
         config=found,
         engine=engine,
         spark_master=spark_master,
+        spark_remote=spark_remote,
         keep=keep,
     )
 

@@ -29,6 +29,7 @@ PLACEHOLDERS = {
     "survey": "KIND",
     "engine": "NAME",
     "spark_master": "URL",
+    "spark_remote": "URL",
     "since": "DATE",
     "until": "DATE",
     "period": "PERIOD",

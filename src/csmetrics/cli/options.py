@@ -153,6 +153,16 @@ class SourceOptions:
             show_default=UNSHOWN,
         ),
     ] = None
+    spark_remote: Annotated[
+        str | None,
+        Opt(
+            "--spark-remote",
+            help="Spark Connect address (sc://host:15002): run the event families on that "
+            "server's Spark (implies --engine spark).",
+            rich_help_panel=ENGINE_PANEL,
+            show_default=UNSHOWN,
+        ),
+    ] = None
 
     def paths(self) -> dict[str, str | dict[str, str] | None]:
         """Each source's path; billing's files by role when --billing names several."""

@@ -81,4 +81,5 @@ def load_arguments(sources: SourceOptions, config: Config) -> dict[str, Any]:
         "config": config,
         "engine": sources.engine,
         "spark_master": sources.spark_master,
+        "spark_remote": sources.spark_remote,
     }

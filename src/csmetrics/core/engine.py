@@ -1,8 +1,10 @@
 """Which engine computes the event families: Polars on this machine (the default) or Apache
 Spark, where the events are too many for one machine or already live next to a Spark cluster.
 
-Chosen by `cm.load(engine=...)`, `--engine`/`--spark-master`, the config's `[engine]` table, or
-the environment (`CSMETRICS_ENGINE=spark`, `CSMETRICS_SPARK_MASTER`), in that order.
+Chosen by `cm.load(engine=...)`, `--engine`/`--spark-master`/`--spark-remote`, the config's
+`[engine]` table, or the environment (`CSMETRICS_ENGINE=spark`, `CSMETRICS_SPARK_MASTER`,
+`CSMETRICS_SPARK_REMOTE`), in that order. A Spark Connect address (`sc://host:15002`: Databricks
+serverless and shared clusters, Spark 4 remote sessions) picks Spark by itself.
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ class Engine:
     name: EngineName = "polars"
     spark_master: str | None = None  # None: the active session, else local[*]
     spark_memory: str | None = None  # driver memory of a new local session ("4g")
-    session: Any = None  # an existing SparkSession
+    session: Any = None  # an existing SparkSession (classic or Connect)
+    spark_remote: str | None = None  # a Spark Connect address, sc://host:port
 
     @property
     def is_spark(self) -> bool:
@@ -32,8 +35,10 @@ class Engine:
         """The SparkSession to compute on (made on first use)."""
         if self.session is not None:
             return self.session
-        from csmetrics.core.spark.session import spark_session
+        from csmetrics.core.spark.session import connect_session, spark_session
 
+        if self.spark_remote is not None:
+            return connect_session(self.spark_remote)
         return spark_session(self.spark_master, self.spark_memory)
 
 
@@ -41,9 +46,10 @@ def engine_of(
     engine: str | Engine | Any | None = None,
     spark_master: str | None = None,
     spark_memory: str | None = None,
+    spark_remote: str | None = None,
 ) -> Engine:
     """An Engine from what a caller gave: a name, an Engine, a SparkSession, or nothing (the
-    environment's CSMETRICS_ENGINE, else Polars)."""
+    environment's CSMETRICS_ENGINE, else Polars; Spark when a Connect address is given)."""
     if isinstance(engine, Engine):
         return engine
     if engine is not None and not isinstance(engine, str):
@@ -52,9 +58,21 @@ def engine_of(
         raise ConfigError(
             f"engine: expected 'polars', 'spark' or a SparkSession, got {type(engine).__name__}"
         )
-    name = engine or os.environ.get("CSMETRICS_ENGINE") or "polars"
+    remote = spark_remote or os.environ.get("CSMETRICS_SPARK_REMOTE") or None
+    name = engine or os.environ.get("CSMETRICS_ENGINE") or ("spark" if remote else "polars")
     if name not in ENGINES:
         raise ConfigError(f"--engine: expected one of {', '.join(ENGINES)}, got {name!r}")
     master = spark_master or os.environ.get("CSMETRICS_SPARK_MASTER") or None
     memory = spark_memory or os.environ.get("CSMETRICS_SPARK_MEMORY") or None
-    return Engine(name, master, memory)
+    if remote is not None and name == "spark":
+        if master is not None:
+            raise ConfigError(
+                "--spark-master and --spark-remote both name a Spark to run on: give one "
+                "(a master URL starts a session here; a Connect address uses a server's)"
+            )
+        if not remote.startswith("sc://"):
+            raise ConfigError(
+                f"--spark-remote: expected a Spark Connect address such as sc://host:15002, "
+                f"got {remote!r}"
+            )
+    return Engine(name, master, memory, spark_remote=remote if name == "spark" else None)

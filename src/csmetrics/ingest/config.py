@@ -206,13 +206,14 @@ def _parse_table(name: str, value: Any, path: Path) -> dict[str, Any]:
     return {key: readers[key](item, f"{path}: [{name}] {key}") for key, item in value.items()}
 
 
-ENGINE_KEYS = ("name", "spark_master", "spark_memory")
+ENGINE_KEYS = ("name", "spark_master", "spark_memory", "spark_remote")
 ENGINES = ("polars", "spark")
 
 
 def _parse_engine(value: Any, path: Path) -> dict[str, Any]:
     """[engine]: `name` (polars or spark), `spark_master` (a Spark master URL), `spark_memory`
-    (driver memory of a local session, e.g. "4g")."""
+    (driver memory of a local session, e.g. "4g"), `spark_remote` (a Spark Connect address,
+    sc://host:15002)."""
     if not isinstance(value, dict):
         raise ConfigError(f"{path}: [engine] must be a table")
     for key, item in value.items():

@@ -51,6 +51,7 @@ def load(
     config: Config | str | os.PathLike[str] | None = None,
     engine: str | Engine | Any | None = None,
     spark_master: str | None = None,
+    spark_remote: str | None = None,
     keep: Mapping[str, Iterable[str] | None] | None = None,
 ) -> Inputs:
     """Read, map, check, clean and deduplicate each given source once, into memory.
@@ -98,17 +99,23 @@ def load(
     _require_given(named, given, settings)
     default_tz = settings.setting("source_timezone", "UTC") if settings else "UTC"
     specs = {kind: spec_from_entry(kind, entry, default_tz) for kind, entry in entries.items()}
-    inputs = load_inputs(specs, keep, _engine(engine, spark_master, settings))
+    inputs = load_inputs(specs, keep, _engine(engine, spark_master, spark_remote, settings))
     return replace(inputs, config=settings)
 
 
 def _engine(
-    engine: str | Engine | Any | None, spark_master: str | None, settings: Config | None
+    engine: str | Engine | Any | None,
+    spark_master: str | None,
+    spark_remote: str | None,
+    settings: Config | None,
 ) -> Engine:
-    """The engine given, else the config's [engine] table's."""
+    """The engine given, else the config's [engine] table's (a master or remote given here
+    replaces both of the config's: they are one choice of where Spark runs)."""
     table = settings.engine if settings else {}
     chosen = engine if engine is not None else table.get("name")
-    return engine_of(chosen, spark_master or table.get("spark_master"), table.get("spark_memory"))
+    if spark_master is None and spark_remote is None:
+        spark_master, spark_remote = table.get("spark_master"), table.get("spark_remote")
+    return engine_of(chosen, spark_master, table.get("spark_memory"), spark_remote)
 
 
 def _config_at(path: str | os.PathLike[str] | None) -> Config | None:

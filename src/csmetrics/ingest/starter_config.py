@@ -46,6 +46,7 @@ path = "accounts.csv"
 # name = "spark"                    # polars (default) | spark
 # spark_master = "local[*]"         # spark://host:7077, yarn, k8s://...
 # spark_memory = "4g"               # driver memory of a session csmetrics starts
+# spark_remote = "sc://host:15002"  # or a Spark Connect server (instead of spark_master)
 """
 
 CHECKS = """\

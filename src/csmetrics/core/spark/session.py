@@ -9,6 +9,7 @@ computation and restores the caller's setting.
 from __future__ import annotations
 
 import os
+import socket
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -23,6 +24,8 @@ if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
 
 DEFAULT_MASTER = "local[*]"
+CONNECT_PORT = 15002  # Spark Connect's default
+CONNECT_TIMEOUT = 5.0  # seconds to open a connection to a Connect server
 TIME_ZONE_KEY = "spark.sql.session.timeZone"
 
 
@@ -32,6 +35,68 @@ def require_pyspark() -> None:
     except ImportError as exc:
         raise ConfigError(
             "--engine spark needs pyspark: pip install 'csmetrics[spark]' (and Java 17 or newer)"
+        ) from exc
+
+
+def connect_session(remote: str) -> SparkSession:
+    """A Spark Connect session on `remote` (sc://host:port[/;token=...]). The server owns the
+    cluster: its driver settings and logging are the server's, so only the session's own
+    settings are made here; an unreachable server is one error line naming the address."""
+    require_connect()
+    from pyspark.sql import SparkSession
+
+    where = without_token(remote)
+    try:
+        # the client retries an unreachable server for minutes: a plain connection says at once
+        socket.create_connection(host_port(remote), timeout=CONNECT_TIMEOUT).close()
+    except OSError as exc:
+        raise ConfigError(
+            f"--spark-remote: cannot reach a Spark Connect server at {where} ({exc.strerror or exc})"
+        ) from exc
+    try:
+        with warnings.catch_warnings():
+            # the client warns about the installed pandas, which csmetrics never hands it
+            warnings.simplefilter("ignore", UserWarning)
+            warnings.simplefilter("ignore", FutureWarning)
+            session = SparkSession.builder.remote(remote).getOrCreate()
+        session.conf.set("spark.sql.shuffle.partitions", str(4 * (os.cpu_count() or 2)))
+    except Exception as exc:  # grpc raises its own types; the message names the cause
+        raise ConfigError(
+            f"--spark-remote: the Spark Connect server at {where} refused the session "
+            f"({first_line(exc)})"
+        ) from exc
+    return session
+
+
+def host_port(remote: str) -> tuple[str, int]:
+    """sc://host[:port][/;params] -> (host, port); Connect's port is 15002 unless given."""
+    address = without_token(remote).removeprefix("sc://").rstrip("/")
+    if ":" not in address:
+        return address, CONNECT_PORT
+    host, _, port = address.rpartition(":")
+    if not port.isdigit():
+        raise ConfigError(f"--spark-remote: {without_token(remote)!r} has no valid port")
+    return host, int(port)
+
+
+def without_token(remote: str) -> str:
+    """The address without its parameters (a token must never reach a log or an error)."""
+    return remote.split(";", 1)[0].rstrip("/")
+
+
+def first_line(exc: BaseException) -> str:
+    lines = str(exc).strip().splitlines()
+    return lines[0][:200] if lines else type(exc).__name__
+
+
+def require_connect() -> None:
+    require_pyspark()
+    try:
+        import grpc  # noqa: F401
+    except ImportError as exc:
+        raise ConfigError(
+            "--spark-remote needs the Spark Connect client: pip install 'csmetrics[spark]' "
+            "(pyspark[connect])"
         ) from exc
 
 
