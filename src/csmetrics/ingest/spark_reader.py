@@ -31,6 +31,7 @@ from csmetrics.core.spark.session import from_polars
 from csmetrics.core.text import quoted
 from csmetrics.ingest.source import Source, empty_column_warnings
 from csmetrics.ingest.sources.findings import PLAUSIBLE_START, plausible_end
+from csmetrics.ingest.sources.lake import delta_table
 from csmetrics.ingest.sources.mapping import missing_columns_error, with_detected_preset
 from csmetrics.ingest.sources.messy import normalised
 from csmetrics.ingest.sources.plan import MappingPlan, mapping_plan
@@ -188,6 +189,9 @@ def _read(spark: SparkSession, spec: SourceSpec) -> tuple[DataFrame, str]:
     if spec.spark_data is not None:
         return spec.spark_data, spec.label
     path = spec.path
+    table = delta_table(path)
+    if table is not None:
+        return _read_delta(spark, *table), path
     kind = spec.format_in or _format_of(path)
     reader = spark.read
     try:
@@ -201,6 +205,23 @@ def _read(spark: SparkSession, spec: SourceSpec) -> tuple[DataFrame, str]:
     except AnalysisException as exc:
         first = str(exc).strip().splitlines()[0]
         raise InputError(f"{path}: Spark cannot read it as {kind}: {first}") from exc
+
+
+def _read_delta(spark: SparkSession, folder: str, version: int | None) -> DataFrame:
+    """A Delta table through Spark's own reader (the session needs Delta Lake: Databricks has it,
+    elsewhere the delta-spark package); never its folder as Parquet, whose removed files would
+    count twice."""
+    reader = spark.read.format("delta")
+    if version is not None:
+        reader = reader.option("versionAsOf", version)
+    try:
+        return reader.load(folder)
+    except Exception as exc:  # a session without Delta raises a class-not-found of its own kind
+        first = str(exc).strip().splitlines()[0][:200]
+        raise InputError(
+            f"{folder}: a Delta Lake table, which this Spark session cannot read (add Delta Lake "
+            f"to it, e.g. the delta-spark package, or use --engine polars): {first}"
+        ) from exc
 
 
 def _format_of(path: str) -> str:

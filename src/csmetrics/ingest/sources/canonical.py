@@ -24,6 +24,7 @@ from csmetrics.ingest.sources.files import (
     resolve_files,
     scan_raw,
 )
+from csmetrics.ingest.sources.lake import delta_table, scan_delta
 from csmetrics.ingest.sources.mapping import (
     column_mapping,
     every_layout,
@@ -319,6 +320,9 @@ def _scan(spec: SourceSpec, careful: bool) -> tuple[list[Path], pl.LazyFrame, li
     files. `careful`: read CSV files with the thorough reader (sources/messy.py)."""
     if spec.data is not None:
         return [], spec.data, []
+    table = delta_table(spec.path)
+    if table is not None:
+        return scan_delta(spec, *table)
     files, fmt, gz, root = resolve_files(spec)
     repeats = linked_twice(spec.path, files)
     automatic = spec.preset in (None, "auto") and not spec.columns
