@@ -9,7 +9,7 @@ help:  ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-8s %s\n", $$1, $$2}'
 
 # The demo needs the package alone; the tests add the dev tools, Spark (pyspark is most of
-# the venv's size and install time) and the lakehouse readers.
+# the venv's size and install time), the lakehouse and the database readers.
 $(BASE_STAMP): pyproject.toml
 	python3 -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
@@ -17,7 +17,7 @@ $(BASE_STAMP): pyproject.toml
 	touch $(BASE_STAMP)
 
 $(STAMP): $(BASE_STAMP)
-	$(BIN)/pip install --quiet -e '.[dev,spark,lake]'
+	$(BIN)/pip install --quiet -e '.[dev,spark,lake,sql]'
 	touch $(STAMP)
 
 demo: $(BASE_STAMP)  ## set up .venv (the package alone) and run engagement on sample_data/

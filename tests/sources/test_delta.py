@@ -82,3 +82,10 @@ def test_a_spark_session_without_delta_says_so(
     pytest.importorskip("pyspark")
     err = one_line_error(capsys, "engagement", "--events", str(table), "--engine", "spark")
     assert "a Delta Lake table, which this Spark session cannot read" in err
+
+
+def test_the_config_pins_a_version(table: Path, tmp_path: Path) -> None:
+    config = tmp_path / "csmetrics.toml"
+    config.write_text(f'[sources.events]\npath = "{table}"\nversion = 0\n')
+    report = cm.engagement(cm.load(config=config), **WINDOW)
+    assert report.metrics["engagement.active_users"] == 2  # u1, u2

@@ -173,7 +173,7 @@ def describe_source(
     before it the family reads (its look-back on the primary source) and why, and which rows it
     does not use at all."""
     info: dict[str, Any] = {
-        "paths": list(source.paths),
+        "paths": list(source.paths) or [source.label],  # a database, a frame: what it is
         "rows": source.rows,
         "rows_used": source.frame.height,
         "first_timestamp": source.first,

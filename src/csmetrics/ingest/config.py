@@ -68,6 +68,13 @@ REPORT_TABLES: dict[str, dict[str, Reader]] = {
 }
 SOURCE_READERS: dict[str, Reader] = {
     "path": strict_text,
+    # a database (sources/database.py): a PostgreSQL URI (or a database file as `path`), and
+    # its table or a query
+    "uri": strict_text,
+    "table": strict_text,
+    "query": strict_text,
+    # a lakehouse table's version to read (sources/lake.py; PATH@VERSION says the same)
+    "version": whole_number(0),
     "preset": strict_text,
     "columns": text_table,
     "formats": text_table,
@@ -244,6 +251,10 @@ def _parse_sources(value: Any, path: Path) -> dict[str, dict[str, Any]]:
         check_source_entry(kind, source, f"{path}: [sources.{kind}]")
         _check_names(kind, source, f"{path}: [sources.{kind}]")
         entry = dict(source)
+        if "uri" in entry:  # a database's address is where the source is, as a path is
+            if "path" in entry:
+                raise ConfigError(f"{path}: [sources.{kind}]: give path or uri, not both")
+            entry["path"] = entry.pop("uri")
         for key in ("path", *BILLING_PARTS):
             if key in entry:
                 entry[key] = _relative_to(str(entry[key]), path.parent)
@@ -309,6 +320,9 @@ def spec_from_entry(kind: str, entry: Mapping[str, Any], source_timezone: str) -
         decimal=entry.get("decimal"),
         null_values=tuple(map(str, entry.get("null_values", ()))),
         survey=entry.get("survey"),
+        table=entry.get("table"),
+        query=entry.get("query"),
+        version=entry.get("version"),
         parts={key: str(entry[key]) for key in BILLING_PARTS if entry.get(key)},
         max_field_mb=entry.get("max_field_mb"),
         data=data,

@@ -30,6 +30,7 @@ from csmetrics.core.errors import InputError
 from csmetrics.core.spark.session import from_polars
 from csmetrics.core.text import quoted
 from csmetrics.ingest.source import Source, empty_column_warnings
+from csmetrics.ingest.sources.database import database_of
 from csmetrics.ingest.sources.findings import PLAUSIBLE_START, plausible_end
 from csmetrics.ingest.sources.lake import delta_table
 from csmetrics.ingest.sources.mapping import missing_columns_error, with_detected_preset
@@ -189,6 +190,11 @@ def _read(spark: SparkSession, spec: SourceSpec) -> tuple[DataFrame, str]:
     if spec.spark_data is not None:
         return spec.spark_data, spec.label
     path = spec.path
+    if database_of(spec) is not None:
+        raise InputError(
+            f"{spec.label}: events in a database are read with --engine polars; for Spark, read "
+            "the table with Spark's own JDBC reader and pass the DataFrame (cm.load(events=df))"
+        )
     table = delta_table(path)
     if table is not None:
         return _read_delta(spark, *table), path

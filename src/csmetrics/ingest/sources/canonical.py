@@ -16,6 +16,7 @@ import polars as pl
 from csmetrics.core.diagnostics import DataWarning
 from csmetrics.core.errors import InputError
 from csmetrics.ingest.sources.billing_files import joined_billing
+from csmetrics.ingest.sources.database import database_of, scan_database
 from csmetrics.ingest.sources.files import (
     describe_files,
     first_line,
@@ -36,7 +37,7 @@ from csmetrics.ingest.sources.mapping import (
 from csmetrics.ingest.sources.messy import inspect_csv, normalised
 from csmetrics.ingest.sources.plan import ColumnPlan, MappingPlan, mapping_plan
 from csmetrics.ingest.sources.presets import PRESETS
-from csmetrics.ingest.sources.schema import SCHEMAS, Column
+from csmetrics.ingest.sources.schema import DEDUP_COLUMN, SCHEMAS, Column
 from csmetrics.ingest.sources.spec import SourceSpec
 from csmetrics.ingest.sources.values import (
     UNRATED_WORDS,
@@ -111,7 +112,7 @@ def load_source(
     joined: list[DataWarning] = []
     if spec.parts:  # billing in several files: the lines joined with invoices and payments
         spec, joined = joined_billing(spec, lambda part: _scan(part, careful)[1])
-    files, raw, notes = _scan(spec, careful)
+    files, raw, notes = _scan(spec, careful, needed)
     notes = [*joined, *notes]
     raw_schema = raw.collect_schema()
     spec = with_detected_preset(spec, raw_schema, notes)
@@ -315,19 +316,29 @@ class _Read:
         self.dtypes[name] = found[0][1][1] if len(found) == 1 else pl.String()
 
 
-def _scan(spec: SourceSpec, careful: bool) -> tuple[list[Path], pl.LazyFrame, list[DataWarning]]:
-    """The files, their raw scan and notes on how they were read; an in-memory frame has no
-    files. `careful`: read CSV files with the thorough reader (sources/messy.py)."""
+def _scan(
+    spec: SourceSpec, careful: bool, needed: Iterable[str] | None = None
+) -> tuple[list[Path], pl.LazyFrame, list[DataWarning]]:
+    """The files, their raw scan and notes on how they were read; an in-memory frame and a
+    database have no files. `careful`: read CSV files with the thorough reader
+    (sources/messy.py). `needed`: the canonical columns asked for (a database sends only the
+    columns that can map to them)."""
     if spec.data is not None:
         return [], spec.data, []
     table = delta_table(spec.path)
     if table is not None:
-        return scan_delta(spec, *table)
-    files, fmt, gz, root = resolve_files(spec)
-    repeats = linked_twice(spec.path, files)
+        folder, pinned = table
+        return scan_delta(spec, folder, pinned if pinned is not None else spec.version)
     automatic = spec.preset in (None, "auto") and not spec.columns
     layout = every_layout(spec) if automatic else column_mapping(spec)
     expected = {normalised(c) for candidates, _ in layout.values() for c in candidates}
+    database = database_of(spec)
+    if database is not None:
+        asked = _asked(spec, needed)
+        headers = {normalised(c) for name, (cs, _) in layout.items() if name in asked for c in cs}
+        return [], scan_database(spec, database, lambda names: _named(names, headers)), []
+    files, fmt, gz, root = resolve_files(spec)
+    repeats = linked_twice(spec.path, files)
     try:
         raw, notes = scan_raw(spec, files, fmt, gz, root, expected, careful)
         raw.collect_schema()
@@ -339,6 +350,20 @@ def _scan(spec: SourceSpec, careful: bool) -> tuple[list[Path], pl.LazyFrame, li
             f"{spec.kind}: {describe_files(files)}: cannot be read as {fmt}: {first_line(exc)}"
         ) from exc
     return files, raw, notes
+
+
+def _asked(spec: SourceSpec, needed: Iterable[str] | None) -> set[str]:
+    """The canonical columns a read must hold: those asked for (all when None), the required
+    ones and the repeated-row key."""
+    schema = SCHEMAS[spec.kind]
+    asked = set(schema) if needed is None else set(needed)
+    asked |= {name for name, column in schema.items() if column.required}
+    key = DEDUP_COLUMN.get(spec.kind)
+    return asked | ({key} if key else set())
+
+
+def _named(names: Iterable[str], headers: set[str]) -> list[str]:
+    return [name for name in names if normalised(name) in headers]
 
 
 def _not_csv(files: list[Path]) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import polars as pl
 
@@ -34,6 +35,11 @@ class SourceSpec:
     parts: dict[str, str] = field(default_factory=dict)
     max_field_mb: float | None = None  # the longest line read (sources/bounds.py; None: 16)
     origin: str | None = None  # what an in-memory frame was made from (joined billing files)
+    # a database source (sources/database.py): its table, or a query, when `path` is a URI or
+    # a database file (a URI may say ?table=NAME instead)
+    table: str | None = None
+    query: str | None = None
+    version: int | None = None  # a Delta table's version (sources/lake.py)
     data: pl.LazyFrame | None = field(default=None, compare=False, repr=False)
     spark_data: Any = field(default=None, compare=False, repr=False)  # a Spark DataFrame
 
@@ -42,5 +48,16 @@ class SourceSpec:
         if self.spark_data is not None:
             return f"{self.kind} (Spark DataFrame)"
         if self.data is None:
-            return self.path
+            shown = redacted(self.path) if "://" in self.path else self.path
+            return f"{shown} (table {self.table})" if self.table else shown
         return self.origin or f"{self.kind} (in-memory frame)"
+
+
+def redacted(uri: str) -> str:
+    """The URI with its password (if any) as ***."""
+    parts = urlsplit(uri)
+    if parts.password is None:
+        return uri
+    user = parts.username or ""
+    host = parts.netloc.rsplit("@", 1)[1]
+    return urlunsplit(parts._replace(netloc=f"{user}:***@{host}"))
