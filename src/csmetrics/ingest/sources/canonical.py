@@ -16,7 +16,7 @@ import polars as pl
 from csmetrics.core.diagnostics import DataWarning
 from csmetrics.core.errors import InputError
 from csmetrics.ingest.sources.billing_files import joined_billing
-from csmetrics.ingest.sources.database import database_of, scan_database
+from csmetrics.ingest.sources.database import database_of, mappable, scan_database
 from csmetrics.ingest.sources.files import (
     describe_files,
     first_line,
@@ -37,7 +37,7 @@ from csmetrics.ingest.sources.mapping import (
 from csmetrics.ingest.sources.messy import inspect_csv, normalised
 from csmetrics.ingest.sources.plan import ColumnPlan, MappingPlan, mapping_plan
 from csmetrics.ingest.sources.presets import PRESETS
-from csmetrics.ingest.sources.schema import DEDUP_COLUMN, SCHEMAS, Column
+from csmetrics.ingest.sources.schema import SCHEMAS, Column
 from csmetrics.ingest.sources.spec import SourceSpec
 from csmetrics.ingest.sources.values import (
     UNRATED_WORDS,
@@ -334,9 +334,7 @@ def _scan(
     expected = {normalised(c) for candidates, _ in layout.values() for c in candidates}
     database = database_of(spec)
     if database is not None:
-        asked = _asked(spec, needed)
-        headers = {normalised(c) for name, (cs, _) in layout.items() if name in asked for c in cs}
-        return [], scan_database(spec, database, lambda names: _named(names, headers)), []
+        return [], scan_database(spec, database, mappable(spec, layout, needed)), []
     files, fmt, gz, root = resolve_files(spec)
     repeats = linked_twice(spec.path, files)
     try:
@@ -350,20 +348,6 @@ def _scan(
             f"{spec.kind}: {describe_files(files)}: cannot be read as {fmt}: {first_line(exc)}"
         ) from exc
     return files, raw, notes
-
-
-def _asked(spec: SourceSpec, needed: Iterable[str] | None) -> set[str]:
-    """The canonical columns a read must hold: those asked for (all when None), the required
-    ones and the repeated-row key."""
-    schema = SCHEMAS[spec.kind]
-    asked = set(schema) if needed is None else set(needed)
-    asked |= {name for name, column in schema.items() if column.required}
-    key = DEDUP_COLUMN.get(spec.kind)
-    return asked | ({key} if key else set())
-
-
-def _named(names: Iterable[str], headers: set[str]) -> list[str]:
-    return [name for name in names if normalised(name) in headers]
 
 
 def _not_csv(files: list[Path]) -> bool:

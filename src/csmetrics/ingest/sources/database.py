@@ -11,7 +11,7 @@ from __future__ import annotations
 import getpass
 import logging
 import os
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -28,6 +28,9 @@ from urllib.parse import (
 import polars as pl
 
 from csmetrics.core.errors import ConfigError, InputError
+from csmetrics.ingest.sources.mapping import HeaderMap
+from csmetrics.ingest.sources.messy import normalised
+from csmetrics.ingest.sources.schema import DEDUP_COLUMN, SCHEMAS
 from csmetrics.ingest.sources.spec import SourceSpec, redacted
 
 log = logging.getLogger("csmetrics")
@@ -142,6 +145,21 @@ def _pgpass_fields(line: str) -> list[str]:
         else:
             current += char
     return [*fields, current]
+
+
+def mappable(
+    spec: SourceSpec, layout: HeaderMap, needed: Iterable[str] | None
+) -> Callable[[Collection[str]], list[str]]:
+    """A picker of the relation's columns whose names can map to a canonical column the run
+    asks for (all when `needed` is None), a required one or the repeated-row key: the same
+    candidate headers the file reader looks for (`layout`), presets included."""
+    schema = SCHEMAS[spec.kind]
+    asked = set(schema) if needed is None else set(needed)
+    asked |= {name for name, column in schema.items() if column.required}
+    key = DEDUP_COLUMN.get(spec.kind)
+    asked |= {key} if key else set()
+    headers = {normalised(c) for name, (cs, _) in layout.items() if name in asked for c in cs}
+    return lambda names: [name for name in names if normalised(name) in headers]
 
 
 def scan_database(
