@@ -61,3 +61,12 @@ def one_line_error(capsys, *args: str) -> str:
     assert err.startswith("csmetrics: error: ") and err.count("\n") == 1, err
     assert "Traceback" not in err
     return err
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on (for the servers tests start)."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])

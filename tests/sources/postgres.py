@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
@@ -16,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from tests.helpers import free_port
 
 USER, PASSWORD = "csm", "s3cret-pw"
 
@@ -41,12 +42,6 @@ class Server:
         return done.stdout
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def server_binaries() -> Path | None:
     found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
     return found[-1].parent if found else None
@@ -68,7 +63,7 @@ def postgres_server() -> Iterator[Server]:
     (work / "pw").write_text(PASSWORD)
     if as_root:
         os.chown(work / "pw", owner.pw_uid, owner.pw_gid)
-    data, port = work / "data", _free_port()
+    data, port = work / "data", free_port()
     subprocess.run(
         [*runner, str(bindir / "initdb"), "-D", str(data), "-U", USER, "--pwfile", str(work / "pw"),
          "--auth", "scram-sha-256", "--no-sync"],

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -17,17 +16,12 @@ from pathlib import Path
 import pytest
 
 import csmetrics as cm
+from tests.helpers import free_port
 from tests.spark.compare import close
 
 ROOT = Path(__file__).resolve().parents[2]
 EVENTS = ROOT / "sample_data" / "events.csv"
 WINDOW = {"since": "2026-10-01", "until": "2026-11-01"}
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _spark_class() -> str:
@@ -49,7 +43,7 @@ def cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """spark://127.0.0.1:PORT with two one-core workers; stopped after the module."""
     work = tmp_path_factory.mktemp("spark-cluster")
     env = {**os.environ, "SPARK_LOCAL_IP": "127.0.0.1", "PYSPARK_PYTHON": sys.executable}
-    port, ui_port = _free_port(), _free_port()
+    port, ui_port = free_port(), free_port()
     master = f"spark://127.0.0.1:{port}"
     launch = [_spark_class(), "org.apache.spark.deploy.master.Master", "--host", "127.0.0.1",
               "--port", str(port), "--webui-port", str(ui_port)]  # fmt: skip

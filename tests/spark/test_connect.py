@@ -18,19 +18,13 @@ import polars as pl
 import pytest
 
 import csmetrics as cm
-from tests.helpers import one_line_error
+from tests.helpers import free_port, one_line_error
 from tests.spark.compare import close
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "sample_data"
 WINDOW = {"since": "2026-10-01", "until": "2026-11-01"}
 STARTUP_SECONDS = 180
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _listening(port: int) -> bool:
@@ -46,7 +40,7 @@ def remote(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
     home = Path(pyspark.__file__).parent
     work = tmp_path_factory.mktemp("spark-connect")
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "SPARK_HOME": str(home),
@@ -165,7 +159,7 @@ def test_the_cli_runs_on_a_remote(remote: str, events: Path) -> None:
 
 
 def test_an_unreachable_server_is_one_line_and_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
-    port = _free_port()  # nothing listens there
+    port = free_port()  # nothing listens there
     err = one_line_error(
         capsys, "engagement", "--events", str(SAMPLE / "events.csv"),
         "--spark-remote", f"sc://127.0.0.1:{port}/;token=secret-value",

@@ -26,3 +26,11 @@ def quoted(value: object, width: int = QUOTED_CHARACTERS) -> str:
     (a 5,000-character cell is named by its start, never dumped into the error)."""
     text = printable(repr(value))
     return text if len(text) <= width else f"{text[: width - 1]}…"
+
+
+def first_line(exc: BaseException, width: int | None = None) -> str:
+    """An exception's first line (its type's name when it has no message), cut at `width`:
+    what a one-line error quotes of a library's own message."""
+    lines = str(exc).strip().splitlines()
+    line = lines[0] if lines else type(exc).__name__
+    return line if width is None else line[:width]

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from csmetrics.core.errors import ConfigError
+from csmetrics.core.text import first_line
 
 if TYPE_CHECKING:
     from pyspark.sql import DataFrame, SparkSession
@@ -63,7 +64,7 @@ def connect_session(remote: str) -> SparkSession:
     except Exception as exc:  # grpc raises its own types; the message names the cause
         raise ConfigError(
             f"--spark-remote: the Spark Connect server at {where} refused the session "
-            f"({first_line(exc)})"
+            f"({first_line(exc, 200)})"
         ) from exc
     return session
 
@@ -82,11 +83,6 @@ def host_port(remote: str) -> tuple[str, int]:
 def without_token(remote: str) -> str:
     """The address without its parameters (a token must never reach a log or an error)."""
     return remote.split(";", 1)[0].rstrip("/")
-
-
-def first_line(exc: BaseException) -> str:
-    lines = str(exc).strip().splitlines()
-    return lines[0][:200] if lines else type(exc).__name__
 
 
 def require_connect() -> None:

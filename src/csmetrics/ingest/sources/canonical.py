@@ -15,11 +15,11 @@ import polars as pl
 
 from csmetrics.core.diagnostics import DataWarning
 from csmetrics.core.errors import InputError
+from csmetrics.core.text import first_line
 from csmetrics.ingest.sources.billing_files import joined_billing
 from csmetrics.ingest.sources.database import database_of, mappable, scan_database
 from csmetrics.ingest.sources.files import (
     describe_files,
-    first_line,
     format_of,
     linked_twice,
     resolve_files,

@@ -383,8 +383,3 @@ def describe_files(files: list[Path]) -> str:
         if len(files) == 1
         else f"{files[0].as_posix()} (+{len(files) - 1} more files)"
     )
-
-
-def first_line(exc: BaseException) -> str:
-    text = str(exc).strip().splitlines()
-    return text[0] if text else type(exc).__name__

@@ -12,6 +12,7 @@ import polars as pl
 
 from csmetrics.core.diagnostics import DataWarning
 from csmetrics.core.errors import ConfigError, InputError
+from csmetrics.core.text import first_line
 from csmetrics.ingest.sources.spec import SourceSpec
 
 DELTA_LOG = "_delta_log"
@@ -51,7 +52,7 @@ def scan_delta(spec: SourceSpec, folder: str, version: int | None) -> tuple[
             ) from exc
         asked = "its latest version" if version is None else f"version {version}"
         raise InputError(
-            f"{spec.kind}: {folder}: cannot read the Delta table at {asked}: {_first_line(exc)}"
+            f"{spec.kind}: {folder}: cannot read the Delta table at {asked}: {first_line(exc, 200)}"
         ) from exc
     files = [Path(uri.removeprefix("file://")) for uri in table.file_uris()]
     read = table.version()
@@ -72,8 +73,3 @@ def _latest_version(folder: str) -> int | None:
         return int(DeltaTable(folder).version())
     except Exception:  # the message above names the version asked for either way
         return None
-
-
-def _first_line(exc: BaseException) -> str:
-    lines = str(exc).strip().splitlines()
-    return lines[0][:200] if lines else type(exc).__name__
