@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import polars as pl
@@ -82,6 +83,43 @@ def test_only_the_mapped_columns_are_fetched_and_the_sql_is_logged(
     (sent,) = [r.getMessage() for r in caplog.records if "SQL sent" in r.getMessage()]
     assert '"created_at"' in sent and '"subject"' not in sent  # no family reads a subject
     assert sent.endswith('FROM "wide"') and PASSWORD not in sent
+
+
+def test_a_typed_time_column_is_sent_the_window(
+    server: Server, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Support reads the backlog (every ticket created before the window) and nothing after
+    it: for September, only the tickets created before October are fetched."""
+    monkeypatch.setenv("PGPASSWORD", PASSWORD)
+    server.psql("-c", "CREATE TABLE IF NOT EXISTS typed AS SELECT * FROM tickets")
+    server.psql(
+        "-c",
+        "ALTER TABLE typed ALTER COLUMN created_at TYPE timestamptz USING created_at::timestamptz",
+    )
+    september = {"period": "2026-09"}
+    accounts = SAMPLE / "accounts.csv"
+    with caplog.at_level(logging.INFO, logger="csmetrics"):
+        inputs = cm.load(
+            tickets=f"{server.uri()}?table=typed",
+            accounts=accounts,
+            families="support",
+            **september,
+        )
+    sent = [r.getMessage() for r in caplog.records if "SQL sent" in r.getMessage()]
+    bound = "WHERE \"created_at\" < CAST('2026-10-01T00:00:00+00:00' AS timestamptz)"
+    assert any(m.endswith(bound) for m in sent), sent
+    created = pl.read_csv(TICKETS).get_column("created_at").str.to_datetime(time_zone="UTC")
+    before_october = int((created < datetime(2026, 10, 1, tzinfo=UTC)).sum())
+    assert 0 < before_october < created.len()  # October's tickets are not fetched
+    assert inputs.sources["tickets"].rows == before_october
+    report = cm.support(inputs, **september)
+    from_files = cm.support(cm.load(tickets=TICKETS, accounts=accounts), **september)
+    same_metrics(report, from_files)
+    # the observed range is the table's (a min/max query), not the rows fetched
+    assert (
+        report.sources["tickets"]["last_timestamp"]
+        == from_files.sources["tickets"]["last_timestamp"]
+    )
 
 
 def test_a_query_and_the_config(

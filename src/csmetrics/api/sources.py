@@ -6,11 +6,16 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Unpack
 
+from csmetrics.api.run import WindowArgs
 from csmetrics.core.engine import Engine
 from csmetrics.core.errors import ConfigError
+from csmetrics.core.span import Span
+from csmetrics.core.window import build_window, window_settings
 from csmetrics.families.catalogue import FAMILIES, METRICS
+from csmetrics.families.history import HISTORY_WINDOWS
+from csmetrics.families.reads import spans_needed
 from csmetrics.ingest.config import Config, load_config
 from csmetrics.ingest.inputs import Inputs
 from csmetrics.ingest.load import SourceArg
@@ -65,6 +70,7 @@ def load(
     families: str | Iterable[str] | None = None,
     settings: Mapping[str, Any] | None = None,
     also_columns: Iterable[str] = (),
+    **window: Unpack[WindowArgs],
 ) -> Inputs:
     """Read, map, check, clean and deduplicate each given source once, into memory (see
     `csmetrics.ingest.load.load` for the sources and their options).
@@ -76,6 +82,12 @@ def load(
     (revenue's `by`, voice's `include_comments`). `also_columns`: canonical columns of the events
     kept beside what the families read; the families' other sources and the accounts are then
     loaded whole (explain's segments).
+
+    With `families` or a window (`period`, `since`, `until`, ... as the families take them;
+    the config's window settings apply), when the window is known without the data, a database
+    or Delta table is asked only for the rows the families read for it: the window, their
+    look-backs, and with several families the earlier windows a report compares with. Files
+    are read whole. Computing another window on these inputs warns of the rows not read.
 
     >>> import polars as pl, csmetrics as cm
     >>> frame = pl.DataFrame({"timestamp": ["2026-11-02T10:00:00Z"], "user_id": ["u1"],
@@ -93,6 +105,14 @@ def load(
             for kind, cols in keep.items()
         }
         keep.setdefault("accounts", None)
+    given = {
+        "events": events,
+        "tickets": tickets,
+        "billing": billing,
+        "surveys": surveys,
+        "accounts": accounts,
+        "subscriptions": subscriptions,
+    }
     return load_sources(
         events,
         tickets,
@@ -112,7 +132,46 @@ def load(
         spark_master=spark_master,
         spark_remote=spark_remote,
         keep=keep,
+        spans=_spans(found or Config(), families, settings, window, given),
     )
+
+
+def _spans(
+    config: Config,
+    families: str | Iterable[str] | None,
+    settings: Mapping[str, Any] | None,
+    window: Mapping[str, Any],
+    given: Mapping[str, Any],
+) -> dict[str, Span] | None:
+    """The rows of each timed source the families read for the window, when it is known before
+    loading (None: every row)."""
+    if families is None and not any(value is not None for value in window.values()):
+        return None
+    words = window_settings(config.settings, window)
+    asked = build_window(**words)
+    if asked.since is None or asked.until is None:
+        return None
+    names = (
+        list(FAMILIES)
+        if families is None
+        else [families]
+        if isinstance(families, str)
+        else list(families)
+    )
+    one = len(names) == 1
+    chosen = [
+        (
+            FAMILIES[name],
+            FAMILIES[name].params(config.family, config.base, settings if one else None, words),
+        )
+        for name in names
+    ]
+    available = {kind for kind, value in given.items() if value is not None}
+    available |= {
+        kind for kind, entry in config.sources.items() if entry.get("path") or entry.get("uri")
+    }
+    resolved = asked.resolved(None, None)
+    return spans_needed(chosen, resolved, available, 0 if one else HISTORY_WINDOWS)
 
 
 def _columns_read(

@@ -44,12 +44,13 @@ def _config_error(message: str) -> Exception:
     return ConfigError(message)
 
 
-def _inputs(sources: SourceOptions, config: Config) -> Inputs:
+def _inputs(sources: SourceOptions, config: Config, window: WindowOptions) -> Inputs:
     """Every configured source, loaded once for every family (events: only the columns some
-    family reads; the small sources whole, as a check's `by` may name any column)."""
+    family reads; the small sources whole, as a check's `by` may name any column; of a
+    database or Delta table, the rows the window and its earlier windows need)."""
     from csmetrics.api import families
 
-    return load_sources(sources, config, list(families()))
+    return load_sources(sources, config, list(families()), window=window_words(window))
 
 
 @command(
@@ -142,7 +143,7 @@ def report(
         "anomaly_threshold": anomaly_threshold,
     }
     with chart_worker(output_format == "html") as worker:
-        inputs = _inputs(sources, config)
+        inputs = _inputs(sources, config, window)
         bundle = _bundle(inputs, window, worker, quiet or no_progress, anomaly)
         page = None if worker is None else bundle_html(bundle, worker.draw)
     folder = None
@@ -228,7 +229,7 @@ def check(
     setup_logging(verbose, quiet)
     config = read_config(sources.config)
     checks_of(config)  # a mistake in [[checks]] is said before any source is read
-    inputs = _inputs(sources, config)
+    inputs = _inputs(sources, config, window)
     with family_progress(quiet or no_progress) as advance:
         outcomes = evaluate_checks(
             inputs, on_family=advance, allow_stale=allow_stale, **window_words(window)

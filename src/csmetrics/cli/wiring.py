@@ -35,12 +35,16 @@ def load_sources(
     config: Config,
     families: str | list[str],
     settings: dict[str, Any] | None = None,
+    window: dict[str, Any] | None = None,
 ) -> Inputs:
-    """The sources the options and the config name, as much of them as `families` read."""
+    """The sources the options and the config name, as much of them as `families` read (of a
+    database or Delta table, the rows they read for the `window`, given as its options)."""
     from csmetrics.api import ConfigError, load
     from csmetrics.cli.sources import load_arguments
 
-    inputs = load(**load_arguments(sources, config), families=families, settings=settings)
+    inputs = load(
+        **load_arguments(sources, config), families=families, settings=settings, **(window or {})
+    )
     if not inputs.sources and not isinstance(families, str):  # one family says what it needs
         raise ConfigError("no source configured: set [sources.*] in the config or pass paths")
     return inputs
@@ -80,7 +84,7 @@ def run_family_command(
     config = read_config(sources.config)
     with chart_worker(output.output_format == "html") as worker:
         with progress(f"computing {name}", output.quiet or output.no_progress):
-            inputs = load_sources(sources, config, name, given)
+            inputs = load_sources(sources, config, name, given, window_words(window))
             report = compute_family(name, inputs, given, window_words(window))
         draw = None if worker is None else worker.draw
         emit(report, output.output_format, output.output, quiet=output.quiet, draw=draw)

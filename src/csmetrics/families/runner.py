@@ -15,6 +15,7 @@ import polars as pl
 from csmetrics.core.diagnostics import DataWarning
 from csmetrics.core.engine import Engine
 from csmetrics.core.errors import InputError
+from csmetrics.core.span import Span
 from csmetrics.core.timeparts import local_day_of, zone
 from csmetrics.core.window import Window, WindowSpec
 from csmetrics.families.base import Family, Lookback, RunContext
@@ -22,6 +23,7 @@ from csmetrics.families.contract import check_frames
 from csmetrics.families.coverage import coverage_warnings
 from csmetrics.families.names import unknown_name_warnings
 from csmetrics.families.needs import without_unmet_inputs
+from csmetrics.families.reads import span_of
 from csmetrics.ingest.inputs import Inputs, load_inputs
 from csmetrics.ingest.source import Source
 from csmetrics.ingest.sources.schema import TIME_COLUMN
@@ -86,6 +88,8 @@ def compute(
         )
         source_info[kind] = info
         warnings.extend(outside)
+    # rows the window needs were never read (loaded for another window): said first of all
+    warnings.sort(key=lambda w: w.code != "rows_not_read")
     on_spark = "events" in kinds and inputs.sources["events"].spark is not None
     if on_spark:
         from csmetrics.families.spark_runner import compute_on_spark
@@ -183,18 +187,41 @@ def describe_source(
     if column is None or column not in source.columns:
         return info, []
     # rows before `first_read` are not used (None: every row before the window is read)
+    needed = span_of(source.kind, primary, window, lookback)
+    first_read = needed.since
     history = source.kind in lookback.others and not primary
-    if primary:
-        first_read = min(lookback.start, window.since) if lookback.start else None
-    else:
-        first_read = lookback.other_starts.get(source.kind) if history else window.since
     reason = lookback.others[source.kind] if history else lookback.reason
     counts = _window_counts(source, column, first_read, window)
     outside = counts["unused_before"] + counts["lookback"] + counts["after"]
     info["rows_used"] = counts["rows_used"]
     info["rows_in_window"] = counts["rows_used"] - outside
     after_read = lookback.after if primary else None
-    return info, _outside_warnings(source.kind, counts, first_read, window, reason, after_read)
+    warnings = _outside_warnings(source.kind, counts, first_read, window, reason, after_read)
+    if source.read_span is not None:
+        info["rows_read_between"] = [_iso(t) for t in source.read_span]
+        if not source.read_span.covers(needed):
+            warnings.append(_not_read_warning(source, needed, window))
+    return info, warnings
+
+
+def _not_read_warning(source: Source, needed: Span, window: Window) -> DataWarning:
+    """The source was loaded for another window: rows this one needs were never read."""
+    read = source.read_span or Span()
+    since = "the first row" if read.since is None else _day(read.since, window)
+    until = "the last" if read.until is None else _day(read.until, window)
+    wants = "the first row" if needed.since is None else _day(needed.since, window)
+    wants_until = "the last" if needed.until is None else _day(needed.until, window)
+    return DataWarning(
+        "rows_not_read",
+        f"{source.kind}: only rows from {since} to {until} were read from {source.label} (the "
+        f"window it was loaded for), but this window needs rows from {wants} to {wants_until}: "
+        "counts are missing rows; load again with this window",
+        source=source.kind,
+    )
+
+
+def _iso(instant: datetime | None) -> str | None:
+    return None if instant is None else instant.isoformat()
 
 
 def _outside_warnings(

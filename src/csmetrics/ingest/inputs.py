@@ -9,12 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 import polars as pl
 
 from csmetrics.core.diagnostics import DataWarning
 from csmetrics.core.engine import Engine, engine_of
+from csmetrics.core.span import Span
+from csmetrics.core.timeparts import ONE_MICROSECOND
 from csmetrics.ingest.config import Config
 from csmetrics.ingest.source import Source, empty_column_warnings
 from csmetrics.ingest.sources.canonical import LoadedSource
@@ -131,14 +134,37 @@ def _source(
         label=loaded.label,
         paths=tuple(f.as_posix() for f in loaded.files),
         rows=int(quality["rows"]),
-        first=quality.get("first"),
-        last=quality.get("last"),
+        first=_whole_range_end(quality.get("first"), loaded.table_range[0], loaded.read_span, 0),
+        last=_whole_range_end(quality.get("last"), loaded.table_range[1], loaded.read_span, 1),
         headers=_headers(loaded.headers, frame.columns),
         quality=quality,
         warnings=tuple(warnings),
         preset=loaded.spec.preset,
         fallbacks={k: v for k, v in loaded.fallbacks.items() if k in frame.columns},
+        read_span=loaded.read_span,
     )
+
+
+# a table's least time outside these is a zero date or an epoch 0, not the data's start
+PLAUSIBLE_YEARS = range(1971, 2101)
+
+
+def _whole_range_end(
+    read: datetime | None, table: datetime | None, span: Span | None, end: int
+) -> datetime | None:
+    """The first (`end` 0) or last (1) time of the whole table, when only a span of it was
+    read: the table's own (from its statistics or a min/max query) when it lies beyond the
+    rows read; the span's bound instead when that one is not a plausible time (a zero date
+    the cleaning reads as missing), since every window and bucket lies inside the span."""
+    if span is None or table is None:
+        return read
+    beyond = read is None or (table < read if end == 0 else table > read)
+    if not beyond:
+        return read
+    if table.year in PLAUSIBLE_YEARS:
+        return table
+    bound = span[end]
+    return bound if end == 0 or bound is None else bound - ONE_MICROSECOND
 
 
 def _headers(read: Mapping[str, str], columns: list[str]) -> dict[str, str]:

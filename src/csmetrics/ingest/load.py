@@ -18,6 +18,7 @@ import polars as pl
 
 from csmetrics.core.engine import Engine, engine_of
 from csmetrics.core.errors import ConfigError
+from csmetrics.core.span import Span
 from csmetrics.core.spark.session import is_spark_frame
 from csmetrics.ingest.config import (
     BILLING_PARTS,
@@ -53,6 +54,7 @@ def load(
     spark_master: str | None = None,
     spark_remote: str | None = None,
     keep: Mapping[str, Iterable[str] | None] | None = None,
+    spans: Mapping[str, Span] | None = None,
 ) -> Inputs:
     """Read, map, check, clean and deduplicate each given source once, into memory.
 
@@ -66,6 +68,8 @@ def load(
     Config), the file's sources are loaded too (arguments win), and its `[engine]` table
     chooses the engine unless `engine` is given. `keep`: per source kind, the canonical columns
     to keep (None: all); kinds not in it are not loaded (default: every source, every column).
+    `spans`: per source kind, the rows of its time column to read from a database or a Delta
+    table (files are read whole).
 
     Bad input raises `csmetrics.InputError`; data-quality findings that do not block are in
     `inputs.warnings`.
@@ -98,7 +102,10 @@ def load(
     named = set(preset or {}) | set(columns or {}) | set(options or {})
     _require_given(named, given, settings)
     default_tz = settings.setting("source_timezone", "UTC") if settings else "UTC"
-    specs = {kind: spec_from_entry(kind, entry, default_tz) for kind, entry in entries.items()}
+    specs = {
+        kind: replace(spec_from_entry(kind, entry, default_tz), span=(spans or {}).get(kind))
+        for kind, entry in entries.items()
+    }
     inputs = load_inputs(specs, keep, _engine(engine, spark_master, spark_remote, settings))
     return replace(inputs, config=settings)
 

@@ -11,6 +11,7 @@ from typing import Any
 import polars as pl
 
 from csmetrics.core.diagnostics import DataWarning
+from csmetrics.core.span import Span
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,9 @@ class Source:
     # the cleaned rows as a Spark DataFrame (engine="spark"); `frame` is then empty, with the
     # columns and types the rows have
     spark: Any = field(default=None, compare=False, repr=False)
+    # the rows asked of a database or lakehouse table, when a known window let only those be
+    # read (None: every row); `first` and `last` are still the whole table's range
+    read_span: Span | None = None
 
     @property
     def columns(self) -> tuple[str, ...]:

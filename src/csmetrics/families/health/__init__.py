@@ -50,6 +50,7 @@ def lookback(window: Window, params: HealthParams) -> Lookback:
             "tickets": "tickets still open at the window's end (stale ones weigh on support)",
             "surveys": "each respondent's latest NPS answer",
             "billing": "MRR at the window's start and invoices still unpaid at its end",
+            "subscriptions": "MRR at the window's start",
         },
     )
 

@@ -41,9 +41,15 @@ def lookback(window: Window, params: RevenueParams) -> Lookback:
         None,
         "the whole billing history (an account is new only if it never paid before, and NRR, "
         f"GRR and LTV look back {TRAILING_MONTHS} months)",
-        others={"events": "ARPU's active users over the month ending with the window"}
-        if before
-        else {},
+        others={
+            # with billing, the primary source, subscriptions are a history of their own
+            "subscriptions": "subscriptions started earlier and still running (MRR)",
+            **(
+                {"events": "ARPU's active users over the month ending with the window"}
+                if before
+                else {}
+            ),
+        },
         other_starts={"events": start} if before else {},
     )
 

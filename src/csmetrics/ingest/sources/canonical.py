@@ -9,15 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import polars as pl
 
 from csmetrics.core.diagnostics import DataWarning
 from csmetrics.core.errors import InputError
+from csmetrics.core.span import Span
 from csmetrics.core.text import first_line
 from csmetrics.ingest.sources.billing_files import joined_billing
-from csmetrics.ingest.sources.database import database_of, mappable, scan_database
+from csmetrics.ingest.sources.database import database_of, fetch_rows, mappable, scan_database
+from csmetrics.ingest.sources.every_file import require_in_every_file
 from csmetrics.ingest.sources.files import (
     describe_files,
     format_of,
@@ -34,9 +37,10 @@ from csmetrics.ingest.sources.mapping import (
     spelled_header,
     with_detected_preset,
 )
-from csmetrics.ingest.sources.messy import inspect_csv, normalised
+from csmetrics.ingest.sources.messy import normalised
 from csmetrics.ingest.sources.plan import ColumnPlan, MappingPlan, mapping_plan
 from csmetrics.ingest.sources.presets import PRESETS
+from csmetrics.ingest.sources.pushdown import rows_read
 from csmetrics.ingest.sources.schema import SCHEMAS, Column
 from csmetrics.ingest.sources.spec import SourceSpec
 from csmetrics.ingest.sources.values import (
@@ -78,6 +82,10 @@ class LoadedSource:
     # time column -> its rows holding a zero date (read as missing), over `raw`
     zero_dates: dict[str, pl.Expr] = field(default_factory=dict)
     dtypes: dict[str, pl.DataType] = field(default_factory=dict)  # column -> its type in the file
+    # the span of rows asked of a database or Delta table (None: every row), and the whole
+    # table's time range then (sources/pushdown.py)
+    read_span: Span | None = None
+    table_range: tuple[datetime | None, datetime | None] = (None, None)
 
     @property
     def is_csv(self) -> bool:
@@ -112,19 +120,21 @@ def load_source(
     joined: list[DataWarning] = []
     if spec.parts:  # billing in several files: the lines joined with invoices and payments
         spec, joined = joined_billing(spec, lambda part: _scan(part, careful)[1])
-    files, raw, notes = _scan(spec, careful, needed)
+    files, raw, notes = _scan(spec, careful, needed, deferred=True)
     notes = [*joined, *notes]
     raw_schema = raw.collect_schema()
     spec = with_detected_preset(spec, raw_schema, notes)
     plan = mapping_plan(spec, needed, lambda h: spelled_header(h, raw_schema))
     if plan.missing:
         raise missing_columns_error(spec, files, list(plan.missing), raw_schema)
+    rows = rows_read(spec, raw, raw_schema, plan, database_of(spec), _delta_of(spec))
+    raw, notes, files = rows.raw, [*notes, *rows.notes], files if rows.files is None else rows.files
     blank = files == [] or _not_csv(files)
     read = _Read(raw, raw_schema, spec, blank, detect_layouts)
     for column in plan.columns.values():
         read.column(column)
-    if len(files) > 1:
-        _require_in_every_file(spec, files, read)
+    if len(files) > 1 and rows.files is None and _delta_of(spec) is None:  # a table has one schema
+        require_in_every_file(spec, files, read.headers, read.fallbacks, read.dtypes)
     conversions, raws = read.conversions, read.raws
     notes += read.notes
     staged_columns, checked = _staged_columns(read, plan, SCHEMAS[spec.kind])
@@ -150,40 +160,9 @@ def load_source(
         careful=careful,
         zero_dates=read.zero_dates,
         dtypes=read.dtypes,
+        read_span=rows.span,
+        table_range=(rows.first, rows.last),
     )
-
-
-def _require_in_every_file(spec: SourceSpec, files: list[Path], read: _Read) -> None:
-    """Files of one source put together by column name must each hold its required columns:
-    a tickets export in an events folder would otherwise join the events as rows of nulls."""
-    required = {
-        name: (header, *read.fallbacks.get(name, ()))
-        for name, header in read.headers.items()
-        if SCHEMAS[spec.kind][name].required and name in read.dtypes
-    }
-    for file in files:
-        held = _header_of(file, spec)
-        if held is None:
-            continue
-        for name, headers in required.items():
-            # a nested field ("context.groupId") is held when its top-level column is
-            if not any({normalised(h), normalised(h.split(".")[0])} & held for h in headers):
-                raise InputError(
-                    f"{file.as_posix()}: has no {headers[0]!r} column ({spec.kind} {name}), "
-                    f"which the other files of {spec.label} have: is it another source's "
-                    "export? Give each source its own path"
-                )
-
-
-def _header_of(file: Path, spec: SourceSpec) -> set[str] | None:
-    """A file's column names, normalised (CSV: its header line; Parquet: its schema)."""
-    fmt = format_of(file)
-    if fmt == ("parquet", False):
-        with file.open("rb") as handle:  # a handle: Polars would glob a [ in the path
-            return {normalised(n) for n in pl.read_parquet_schema(handle)}
-    if fmt is not None and fmt[0] == "csv":
-        return set(inspect_csv(file, spec.encoding, ()).header)
-    return None
 
 
 def _staged_columns(
@@ -317,24 +296,27 @@ class _Read:
 
 
 def _scan(
-    spec: SourceSpec, careful: bool, needed: Iterable[str] | None = None
+    spec: SourceSpec, careful: bool, needed: Iterable[str] | None = None, deferred: bool = False
 ) -> tuple[list[Path], pl.LazyFrame, list[DataWarning]]:
     """The files, their raw scan and notes on how they were read; an in-memory frame and a
     database have no files. `careful`: read CSV files with the thorough reader
     (sources/messy.py). `needed`: the canonical columns asked for (a database sends only the
-    columns that can map to them)."""
+    columns that can map to them). `deferred`: a database's columns without their rows, which
+    `rows_read` fetches once the time column is known."""
     if spec.data is not None:
         return [], spec.data, []
-    table = delta_table(spec.path)
+    table = _delta_of(spec)
     if table is not None:
-        folder, pinned = table
-        return scan_delta(spec, folder, pinned if pinned is not None else spec.version)
+        return scan_delta(spec, *table)
     automatic = spec.preset in (None, "auto") and not spec.columns
     layout = every_layout(spec) if automatic else column_mapping(spec)
     expected = {normalised(c) for candidates, _ in layout.values() for c in candidates}
     database = database_of(spec)
     if database is not None:
-        return [], scan_database(spec, database, mappable(spec, layout, needed)), []
+        columns = scan_database(spec, database, mappable(spec, layout, needed))
+        if deferred:
+            return [], columns, []
+        return [], fetch_rows(spec, database, columns.collect_schema().names()), []
     files, fmt, gz, root = resolve_files(spec)
     repeats = linked_twice(spec.path, files)
     try:
@@ -348,6 +330,15 @@ def _scan(
             f"{spec.kind}: {describe_files(files)}: cannot be read as {fmt}: {first_line(exc)}"
         ) from exc
     return files, raw, notes
+
+
+def _delta_of(spec: SourceSpec) -> tuple[str, int | None] | None:
+    """A Delta table's folder and the version to read (`PATH@N`, else the `version` key)."""
+    table = None if spec.data is not None else delta_table(spec.path)
+    if table is None:
+        return None
+    folder, pinned = table
+    return folder, pinned if pinned is not None else spec.version
 
 
 def _not_csv(files: list[Path]) -> bool:

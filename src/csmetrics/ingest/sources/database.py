@@ -14,7 +14,7 @@ import os
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import (
     SplitResult,
     parse_qsl,
@@ -165,12 +165,28 @@ def mappable(
 def scan_database(
     spec: SourceSpec, db: Database, wanted: Callable[[Collection[str]], list[str]]
 ) -> pl.LazyFrame:
-    """The columns `wanted` picks (from the relation's column names) of the table or query."""
-    names = _fetch(spec, db, f"SELECT * FROM {db.relation} LIMIT 0").columns
-    chosen = wanted(names) or names[:1]
-    sql = f"SELECT {', '.join(quoted(c) for c in chosen)} FROM {db.relation}"
+    """The columns `wanted` picks (from the relation's column names), with no rows yet: their
+    names and types, to map them before the rows are fetched (`fetch_rows`)."""
+    empty = _fetch(spec, db, f"SELECT * FROM {db.relation} LIMIT 0")
+    return empty.select(wanted(empty.columns) or empty.columns[:1]).lazy()
+
+
+def fetch_rows(
+    spec: SourceSpec, db: Database, columns: Iterable[str], where: str | None = None
+) -> pl.LazyFrame:
+    """The rows of the table or query (those `where` keeps), `columns` only."""
+    sql = f"SELECT {', '.join(quoted(c) for c in columns)} FROM {db.relation}"
+    sql += f" WHERE {where}" if where else ""
     log.info("%s: SQL sent to %s: %s", spec.kind, db.shown, sql)
     return _fetch(spec, db, sql).lazy()
+
+
+def time_range(spec: SourceSpec, db: Database, column: str) -> tuple[Any, Any]:
+    """The least and greatest value of a column over the whole table or query."""
+    sql = f"SELECT MIN({quoted(column)}) AS low, MAX({quoted(column)}) AS high FROM {db.relation}"
+    log.info("%s: SQL sent to %s: %s", spec.kind, db.shown, sql)
+    low, high = _fetch(spec, db, sql).row(0)
+    return low, high
 
 
 def _fetch(spec: SourceSpec, db: Database, sql: str) -> pl.DataFrame:

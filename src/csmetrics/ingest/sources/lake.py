@@ -6,7 +6,9 @@ reproducible rerun; the version read is told in a note, so `validate` shows it."
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -73,3 +75,42 @@ def _latest_version(folder: str) -> int | None:
         return int(DeltaTable(folder).version())
     except Exception:  # the message above names the version asked for either way
         return None
+
+
+@dataclass(frozen=True)
+class DeltaFiles:
+    """Per file of a Delta table's version, its path and the least and greatest value of a
+    column, from the statistics its log holds; and the least and greatest over the table."""
+
+    paths: list[Path]
+    lows: list[Any]
+    highs: list[Any]
+
+    @property
+    def low(self) -> Any:
+        return min((v for v in self.lows if v is not None), default=None)
+
+    @property
+    def high(self) -> Any:
+        return max((v for v in self.highs if v is not None), default=None)
+
+
+def delta_files(
+    spec: SourceSpec, folder: str, version: int | None, column: str
+) -> DeltaFiles | None:
+    """The files' statistics of `column`; None when a file has none (Polars would then open
+    every file, and the table's range is unknown)."""
+    from deltalake import DeltaTable
+
+    table = DeltaTable(folder) if version is None else DeltaTable(folder, version=version)
+    actions = pl.DataFrame(table.get_add_actions(flatten=True))
+    names = (f"min.{column}", f"max.{column}")
+    if actions.height == 0:
+        return DeltaFiles([], [], [])
+    if any(n not in actions.columns for n in names):
+        return None
+    lows, highs = actions.get_column(names[0]), actions.get_column(names[1])
+    if lows.null_count() > actions.get_column("num_records").eq(0).sum():
+        return None
+    paths = [Path(folder) / path for path in actions.get_column("path").to_list()]
+    return DeltaFiles(paths, lows.to_list(), highs.to_list())

@@ -71,6 +71,9 @@ def collect(frames: list[pl.LazyFrame], sources: Mapping[str, LoadedSource]) -> 
         pl.exceptions.SchemaError,
         pl.exceptions.ShapeError,
         pl.exceptions.NoDataError,
+        # a file the reader cannot take may make Polars panic (a Delta table's file whose size
+        # is not the one its log gives): still the file's fault, still one line
+        pl.exceptions.PanicException,
     ) as exc:
         paths = _labels(sources)
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__

@@ -8,6 +8,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 import polars as pl
 
+from csmetrics.core.span import Span
+
 
 @dataclass(frozen=True)
 class SourceSpec:
@@ -40,6 +42,9 @@ class SourceSpec:
     table: str | None = None
     query: str | None = None
     version: int | None = None  # a Delta table's version (sources/lake.py)
+    # the rows of its time column a run needs (None: all), asked of a database or a Delta
+    # table alone (sources/pushdown.py); files are read whole
+    span: Span | None = None
     data: pl.LazyFrame | None = field(default=None, compare=False, repr=False)
     spark_data: Any = field(default=None, compare=False, repr=False)  # a Spark DataFrame
 
