@@ -1,6 +1,6 @@
 """`make bench`: csmetrics engagement, onboarding and retention vs DuckDB SQL references of the
 same metrics on 1M and 20M generated events; support on 5M tickets; revenue on 2M invoice lines;
-`report` against the single families.
+`report` against the single families; engagement from a Delta table against Parquet.
 
 Each run is a fresh subprocess, so peak RSS (from wait4) is that run's alone. Every command runs
 BENCH_REPEATS times (default 3), alternating csmetrics and DuckDB so that both see the same
@@ -162,6 +162,12 @@ def main() -> None:
         path, lines = ensure_billing()
         run = compare("revenue", "2M lines", ["--billing", str(path)], [], REVENUE_REFERENCE, path)
         rows.append(("revenue", *run[1:], "parquet", lines))
+    lake = []
+    if not ONLY or "delta" in ONLY:
+        sys.path.insert(0, str(ROOT))
+        from bench.lake import lake_rows
+
+        lake = lake_rows(ensure_data("20M", SIZES["20M"])["parquet"], REPEATS, measure)
     spark = []
     if not ONLY or "spark" in ONLY:
         sys.path.insert(0, str(ROOT))
@@ -183,6 +189,10 @@ def main() -> None:
         print(f"health / engagement (same events): {walls['health'] / walls['engagement']:.2f}")
     if rows:
         print_duckdb_table(rows)
+    if lake:
+        from bench.lake import print_lake_table
+
+        print_lake_table(lake)
     if spark:
         from bench.spark import print_spark_table
 

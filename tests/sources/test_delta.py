@@ -81,7 +81,7 @@ def test_a_spark_session_without_delta_says_so(
 ) -> None:
     pytest.importorskip("pyspark")
     err = one_line_error(capsys, "engagement", "--events", str(table), "--engine", "spark")
-    assert "a Delta Lake table, which this Spark session cannot read" in err
+    assert "a Delta table, which this Spark session cannot read" in err
 
 
 def test_the_config_pins_a_version(table: Path, tmp_path: Path) -> None:

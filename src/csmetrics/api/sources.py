@@ -85,7 +85,7 @@ def load(
 
     With `families` or a window (`period`, `since`, `until`, ... as the families take them;
     the config's window settings apply), when the window is known without the data, a database
-    or Delta table is asked only for the rows the families read for it: the window, their
+    or lakehouse table is asked only for the rows the families read for it: the window, their
     look-backs, and with several families the earlier windows a report compares with. Files
     are read whole. Computing another window on these inputs warns of the rows not read.
 

@@ -47,7 +47,7 @@ def _config_error(message: str) -> Exception:
 def _inputs(sources: SourceOptions, config: Config, window: WindowOptions) -> Inputs:
     """Every configured source, loaded once for every family (events: only the columns some
     family reads; the small sources whole, as a check's `by` may name any column; of a
-    database or Delta table, the rows the window and its earlier windows need)."""
+    database or lakehouse table, the rows the window and its earlier windows need)."""
     from csmetrics.api import families
 
     return load_sources(sources, config, list(families()), window=window_words(window))

@@ -38,7 +38,7 @@ def load_sources(
     window: dict[str, Any] | None = None,
 ) -> Inputs:
     """The sources the options and the config name, as much of them as `families` read (of a
-    database or Delta table, the rows they read for the `window`, given as its options)."""
+    database or lakehouse table, the rows they read for the `window`, given as its options)."""
     from csmetrics.api import ConfigError, load
     from csmetrics.cli.sources import load_arguments
 

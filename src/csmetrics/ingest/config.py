@@ -73,7 +73,8 @@ SOURCE_READERS: dict[str, Reader] = {
     "uri": strict_text,
     "table": strict_text,
     "query": strict_text,
-    # a lakehouse table's version to read (sources/lake.py; PATH@VERSION says the same)
+    # a lakehouse table's version to read: a Delta version or an Iceberg snapshot id
+    # (sources/lake.py; PATH@VERSION says the same)
     "version": whole_number(0),
     "preset": strict_text,
     "columns": text_table,

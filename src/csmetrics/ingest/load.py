@@ -68,7 +68,7 @@ def load(
     Config), the file's sources are loaded too (arguments win), and its `[engine]` table
     chooses the engine unless `engine` is given. `keep`: per source kind, the canonical columns
     to keep (None: all); kinds not in it are not loaded (default: every source, every column).
-    `spans`: per source kind, the rows of its time column to read from a database or a Delta
+    `spans`: per source kind, the rows of its time column to read from a database or a lakehouse
     table (files are read whole).
 
     Bad input raises `csmetrics.InputError`; data-quality findings that do not block are in

@@ -9,19 +9,16 @@ messy CSV repairs (preambles, repeated headers, Windows-1252) are the Polars loa
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from functools import reduce
 from operator import and_
-from pathlib import Path
 from typing import Any, NoReturn
 
 import polars as pl
 from pyspark import StorageLevel
-from pyspark.errors import AnalysisException
 from pyspark.sql import Column, DataFrame, SparkSession, Window
 from pyspark.sql import functions as F
 
@@ -30,9 +27,7 @@ from csmetrics.core.errors import InputError
 from csmetrics.core.spark.session import from_polars
 from csmetrics.core.text import quoted
 from csmetrics.ingest.source import Source, empty_column_warnings
-from csmetrics.ingest.sources.database import database_of
 from csmetrics.ingest.sources.findings import PLAUSIBLE_START, plausible_end
-from csmetrics.ingest.sources.lake import delta_table
 from csmetrics.ingest.sources.mapping import missing_columns_error, with_detected_preset
 from csmetrics.ingest.sources.messy import normalised
 from csmetrics.ingest.sources.plan import MappingPlan, mapping_plan
@@ -46,6 +41,7 @@ from csmetrics.ingest.sources.values import (
     ZERO_TEXT,
     zero_date_instants,
 )
+from csmetrics.ingest.spark_sources import read_raw
 
 KIND = "events"
 KEY = str(DEDUP_COLUMN[KIND])  # event_id
@@ -63,7 +59,7 @@ def load_events(
 ) -> Source:
     """The events as a cleaned canonical Spark frame, with the quality counts and warnings of
     one pass over them."""
-    raw, label = _read(spark, spec)
+    raw, label = read_raw(spark, spec)
     notes: list[DataWarning] = []
     names = raw.columns
     spec = with_detected_preset(spec, pl.Schema(dict.fromkeys(names, pl.String)), notes)
@@ -184,65 +180,6 @@ def _planned_values(
         if len(found) > 1:
             fallbacks[name] = tuple(found[1:])
     return values, raws, headers, fallbacks
-
-
-def _read(spark: SparkSession, spec: SourceSpec) -> tuple[DataFrame, str]:
-    if spec.spark_data is not None:
-        return spec.spark_data, spec.label
-    path = spec.path
-    if database_of(spec) is not None:
-        raise InputError(
-            f"{spec.label}: events in a database are read with --engine polars; for Spark, read "
-            "the table with Spark's own JDBC reader and pass the DataFrame (cm.load(events=df))"
-        )
-    table = delta_table(path)
-    if table is not None:
-        return _read_delta(spark, *table), path
-    kind = spec.format_in or _format_of(path)
-    reader = spark.read
-    try:
-        if kind in ("csv", "tsv"):
-            return reader.options(
-                header=True, sep="\t" if kind == "tsv" else ",", mode="PERMISSIVE"
-            ).csv(path), path
-        if kind in ("json", "jsonl", "ndjson"):
-            return reader.json(path), path
-        return reader.parquet(path), path
-    except AnalysisException as exc:
-        first = str(exc).strip().splitlines()[0]
-        raise InputError(f"{path}: Spark cannot read it as {kind}: {first}") from exc
-
-
-def _read_delta(spark: SparkSession, folder: str, version: int | None) -> DataFrame:
-    """A Delta table through Spark's own reader (the session needs Delta Lake: Databricks has it,
-    elsewhere the delta-spark package); never its folder as Parquet, whose removed files would
-    count twice."""
-    reader = spark.read.format("delta")
-    if version is not None:
-        reader = reader.option("versionAsOf", version)
-    try:
-        return reader.load(folder)
-    except Exception as exc:  # a session without Delta raises a class-not-found of its own kind
-        first = str(exc).strip().splitlines()[0][:200]
-        raise InputError(
-            f"{folder}: a Delta Lake table, which this Spark session cannot read (add Delta Lake "
-            f"to it, e.g. the delta-spark package, or use --engine polars): {first}"
-        ) from exc
-
-
-def _format_of(path: str) -> str:
-    """By the name's extension; a local folder by its first data file; else Parquet (what a
-    data lake's folders hold)."""
-    name = path.lower().removesuffix(".gz").removesuffix(".bz2")
-    for ext in ("parquet", "csv", "tsv", "json", "jsonl", "ndjson"):
-        if name.endswith(f".{ext}") or name.endswith(f".{ext}*"):
-            return ext
-    if "://" not in path and Path(path).is_dir():
-        for _, _, files in os.walk(path):
-            for file in sorted(files):
-                if not file.startswith((".", "_")):
-                    return _format_of(file) if "." in file else "parquet"
-    return "parquet"
 
 
 def _header(wanted: str, names: list[str]) -> str | None:

@@ -28,7 +28,8 @@ from csmetrics.ingest.sources.files import (
     resolve_files,
     scan_raw,
 )
-from csmetrics.ingest.sources.lake import delta_table, scan_delta
+from csmetrics.ingest.sources.lake import lake_table, scan_lake
+from csmetrics.ingest.sources.lake_table import LakeTable
 from csmetrics.ingest.sources.mapping import (
     column_mapping,
     every_layout,
@@ -82,7 +83,7 @@ class LoadedSource:
     # time column -> its rows holding a zero date (read as missing), over `raw`
     zero_dates: dict[str, pl.Expr] = field(default_factory=dict)
     dtypes: dict[str, pl.DataType] = field(default_factory=dict)  # column -> its type in the file
-    # the span of rows asked of a database or Delta table (None: every row), and the whole
+    # the span of rows asked of a database or lakehouse table (None: every row), and the whole
     # table's time range then (sources/pushdown.py)
     read_span: Span | None = None
     table_range: tuple[datetime | None, datetime | None] = (None, None)
@@ -127,13 +128,13 @@ def load_source(
     plan = mapping_plan(spec, needed, lambda h: spelled_header(h, raw_schema))
     if plan.missing:
         raise missing_columns_error(spec, files, list(plan.missing), raw_schema)
-    rows = rows_read(spec, raw, raw_schema, plan, database_of(spec), _delta_of(spec))
+    rows = rows_read(spec, raw, raw_schema, plan, database_of(spec), _lake_of(spec))
     raw, notes, files = rows.raw, [*notes, *rows.notes], files if rows.files is None else rows.files
     blank = files == [] or _not_csv(files)
     read = _Read(raw, raw_schema, spec, blank, detect_layouts)
     for column in plan.columns.values():
         read.column(column)
-    if len(files) > 1 and rows.files is None and _delta_of(spec) is None:  # a table has one schema
+    if len(files) > 1 and rows.files is None and _lake_of(spec) is None:  # a table has one schema
         require_in_every_file(spec, files, read.headers, read.fallbacks, read.dtypes)
     conversions, raws = read.conversions, read.raws
     notes += read.notes
@@ -305,9 +306,9 @@ def _scan(
     `rows_read` fetches once the time column is known."""
     if spec.data is not None:
         return [], spec.data, []
-    table = _delta_of(spec)
+    table = _lake_of(spec)
     if table is not None:
-        return scan_delta(spec, *table)
+        return scan_lake(spec, table)
     automatic = spec.preset in (None, "auto") and not spec.columns
     layout = every_layout(spec) if automatic else column_mapping(spec)
     expected = {normalised(c) for candidates, _ in layout.values() for c in candidates}
@@ -332,13 +333,9 @@ def _scan(
     return files, raw, notes
 
 
-def _delta_of(spec: SourceSpec) -> tuple[str, int | None] | None:
-    """A Delta table's folder and the version to read (`PATH@N`, else the `version` key)."""
-    table = None if spec.data is not None else delta_table(spec.path)
-    if table is None:
-        return None
-    folder, pinned = table
-    return folder, pinned if pinned is not None else spec.version
+def _lake_of(spec: SourceSpec) -> LakeTable | None:
+    """A lakehouse table and the version to read (`PATH@N`, else the `version` key)."""
+    return None if spec.data is not None else lake_table(spec.path, spec.version)
 
 
 def _not_csv(files: list[Path]) -> bool:

@@ -1,8 +1,8 @@
 """Reading only the rows a run needs from where the data lives. When the window is known before
 loading, each source has a span of its time column to read (`SourceSpec.span`, from the
 families' look-backs): a Delta table is scanned with that filter on its time column (Polars
-skips the files whose statistics in the table's log lie outside it, unopened), a database is
-sent a WHERE clause. Files are always read whole, as before.
+skips the files whose statistics in the table's log lie outside it, unopened; an Iceberg table
+likewise by its manifests), a database is sent a WHERE clause. Files are always read whole, as before.
 
 Only a time column the table itself types as a timestamp or a date is filtered: text would
 compare as text. The whole table's time range is still found (from the log's statistics, or one
@@ -23,7 +23,8 @@ from csmetrics.core.diagnostics import DataWarning
 from csmetrics.core.span import Span
 from csmetrics.core.timeparts import zone
 from csmetrics.ingest.sources.database import Database, fetch_rows, quoted, time_range
-from csmetrics.ingest.sources.lake import DeltaFiles, delta_files
+from csmetrics.ingest.sources.lake import table_files
+from csmetrics.ingest.sources.lake_table import LakeTable, TableFiles
 from csmetrics.ingest.sources.mapping import find_header
 from csmetrics.ingest.sources.plan import MappingPlan
 from csmetrics.ingest.sources.schema import TIME_COLUMN
@@ -54,13 +55,13 @@ def rows_read(
     schema: pl.Schema,
     plan: MappingPlan,
     database: Database | None,
-    delta: tuple[str, int | None] | None,
+    table: LakeTable | None,
 ) -> RowsRead:
-    """The rows of a database or Delta table in `spec.span` (a database's rows are fetched
-    here: `raw` was its columns only); any other source's `raw` as it is."""
+    """The rows of a database or lakehouse table in `spec.span` (a database's rows are
+    fetched here: `raw` was its columns only); any other source's `raw` as it is."""
     timed = _time_header(spec, schema, plan)
     span = spec.span if spec.span is not None and not spec.span.is_everything else None
-    if span is not None and timed is None and (database or delta):
+    if span is not None and timed is None and (database or table):
         log.info("%s: every row read: no time column the table types as a time", spec.kind)
     if database is not None:
         if span is None or timed is None or database.engine not in SQL_PUSHDOWN:
@@ -71,17 +72,17 @@ def rows_read(
         low, high = time_range(spec, database, header)
         first, last = _utc(low, dtype, spec), _utc(high, dtype, spec)
         return RowsRead(rows, span, first, last, [_note(spec, span, f"{database.shown}")])
-    if delta is None or span is None or timed is None:
+    if table is None or span is None or timed is None:
         return RowsRead(raw)
     header, dtype = timed
-    files = delta_files(spec, *delta, header)
+    files = table_files(spec, table, header)
     if files is None:  # a file without statistics: every file would be opened anyway
-        log.info("%s: every row read: the Delta log has no statistics of %s", spec.kind, header)
+        log.info("%s: every row read: %s has no statistics of %s", spec.kind, table.name, header)
         return RowsRead(raw)
     kept = _overlapping(files, span, dtype, spec)
     read = raw.filter(_polars_between(header, dtype, span, spec.source_timezone))
     first, last = _utc(files.low, dtype, spec), _utc(files.high, dtype, spec)
-    shown = f"the Delta table ({len(kept):,} of {len(files.paths):,} files)"
+    shown = f"the {table.name} ({len(kept):,} of {len(files.paths):,} files)"
     return RowsRead(read, span, first, last, [_note(spec, span, shown)], kept)
 
 
@@ -150,7 +151,7 @@ def _utc(value: datetime | date | None, dtype: pl.DataType, spec: SourceSpec) ->
     return value.astimezone(UTC)
 
 
-def _overlapping(files: DeltaFiles, span: Span, dtype: pl.DataType, spec: SourceSpec) -> list[Path]:
+def _overlapping(files: TableFiles, span: Span, dtype: pl.DataType, spec: SourceSpec) -> list[Path]:
     """The table's files that hold rows in the span, by their statistics (those Polars opens)."""
     kept = []
     for path, low, high in zip(files.paths, files.lows, files.highs, strict=True):

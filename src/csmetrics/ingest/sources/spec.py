@@ -41,8 +41,8 @@ class SourceSpec:
     # a database file (a URI may say ?table=NAME instead)
     table: str | None = None
     query: str | None = None
-    version: int | None = None  # a Delta table's version (sources/lake.py)
-    # the rows of its time column a run needs (None: all), asked of a database or a Delta
+    version: int | None = None  # a Delta version or Iceberg snapshot (sources/lake.py)
+    # the rows of its time column a run needs (None: all), asked of a database or a lakehouse
     # table alone (sources/pushdown.py); files are read whole
     span: Span | None = None
     data: pl.LazyFrame | None = field(default=None, compare=False, repr=False)
