@@ -1,8 +1,8 @@
 """SQL databases as sources: a PostgreSQL table or query (`postgresql://USER@HOST/DB?table=
 tickets`, or `[sources.tickets] uri = "..."` with `table` or `query`), a DuckDB or SQLite
-database file (`support.duckdb?table=tickets`). Read as Arrow (ConnectorX for PostgreSQL and
-SQLite, DuckDB's own reader for DuckDB), never row by row; only the columns the run maps are
-fetched, and the SQL sent is logged (`--verbose`). Credentials come from the URI, the
+database file (`support.duckdb?table=tickets`). Read as Arrow (ADBC's libpq driver for
+PostgreSQL, ConnectorX for SQLite, DuckDB's own reader for DuckDB), never row by row; only the
+columns the run maps are fetched, and the SQL sent is logged (`--verbose`). Credentials come from the URI, the
 environment (PGPASSWORD, PGUSER) or a .pgpass file (PGPASSFILE, else ~/.pgpass); a password is
 never printed."""
 
@@ -45,6 +45,7 @@ FILE_ENGINES: dict[str, Engine] = {
     ".db": "sqlite",
 }
 PG_PORT = 5432
+CONNECT_TIMEOUT = "10"  # seconds, libpq's connect_timeout unless the URI gives one
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,7 @@ def database_of(spec: SourceSpec) -> Database | None:
         if not path.is_file():
             raise InputError(f"{spec.kind}: {path}: no such database file")
         return Database(file_engine, str(path.resolve()), str(path), table, query)
+    params.setdefault("connect_timeout", CONNECT_TIMEOUT)  # a host that never answers
     address = _with_credentials(parts._replace(query=urlencode(params)))
     return Database(engine, address, redacted(address), table, query)
 
@@ -196,11 +198,12 @@ def _fetch(spec: SourceSpec, db: Database, sql: str) -> pl.DataFrame:
 
             with duckdb.connect(db.address, read_only=True) as connection:
                 return connection.sql(sql).pl()  # through Arrow
+        elif db.engine == "postgresql":
+            table = _postgresql(db.address, sql)
         else:
             import connectorx
 
-            address = db.address if db.engine == "postgresql" else f"sqlite://{db.address}"
-            table = connectorx.read_sql(address, sql, return_type="arrow")
+            table = connectorx.read_sql(f"sqlite://{db.address}", sql, return_type="arrow")
     except ImportError as exc:
         raise ConfigError(
             f"{spec.kind}: reading a database needs pip install 'csmetrics[sql]' ({exc.name})"
@@ -210,6 +213,25 @@ def _fetch(spec: SourceSpec, db: Database, sql: str) -> pl.DataFrame:
     frame = pl.from_arrow(table)
     assert isinstance(frame, pl.DataFrame)
     return frame
+
+
+def _postgresql(address: str, sql: str) -> Any:
+    """The query's rows as an Arrow table, through ADBC's libpq driver: one connection, never
+    retried (ConnectorX's pool retried a refused connection or a wrong password for 30 s, and
+    a server may lock an account after so many failed logins). Its low-level API: the DB-API
+    layer imports pandas, a second more of every run."""
+    import adbc_driver_manager as manager
+    import adbc_driver_postgresql
+    import pyarrow as pa
+
+    with (
+        adbc_driver_postgresql.connect(address) as database,
+        manager.AdbcConnection(database) as connection,
+        manager.AdbcStatement(connection) as statement,
+    ):
+        statement.set_sql_query(sql)
+        stream, _ = statement.execute_query()
+        return pa.RecordBatchReader.from_stream(stream).read_all()
 
 
 def _reason(exc: BaseException, db: Database) -> str:
