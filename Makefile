@@ -24,14 +24,15 @@ demo: $(BASE_STAMP)  ## set up .venv (the package alone) and run engagement on s
 	$(BIN)/csmetrics engagement --config sample_data/csmetrics.toml
 
 # Two pytest workers (pytest-xdist; this machine has two cores): 10.3 min instead of 12.9 for
-# the suite on 2026-12-03. Keeping every Spark test on one worker (--dist loadgroup, one JVM) was
-# slower, 11.1 min: the Spark tests alone are the longest path.
+# the suite on 2026-12-03. Keeping every Spark test on one worker (one JVM) was slower, 11.1 min:
+# the Spark tests alone are the longest path. --dist loadgroup keeps only the Spark Connect
+# module on one worker (its server and job are module fixtures, started once, not per worker).
 test: $(STAMP)  ## set up .venv, then ruff, mypy, the import contracts and the whole test suite
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
-	$(BIN)/pytest -n 2
+	$(BIN)/pytest -n 2 --dist loadgroup --durations=15
 
 lint: $(STAMP)  ## ruff check, format check, mypy and the import contracts only
 	$(BIN)/ruff check .
