@@ -25,14 +25,16 @@ demo: $(BASE_STAMP)  ## set up .venv (the package alone) and run engagement on s
 
 # Two pytest workers (pytest-xdist; this machine has two cores): 10.3 min instead of 12.9 for
 # the suite on 2026-12-03. Keeping every Spark test on one worker (one JVM) was slower, 11.1 min:
-# the Spark tests alone are the longest path. --dist loadgroup keeps only the Spark Connect
-# module on one worker (its server and job are module fixtures, started once, not per worker).
+# the Spark tests alone are the longest path. Also tried on 2026-12-03 (whole suite, same
+# machine): --dist loadscope 12.3 min against 12.5 (its imbalance ate the Connect server it
+# saved starting twice), -n 3 over 13 min. (--dist loadgroup does nothing with pytest 9.2:
+# xdist 3.8 renames the item's _nodeid, which pytest 9.2 no longer reads.)
 test: $(STAMP)  ## set up .venv, then ruff, mypy, the import contracts and the whole test suite
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
-	$(BIN)/pytest -n 2 --dist loadgroup --durations=15
+	$(BIN)/pytest -n 2 --durations=15
 
 lint: $(STAMP)  ## ruff check, format check, mypy and the import contracts only
 	$(BIN)/ruff check .

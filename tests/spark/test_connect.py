@@ -25,10 +25,6 @@ ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "sample_data"
 WINDOW = {"since": "2026-10-01", "until": "2026-11-01"}
 STARTUP_SECONDS = 180
-# every test of this module on one pytest worker (make test: --dist loadgroup): the server and
-# the families' job are module fixtures, which each worker would otherwise start again
-# (2 x 2.7 min of the suite on 2026-12-03)
-pytestmark = pytest.mark.xdist_group("spark-connect")
 
 
 def _listening(port: int) -> bool:
