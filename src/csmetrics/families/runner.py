@@ -207,17 +207,19 @@ def describe_source(
 def _not_read_warning(source: Source, needed: Span, window: Window) -> DataWarning:
     """The source was loaded for another window: rows this one needs were never read."""
     read = source.read_span or Span()
-    since = "the first row" if read.since is None else _day(read.since, window)
-    until = "the last" if read.until is None else _day(read.until, window)
-    wants = "the first row" if needed.since is None else _day(needed.since, window)
-    wants_until = "the last" if needed.until is None else _day(needed.until, window)
     return DataWarning(
         "rows_not_read",
-        f"{source.kind}: only rows from {since} to {until} were read from {source.label} (the "
-        f"window it was loaded for), but this window needs rows from {wants} to {wants_until}: "
+        f"{source.kind}: only rows {_between(read, window)} were read from {source.label} (the "
+        f"window it was loaded for), but this window needs rows {_between(needed, window)}: "
         "counts are missing rows; load again with this window",
         source=source.kind,
     )
+
+
+def _between(span: Span, window: Window) -> str:
+    since = "the first row" if span.since is None else _day(span.since, window)
+    until = "the last" if span.until is None else _day(span.until, window)
+    return f"from {since} to {until}"
 
 
 def _iso(instant: datetime | None) -> str | None:

@@ -1,8 +1,9 @@
 """Reading only the rows a run needs from where the data lives. When the window is known before
 loading, each source has a span of its time column to read (`SourceSpec.span`, from the
 families' look-backs): a Delta table is scanned with that filter on its time column (Polars
-skips the files whose statistics in the table's log lie outside it, unopened; an Iceberg table
-likewise by its manifests), a database is sent a WHERE clause. Files are always read whole, as before.
+skips the files whose statistics in the table's log lie outside it, unopened; an Iceberg
+table likewise by its manifests), a database is sent a WHERE clause. Files are always read
+whole, as before.
 
 Only a time column the table itself types as a timestamp or a date is filtered: text would
 compare as text. The whole table's time range is still found (from the log's statistics, or one
